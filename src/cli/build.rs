@@ -1,0 +1,53 @@
+use super::Output;
+use crate::compile::{self, Workspace};
+use crate::diag::{Diagnostics, SourceMap};
+use std::path::Path;
+
+pub fn run(root: &Path, output: Option<&Path>, out: &mut Output) -> u8 {
+    let ws = Workspace::new(root);
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let files = ws.plan_files();
+    if files.is_empty() {
+        out.eprint(&format!(
+            "error: no plan files in {}\n",
+            ws.plans_dir().display()
+        ));
+        return 2;
+    }
+    let catalogs: Vec<_> = files
+        .iter()
+        .filter_map(|p| compile::load_catalog(&ws, p, &mut sources, &mut diags))
+        .collect();
+    out.diagnostics(&diags, &sources, false);
+    if diags.has_errors() {
+        return 1;
+    }
+    let text = match crate::report::catalog_json::render(&catalogs) {
+        Ok(t) => t,
+        Err(e) => {
+            out.eprint(&format!("error: cannot render the catalog: {e}\n"));
+            return 2;
+        }
+    };
+    match output {
+        None => {
+            out.print(&text);
+            0
+        }
+        Some(path) => match crate::fsutil::write_atomic(path, text.as_bytes()) {
+            Ok(()) => {
+                out.eprint(&format!(
+                    "wrote {} ({} catalogs)\n",
+                    path.display(),
+                    catalogs.len()
+                ));
+                0
+            }
+            Err(e) => {
+                out.eprint(&format!("error: cannot write {}: {e}\n", path.display()));
+                2
+            }
+        },
+    }
+}

@@ -1,0 +1,43 @@
+use super::{MessageFormat, Output};
+use crate::compile::Workspace;
+use crate::diag::{Diagnostics, Severity, SourceMap};
+use std::path::{Path, PathBuf};
+
+pub fn run(
+    root: &Path,
+    paths: &[PathBuf],
+    deny_warnings: bool,
+    format: MessageFormat,
+    out: &mut Output,
+) -> u8 {
+    let ws = Workspace::new(root);
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let (plans, scenarios) = match crate::check::select(&ws, paths) {
+        Ok(sel) => sel,
+        Err(message) => {
+            out.eprint(&format!("error: {message}\n"));
+            return 2;
+        }
+    };
+    let checked = crate::check::check(&ws, &plans, &scenarios, &mut sources, &mut diags);
+    out.diagnostics(&diags, &sources, format == MessageFormat::Short);
+    let errors = diags.count(Severity::Error);
+    let warnings = diags.count(Severity::Warning);
+    let failed = errors > 0 || (deny_warnings && warnings > 0);
+    if !failed {
+        out.eprint(&format!(
+            "checked {} plan file{} and {} scenario{}: {}\n",
+            checked.plans,
+            if checked.plans == 1 { "" } else { "s" },
+            checked.scenarios,
+            if checked.scenarios == 1 { "" } else { "s" },
+            if warnings == 0 {
+                "no problems".to_string()
+            } else {
+                format!("{warnings} warning(s)")
+            }
+        ));
+    }
+    u8::from(failed)
+}

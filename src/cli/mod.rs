@@ -1,0 +1,95 @@
+//! The command line: parses arguments, calls the library, sets the exit code.
+//!
+//! Exit codes: 0 success, 1 the input has problems (errors, mismatches,
+//! changes found by `diff`), 2 pricebook could not do its job (bad usage,
+//! unreadable folder, internal error).
+
+mod build;
+mod check;
+mod output;
+mod schema;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub use output::Output;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pricebook",
+    version,
+    about = "Pricing as code: check, compile, simulate and document credit-based plans"
+)]
+pub struct Cli {
+    /// Project folder holding plans/, scenarios/, snapshots/ and templates/.
+    #[arg(long, global = true, default_value = ".")]
+    pub root: PathBuf,
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// Source line, caret and hint.
+    Human,
+    /// One line per problem: file:line:col: severity[code]: message.
+    Short,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate plan files and scenarios (schema, semantic rules, lints).
+    Check {
+        /// Plan files, scenario files or folders. Default: plans/ and scenarios/.
+        paths: Vec<PathBuf>,
+        /// Fail on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
+        #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+        message_format: MessageFormat,
+    },
+    /// Print the JSON Schema of plan files or scenarios.
+    Schema {
+        #[arg(value_enum, default_value_t = SchemaKind::Plan)]
+        kind: SchemaKind,
+    },
+    /// Write the compiled catalog as canonical JSON.
+    Build {
+        /// Output file. Default: standard output.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    Plan,
+    Scenario,
+}
+
+/// Runs the command line; `main` is only this.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = Output::new(cli.color);
+    let code = match &cli.command {
+        Command::Check {
+            paths,
+            deny_warnings,
+            message_format,
+        } => check::run(&cli.root, paths, *deny_warnings, *message_format, &mut out),
+        Command::Schema { kind } => schema::run(*kind, &mut out),
+        Command::Build { output } => build::run(&cli.root, output.as_deref(), &mut out),
+    };
+    ExitCode::from(code)
+}

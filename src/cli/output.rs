@@ -1,0 +1,66 @@
+//! Where commands write: stdout for results, stderr for diagnostics, colour
+//! only on terminals (and never with NO_COLOR), quiet on a closed pipe.
+
+use super::Color;
+use crate::diag::{self, Diagnostic, Diagnostics, SourceMap, Style};
+use std::io::{IsTerminal, Write};
+
+pub struct Output {
+    color: Color,
+}
+
+impl Output {
+    pub fn new(color: Color) -> Self {
+        Output { color }
+    }
+
+    fn wants_color(&self, terminal: bool) -> bool {
+        match self.color {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => terminal && std::env::var_os("NO_COLOR").is_none(),
+        }
+    }
+
+    pub fn stdout_style(&self) -> Style {
+        if self.wants_color(std::io::stdout().is_terminal()) {
+            Style::Color
+        } else {
+            Style::Plain
+        }
+    }
+
+    pub fn stderr_style(&self) -> Style {
+        if self.wants_color(std::io::stderr().is_terminal()) {
+            Style::Color
+        } else {
+            Style::Plain
+        }
+    }
+
+    /// Writes a result. A closed pipe (`| head`) is not an error.
+    pub fn print(&mut self, text: &str) {
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.flush();
+    }
+
+    pub fn eprint(&mut self, text: &str) {
+        let mut stderr = std::io::stderr().lock();
+        let _ = stderr.write_all(text.as_bytes());
+    }
+
+    /// Prints diagnostics in stable order, full or one line each.
+    pub fn diagnostics(&mut self, diags: &Diagnostics, sources: &SourceMap, short: bool) {
+        let sorted: Vec<&Diagnostic> = diags.sorted();
+        let text = if short {
+            sorted
+                .iter()
+                .map(|d| diag::render_short(d, sources) + "\n")
+                .collect()
+        } else {
+            diag::render_all(&sorted, sources, self.stderr_style())
+        };
+        self.eprint(&text);
+    }
+}

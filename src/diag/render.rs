@@ -1,0 +1,97 @@
+//! Turning diagnostics into text: the full form (source line, caret, help)
+//! through annotate-snippets, and a one-line `file:line:col:` form for logs.
+
+use super::{Diagnostic, Severity, SourceMap};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// Colour for terminals, plain for files, snapshots and pipes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Color,
+}
+
+/// `plans/x.toml:12:9: error[unknown-key]: message`
+pub fn render_short(d: &Diagnostic, sources: &SourceMap) -> String {
+    let file = sources.get(d.file);
+    let at = file.line_col(d.span.start);
+    format!(
+        "{}:{}:{}: {}[{}]: {}",
+        file.path,
+        at.line,
+        at.col,
+        severity_word(d.severity()),
+        d.code.id(),
+        d.message
+    )
+}
+
+/// The compiler-style block: header, `--> file:line:col`, quoted line with a
+/// caret under the span, label and help.
+pub fn render(d: &Diagnostic, sources: &SourceMap, style: Style) -> String {
+    let file = sources.get(d.file);
+    let start = file.clamp(d.span.start);
+    let end = file.clamp(d.span.end.max(d.span.start));
+    let level = match d.severity() {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let annotation = AnnotationKind::Primary
+        .span(start..end)
+        .label(d.label.as_deref());
+    let mut report = vec![
+        level
+            .primary_title(d.message.as_str())
+            .id(d.code.id())
+            .element(
+                Snippet::source(file.text.as_str())
+                    .path(file.path.as_str())
+                    .annotation(annotation),
+            ),
+    ];
+    if let Some(help) = &d.help {
+        report.push(Group::with_title(
+            Level::HELP.secondary_title(help.as_str()),
+        ));
+    }
+    let renderer = match style {
+        Style::Plain => Renderer::plain(),
+        Style::Color => Renderer::styled(),
+    };
+    renderer.render(&report)
+}
+
+/// All diagnostics in a stable order followed by a count line.
+pub fn render_all(all: &[&Diagnostic], sources: &SourceMap, style: Style) -> String {
+    let mut out = String::new();
+    for d in all {
+        out.push_str(&render(d, sources, style));
+        out.push_str("\n\n");
+    }
+    let errors = all
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .count();
+    let warnings = all.len() - errors;
+    if !all.is_empty() {
+        out.push_str(&format!(
+            "{} error{}, {} warning{}\n",
+            errors,
+            plural(errors),
+            warnings,
+            plural(warnings)
+        ));
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}

@@ -1,0 +1,15 @@
+//! Stage 1: the TOML types (plan files and scenarios) and reading them.
+//!
+//! Reading keeps spans and reports every shape error it can find (a broken
+//! plan or event does not hide the next one). It does not judge meaning;
+//! that is `compile`'s job.
+
+mod literal;
+mod load;
+pub mod plan;
+pub mod scenario;
+mod spanned;
+
+pub use literal::{AmountLit, DecimalLit, MoneyLit, PeriodLit, ShareLit};
+pub use load::{parse_toml, read_source};
+pub use spanned::Sp;

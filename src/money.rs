@@ -1,0 +1,372 @@
+//! Decimal value types: credits, money, currencies and rounding (rule X1).
+//!
+//! Nothing here is a float. Values keep `rust_decimal` precision; output
+//! always goes through [`Credits::normalized`] / [`Money::normalized`] so the
+//! same amount prints the same way whatever scale it was written with.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Mul, Neg, Sub, SubAssign};
+use std::str::FromStr;
+
+macro_rules! decimal_newtype {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub struct $name(Decimal);
+
+        impl $name {
+            pub const ZERO: Self = Self(Decimal::ZERO);
+
+            pub fn new(value: Decimal) -> Self {
+                Self(value)
+            }
+
+            pub fn get(self) -> Decimal {
+                self.0
+            }
+
+            pub fn is_zero(self) -> bool {
+                self.0.is_zero()
+            }
+
+            pub fn is_negative(self) -> bool {
+                self.0.is_sign_negative() && !self.0.is_zero()
+            }
+
+            pub fn is_positive(self) -> bool {
+                self.0.is_sign_positive() && !self.0.is_zero()
+            }
+
+            /// The same value with trailing zeros removed ("30.50" → "30.5").
+            pub fn normalized(self) -> Decimal {
+                self.0.normalize()
+            }
+
+            pub fn abs(self) -> Self {
+                Self(self.0.abs())
+            }
+
+            pub fn checked_add(self, other: Self) -> Option<Self> {
+                self.0.checked_add(other.0).map(Self)
+            }
+
+            pub fn checked_sub(self, other: Self) -> Option<Self> {
+                self.0.checked_sub(other.0).map(Self)
+            }
+        }
+
+        impl From<i64> for $name {
+            fn from(v: i64) -> Self {
+                Self(Decimal::from(v))
+            }
+        }
+
+        impl Add for $name {
+            type Output = Self;
+            fn add(self, o: Self) -> Self {
+                Self(self.0 + o.0)
+            }
+        }
+
+        impl Sub for $name {
+            type Output = Self;
+            fn sub(self, o: Self) -> Self {
+                Self(self.0 - o.0)
+            }
+        }
+
+        impl Neg for $name {
+            type Output = Self;
+            fn neg(self) -> Self {
+                Self(-self.0)
+            }
+        }
+
+        impl AddAssign for $name {
+            fn add_assign(&mut self, o: Self) {
+                self.0 += o.0;
+            }
+        }
+
+        impl SubAssign for $name {
+            fn sub_assign(&mut self, o: Self) {
+                self.0 -= o.0;
+            }
+        }
+
+        impl Mul<Decimal> for $name {
+            type Output = Self;
+            fn mul(self, o: Decimal) -> Self {
+                Self(self.0 * o)
+            }
+        }
+
+        impl Sum for $name {
+            fn sum<I: Iterator<Item = Self>>(iter: I) -> Self {
+                iter.fold(Self::ZERO, |a, b| a + b)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.normalized())
+            }
+        }
+
+        /// Canonical output: a normalized decimal string, never a JSON number.
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(&self.normalized().to_string())
+            }
+        }
+    };
+}
+
+decimal_newtype!(
+    /// An amount of credits (or tokens, requests: whatever the catalog calls them).
+    Credits
+);
+decimal_newtype!(
+    /// An amount of money in the catalog's currency.
+    Money
+);
+
+/// How an exact result is brought to a fixed number of decimal places.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rounding {
+    /// Away from zero: any fraction of a credit costs a whole one.
+    Up,
+    /// Towards zero: fractions are dropped.
+    Down,
+    /// To nearest, halves away from zero.
+    HalfUp,
+    /// To nearest, halves to the even neighbour (banker's rounding).
+    HalfEven,
+}
+
+impl Rounding {
+    pub fn round(self, value: Decimal, scale: u32) -> Decimal {
+        let strategy = match self {
+            Rounding::Up => RoundingStrategy::AwayFromZero,
+            Rounding::Down => RoundingStrategy::ToZero,
+            Rounding::HalfUp => RoundingStrategy::MidpointAwayFromZero,
+            Rounding::HalfEven => RoundingStrategy::MidpointNearestEven,
+        };
+        value.round_dp_with_strategy(scale, strategy)
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Rounding::Up => "rounded up",
+            Rounding::Down => "rounded down",
+            Rounding::HalfUp => "rounded to the nearest (halves up)",
+            Rounding::HalfEven => "rounded to the nearest (halves to even)",
+        }
+    }
+}
+
+/// An ISO 4217 currency pricebook knows how to print.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Currency {
+    pub code: &'static str,
+    pub symbol: &'static str,
+    /// Decimal places of the smallest coin (2 for cents).
+    pub minor_units: u32,
+}
+
+impl Serialize for &'static Currency {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code)
+    }
+}
+
+pub const CURRENCIES: &[Currency] = &[
+    Currency {
+        code: "AUD",
+        symbol: "A$",
+        minor_units: 2,
+    },
+    Currency {
+        code: "CAD",
+        symbol: "CA$",
+        minor_units: 2,
+    },
+    Currency {
+        code: "CHF",
+        symbol: "CHF ",
+        minor_units: 2,
+    },
+    Currency {
+        code: "EUR",
+        symbol: "€",
+        minor_units: 2,
+    },
+    Currency {
+        code: "GBP",
+        symbol: "£",
+        minor_units: 2,
+    },
+    Currency {
+        code: "INR",
+        symbol: "₹",
+        minor_units: 2,
+    },
+    Currency {
+        code: "JPY",
+        symbol: "¥",
+        minor_units: 0,
+    },
+    Currency {
+        code: "USD",
+        symbol: "$",
+        minor_units: 2,
+    },
+];
+
+pub fn currency(code: &str) -> Option<&'static Currency> {
+    CURRENCIES.iter().find(|c| c.code == code)
+}
+
+/// Parses a decimal written by a person: `"1500"`, `"0.05"`, `"-3"`,
+/// `"15_000_000"`. Exact: a value that does not fit is an error, never a
+/// silently rounded number.
+pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("empty string where a number is expected".into());
+    }
+    if trimmed.contains(',') {
+        return Err(format!(
+            "`{trimmed}` contains a comma; write thousands with `_` (\"15_000_000\") and decimals with `.`"
+        ));
+    }
+    let digits_only = trimmed.replace('_', "");
+    if trimmed.starts_with('_') || trimmed.ends_with('_') || trimmed.contains("__") {
+        return Err(format!("`{trimmed}` has a misplaced `_`"));
+    }
+    if digits_only.contains(['e', 'E']) {
+        return Err(format!(
+            "`{trimmed}` uses an exponent; write the number out in full"
+        ));
+    }
+    Decimal::from_str_exact(&digits_only).map_err(|e| match e {
+        rust_decimal::Error::Underflow => format!("`{trimmed}` has more than 28 decimal places"),
+        rust_decimal::Error::ExceedsMaximumPossibleValue
+        | rust_decimal::Error::LessThanMinimumPossibleValue => {
+            format!("`{trimmed}` is too large: decimals hold at most 28 digits")
+        }
+        _ => format!("`{trimmed}` is not a number"),
+    })
+}
+
+/// Parses money: `"5"`, `"€5"`, `"5 EUR"`, `"$20.00"`, `"-$3"`.
+/// Returns the amount and the currency if one was written.
+pub fn parse_money(text: &str) -> Result<(Decimal, Option<&'static Currency>), String> {
+    let trimmed = text.trim();
+    let (negative, rest) = match trimmed.strip_prefix('-') {
+        Some(r) => (true, r.trim_start()),
+        None => (false, trimmed),
+    };
+    let mut found = None;
+    let mut number = rest;
+    for c in CURRENCIES {
+        let symbol = c.symbol.trim_end();
+        if let Some(r) = rest.strip_prefix(symbol) {
+            found = Some(c);
+            number = r.trim_start();
+            break;
+        }
+    }
+    if found.is_none()
+        && let Some((amount, code)) = rest.rsplit_once(' ')
+    {
+        let code = code.trim();
+        if code.chars().all(|ch| ch.is_ascii_alphabetic()) {
+            match currency(&code.to_ascii_uppercase()) {
+                Some(c) => {
+                    found = Some(c);
+                    number = amount.trim_end();
+                }
+                None => {
+                    return Err(format!(
+                        "unknown currency `{code}`; known: {}",
+                        CURRENCIES
+                            .iter()
+                            .map(|c| c.code)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+            }
+        }
+    }
+    if number.starts_with('-') {
+        return Err(format!(
+            "`{trimmed}`: put the minus sign first, as in \"-$3\""
+        ));
+    }
+    let amount = parse_decimal(number)
+        .map_err(|e| format!("{e}; write money as \"5\", \"€5\", \"$20.00\" or \"5 EUR\""))?;
+    Ok((if negative { -amount } else { amount }, found))
+}
+
+impl FromStr for Credits {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_decimal(s).map(Credits)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    #[test]
+    fn decimals_parse_exactly() {
+        assert_eq!(parse_decimal("15_000_000"), Ok(dec!(15000000)));
+        assert_eq!(parse_decimal(" 0.05 "), Ok(dec!(0.05)));
+        assert!(parse_decimal("1,000").unwrap_err().contains("comma"));
+        assert!(parse_decimal("1e5").unwrap_err().contains("exponent"));
+        assert!(parse_decimal("99999999999999999999999999999999").is_err());
+        assert!(parse_decimal("0.00000000000000000000000000001").is_err());
+        assert!(parse_decimal("abc").is_err());
+        assert!(parse_decimal("").is_err());
+    }
+
+    #[test]
+    fn money_accepts_symbols_and_codes() {
+        let eur = currency("EUR").unwrap();
+        assert_eq!(parse_money("€5"), Ok((dec!(5), Some(eur))));
+        assert_eq!(parse_money("5 EUR"), Ok((dec!(5), Some(eur))));
+        assert_eq!(parse_money("-$3.50").map(|m| m.0), Ok(dec!(-3.50)));
+        assert_eq!(parse_money("20"), Ok((dec!(20), None)));
+        assert!(
+            parse_money("5 XYZ")
+                .unwrap_err()
+                .contains("unknown currency")
+        );
+    }
+
+    #[test]
+    fn rounding_modes_differ_on_halves() {
+        assert_eq!(Rounding::Up.round(dec!(1.01), 0), dec!(2));
+        assert_eq!(Rounding::Down.round(dec!(1.99), 0), dec!(1));
+        assert_eq!(Rounding::HalfUp.round(dec!(2.5), 0), dec!(3));
+        assert_eq!(Rounding::HalfEven.round(dec!(2.5), 0), dec!(2));
+    }
+
+    #[test]
+    fn output_is_normalized() {
+        assert_eq!(Credits::new(dec!(30.50)).to_string(), "30.5");
+        assert_eq!(
+            serde_json::to_string(&Money::new(dec!(5.00))).unwrap(),
+            "\"5\""
+        );
+    }
+}
