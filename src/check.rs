@@ -1,7 +1,7 @@
 //! `pricebook check`: which files to check, and checking them.
 
 use crate::compile::{self, Workspace};
-use crate::diag::{Diagnostics, SourceMap};
+use crate::project::Project;
 use std::path::{Path, PathBuf};
 
 /// How many files a check looked at.
@@ -47,18 +47,14 @@ fn is_scenario(path: &Path) -> bool {
     path.components().any(|c| c.as_os_str() == "scenarios")
 }
 
-/// Compiles plan files (and scenarios against them), reporting into `diags`.
-pub fn check(
-    ws: &Workspace,
-    plans: &[PathBuf],
-    scenarios: &[PathBuf],
-    sources: &mut SourceMap,
-    diags: &mut Diagnostics,
-) -> Checked {
+/// Compiles plan files, and scenarios against theirs, into `project`.
+pub fn check(project: &mut Project, plans: &[PathBuf], scenarios: &[PathBuf]) -> Checked {
     for p in plans {
-        compile::load_catalog(ws, p, sources, diags);
+        project.add_plan_file(p);
     }
-    let _ = scenarios;
+    for s in scenarios {
+        project.script(s);
+    }
     Checked {
         plans: plans.len(),
         scenarios: scenarios.len(),

@@ -1,6 +1,7 @@
 use super::{MessageFormat, Output};
 use crate::compile::Workspace;
-use crate::diag::{Diagnostics, Severity, SourceMap};
+use crate::diag::Severity;
+use crate::project::Project;
 use std::path::{Path, PathBuf};
 
 pub fn run(
@@ -11,8 +12,6 @@ pub fn run(
     out: &mut Output,
 ) -> u8 {
     let ws = Workspace::new(root);
-    let mut sources = SourceMap::new();
-    let mut diags = Diagnostics::new();
     let (plans, scenarios) = match crate::check::select(&ws, paths) {
         Ok(sel) => sel,
         Err(message) => {
@@ -20,8 +19,10 @@ pub fn run(
             return 2;
         }
     };
-    let checked = crate::check::check(&ws, &plans, &scenarios, &mut sources, &mut diags);
-    out.diagnostics(&diags, &sources, format == MessageFormat::Short);
+    let mut project = Project::new(ws);
+    let checked = crate::check::check(&mut project, &plans, &scenarios);
+    let (diags, sources) = (&project.diags, &project.sources);
+    out.diagnostics(diags, sources, format == MessageFormat::Short);
     let errors = diags.count(Severity::Error);
     let warnings = diags.count(Severity::Warning);
     let failed = errors > 0 || (deny_warnings && warnings > 0);

@@ -7,7 +7,9 @@
 mod build;
 mod check;
 mod output;
+mod run;
 mod schema;
+mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -70,6 +72,31 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Simulate one scenario and print its ledger.
+    Run {
+        scenario: PathBuf,
+        #[arg(long, value_enum, default_value_t = LedgerFormat::Table)]
+        format: LedgerFormat,
+    },
+    /// Replay scenarios and compare their ledgers with snapshots/.
+    Test {
+        /// Scenario files. Default: every file under scenarios/.
+        scenarios: Vec<PathBuf>,
+        /// Write new and changed snapshots (after you have checked the diffs).
+        #[arg(long)]
+        accept: bool,
+        /// List the rulebook rules and which are covered by a scenario; fails if any is not.
+        #[arg(long)]
+        coverage: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LedgerFormat {
+    /// An aligned table for people.
+    Table,
+    /// Balances and transactions per account, as a billing API answers.
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -90,6 +117,12 @@ pub fn main() -> ExitCode {
         } => check::run(&cli.root, paths, *deny_warnings, *message_format, &mut out),
         Command::Schema { kind } => schema::run(*kind, &mut out),
         Command::Build { output } => build::run(&cli.root, output.as_deref(), &mut out),
+        Command::Run { scenario, format } => run::run(&cli.root, scenario, *format, &mut out),
+        Command::Test {
+            scenarios,
+            accept,
+            coverage,
+        } => test::run(&cli.root, scenarios, *accept, *coverage, &mut out),
     };
     ExitCode::from(code)
 }

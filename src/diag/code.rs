@@ -90,6 +90,7 @@ codes! {
     EventBeforeStart => "event-before-start", Error, "An event is earlier than the scenario's start.";
     UnknownPlanFile => "unknown-plan-file", Error, "A scenario names a plan file that does not exist or does not compile.";
     ExpectationFailed => "expectation-failed", Error, "A scenario's inline expectation does not hold.";
+    EngineRejected => "engine-rejected", Error, "The simulator could not apply an event (a pricebook bug if the scenario compiled).";
     ConservationViolated => "conservation-violated", Error, "Credits granted do not equal consumed + expired + voided + remaining (a pricebook bug).";
     UnknownRule => "unknown-rule", Error, "A scenario claims to cover a rule id that the rulebook does not have.";
 }

@@ -1,0 +1,25 @@
+use super::{LedgerFormat, Output};
+use crate::compile::Workspace;
+use crate::project::Project;
+use std::path::Path;
+
+pub fn run(root: &Path, scenario: &Path, format: LedgerFormat, out: &mut Output) -> u8 {
+    let mut project = Project::open(Workspace::new(root));
+    let path = if scenario.is_absolute() || scenario.exists() {
+        scenario.to_path_buf()
+    } else {
+        root.join(scenario)
+    };
+    let replayed = project.replay(&path);
+    out.diagnostics(&project.diags, &project.sources, false);
+    match replayed {
+        Some(r) => {
+            out.print(match format {
+                LedgerFormat::Table => &r.table,
+                LedgerFormat::Json => &r.json,
+            });
+            u8::from(r.failed || project.diags.has_errors())
+        }
+        None => 1,
+    }
+}

@@ -1,0 +1,149 @@
+//! A project folder opened for work: its plan files compiled once, its
+//! scenarios compiled and replayed on demand, every problem collected.
+
+use crate::compile::scenario::Script;
+use crate::compile::{self, Catalog, Workspace};
+use crate::diag::{Code, Diagnostics, SourceMap};
+use crate::model::{self, scenario::ScenarioFile};
+use crate::simulate::replay;
+use crate::suggest;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub struct Project {
+    pub ws: Workspace,
+    pub sources: SourceMap,
+    pub diags: Diagnostics,
+    /// Compiled catalogs by plan-file name; broken plan files are absent.
+    pub catalogs: BTreeMap<String, Catalog>,
+    /// Every plan-file name in `plans/`, compiled or not.
+    pub plan_names: Vec<String>,
+    /// Plan files read so far.
+    loaded: Vec<String>,
+}
+
+/// A replayed scenario, rendered.
+pub struct Replayed {
+    pub script: Script,
+    /// Path as users see it.
+    pub path: String,
+    /// The ledger table (what snapshots hold).
+    pub table: String,
+    /// The billing-API-shaped JSON.
+    pub json: String,
+    /// Whether replaying found problems (failed expectations, conservation).
+    pub failed: bool,
+}
+
+impl Project {
+    /// A project with nothing read yet; plan files load when a scenario
+    /// needs them.
+    pub fn new(ws: Workspace) -> Project {
+        let plan_names = ws
+            .plan_files()
+            .iter()
+            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .collect();
+        Project {
+            ws,
+            sources: SourceMap::new(),
+            diags: Diagnostics::new(),
+            catalogs: BTreeMap::new(),
+            plan_names,
+            loaded: Vec::new(),
+        }
+    }
+
+    /// A project with every plan file in `plans/` compiled.
+    pub fn open(ws: Workspace) -> Project {
+        let mut p = Project::new(ws);
+        for path in p.ws.plan_files() {
+            p.add_plan_file(&path);
+        }
+        p
+    }
+
+    /// Compiles one plan file into the project (once).
+    pub fn add_plan_file(&mut self, path: &Path) {
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if self.loaded.contains(&name) {
+            return;
+        }
+        self.loaded.push(name.clone());
+        if !self.plan_names.contains(&name) {
+            self.plan_names.push(name.clone());
+        }
+        if let Some(cat) = compile::load_catalog(&self.ws, path, &mut self.sources, &mut self.diags)
+        {
+            self.catalogs.insert(name, cat);
+        }
+    }
+
+    /// Whether every plan file that was read compiled.
+    pub fn plans_ok(&self) -> bool {
+        self.loaded.iter().all(|n| self.catalogs.contains_key(n))
+    }
+
+    /// Reads, parses and compiles a scenario against its plan file.
+    pub fn script(&mut self, path: &Path) -> Option<Script> {
+        let file = compile::read_into(
+            path,
+            self.ws.display(path),
+            &mut self.sources,
+            &mut self.diags,
+        )?;
+        let raw: ScenarioFile =
+            model::parse_toml(&self.sources.get(file).text, file, &mut self.diags)?;
+        if self.plan_names.contains(&raw.plans.value) {
+            let path = self.ws.plan_path(&raw.plans.value);
+            self.add_plan_file(&path);
+        }
+        let Some(cat) = self.catalogs.get(&raw.plans.value) else {
+            let (message, help) = if self.plan_names.contains(&raw.plans.value) {
+                (
+                    format!(
+                        "plan file `plans/{}.toml` has errors, so this scenario cannot run",
+                        raw.plans.value
+                    ),
+                    "fix the plan file first (see its errors)".to_string(),
+                )
+            } else {
+                (
+                    format!("there is no plan file `plans/{}.toml`", raw.plans.value),
+                    suggest::help_for(
+                        &raw.plans.value,
+                        "plan files",
+                        self.plan_names.iter().map(String::as_str),
+                    ),
+                )
+            };
+            self.diags
+                .report(Code::UnknownPlanFile, file, raw.plans.span.clone(), message)
+                .with_help(help);
+            return None;
+        };
+        compile::compile_scenario(&raw, cat, file, &mut self.diags)
+    }
+
+    /// Compiles, replays and renders a scenario. `None` when it does not compile.
+    pub fn replay(&mut self, path: &Path) -> Option<Replayed> {
+        let script = self.script(path)?;
+        let cat = self.catalogs.get(&script.plans)?;
+        let before = self.diags.count(crate::diag::Severity::Error);
+        let engine = replay::replay(&script, cat, &mut self.diags);
+        let failed = self.diags.count(crate::diag::Severity::Error) > before;
+        let shown = self.ws.display(path);
+        let table = crate::report::ledger_table::render(&script, &shown, &engine);
+        let json = crate::report::ledger_json::render(&script, &engine);
+        Some(Replayed {
+            script,
+            path: shown,
+            table,
+            json,
+            failed,
+        })
+    }
+}

@@ -1,0 +1,448 @@
+//! Spending: usage, add-on months, transfers, adjustments, returns, direct
+//! grants, low-balance warnings, entitlements.
+
+use super::{Engine, LotSpec};
+use crate::compile::catalog::{ExhaustionRule, Limit, RolloverRule};
+use crate::model::plan::{Funding, SourceKind};
+use crate::money::Credits;
+use crate::simulate::account::{Account, OpRecord};
+use crate::simulate::command::{
+    AccountId, DirectGrant, GrantExpiry, LotId, OpId, Quantity, Sym, Usage,
+};
+use crate::simulate::ledger::{Bucket, Detail, EntryKind, Notice, Reason, Sink, VoidWhy};
+use crate::simulate::wallet::{Boundary, Lot, Origin, Step, Take};
+use rust_decimal::Decimal;
+
+/// How a spend treats a balance that does not cover it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// By the catalog's exhaustion rule, with auto-recharge first.
+    Usage,
+    /// Always; what the balance lacks becomes an overdraft.
+    Forced,
+    /// Only from credits actually there (transfers).
+    Covered,
+}
+
+impl<S: Sink> Engine<'_, S> {
+    /// Credits a usage costs under the rate card, rounded by the feature's rule.
+    pub fn cost(&self, usage: &Usage) -> Credits {
+        if let Some(c) = usage.credits {
+            return c;
+        }
+        let Some((f, r)) = usage.rate else {
+            return Credits::ZERO;
+        };
+        let feature = &self.cat.features[f];
+        let rate = &feature.rates[r];
+        let q: &Quantity = &usage.quantity;
+        let k = Decimal::from(1000);
+        let part = |per: Option<Credits>, n: Decimal| per.map_or(Decimal::ZERO, |p| p.get() * n);
+        let requests = q.requests.unwrap_or(Decimal::ONE);
+        let input = Decimal::from(q.input_tokens) / k;
+        let output = Decimal::from(q.output_tokens) / k;
+        let raw = part(rate.per_request, requests)
+            + part(rate.per_1k_input_tokens, input)
+            + part(rate.per_1k_output_tokens, output)
+            + part(rate.per_1k_tokens, input + output)
+            + part(rate.per_minute, q.minutes.unwrap_or(Decimal::ZERO));
+        Credits::new(feature.rounding.round(raw, self.cat.credits.scale))
+    }
+
+    pub(super) fn use_feature(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        usage: &Usage,
+    ) -> Result<(), Reason> {
+        self.daily_bonus(a, id);
+        if let Some((f, _)) = usage.rate
+            && let Some(flag) = &self.cat.features[f].requires
+            && !self.cat.plans[a.plan].has_flag(flag.ix)
+        {
+            return Err(Reason::FeatureNotInPlan);
+        }
+        let cost = self.cost(usage);
+        let detail = Detail::Usage {
+            rate: usage.rate,
+            project: usage.project,
+            session: usage.session,
+            operation: usage.operation,
+            cost,
+        };
+        if self.cat.plans[a.plan].is_unlimited() {
+            // Rule V8: never refused, still recorded.
+            self.record(
+                a,
+                id,
+                EntryKind::Consume,
+                Bucket::None,
+                Credits::ZERO,
+                None,
+                detail,
+            );
+            return Ok(());
+        }
+        let (takes, overdraft) = self.spend(a, id, cost, detail, Mode::Usage)?;
+        if let Some(op) = usage.operation {
+            a.ops.insert(
+                op,
+                OpRecord {
+                    taken: takes.iter().map(|t| (t.lot, t.amount)).collect(),
+                    overdraft,
+                    returned: false,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Spends credits, forced: refunds' rebooking and negative adjustments.
+    pub(super) fn spend_forced(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        amount: Credits,
+        detail: Detail,
+    ) {
+        let _ = self.spend(a, id, amount, detail, Mode::Forced);
+    }
+
+    /// Takes `cost` in spending order, one `consume` line per grant touched;
+    /// what the grants lack becomes an overdraft where the mode allows.
+    fn spend(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        cost: Credits,
+        detail: Detail,
+        mode: Mode,
+    ) -> Result<(Vec<Take>, Credits), Reason> {
+        if mode != Mode::Forced {
+            self.check_covered(a, id, cost, mode)?;
+        }
+        let kind = if matches!(detail, Detail::Transfer(_)) {
+            EntryKind::TransferOut
+        } else {
+            EntryKind::Consume
+        };
+        let mut need = cost;
+        let mut takes = Vec::new();
+        while need.is_positive() {
+            let Some(t) = a.wallet.take_one(need) else {
+                break;
+            };
+            need -= t.amount;
+            self.note_taken(a, &[t]);
+            self.record(
+                a,
+                id,
+                kind,
+                Bucket::Label(t.label),
+                -t.amount,
+                None,
+                detail.clone(),
+            );
+            takes.push(t);
+        }
+        if need.is_positive() {
+            a.wallet.deficit += need;
+            self.record(a, id, kind, Bucket::Overdraft, -need, None, detail);
+        } else if takes.is_empty() {
+            self.record(a, id, kind, Bucket::None, Credits::ZERO, None, detail);
+        }
+        self.after_decrease(a, id);
+        Ok((takes, need))
+    }
+
+    /// Whether a spend may go ahead; auto-recharge gets one chance first.
+    fn check_covered(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        cost: Credits,
+        mode: Mode,
+    ) -> Result<(), Reason> {
+        let rule = if mode == Mode::Covered {
+            ExhaustionRule::Refuse
+        } else {
+            self.cat.credits.on_exhaustion
+        };
+        let fits = |a: &Account| {
+            let balance = a.wallet.balance();
+            match rule {
+                ExhaustionRule::Refuse => cost <= balance,
+                ExhaustionRule::OverdrawOnce => balance.is_positive() || !cost.is_positive(),
+                ExhaustionRule::Overdraft { limit } => limit.is_none_or(|l| balance - cost >= -l),
+            }
+        };
+        if fits(a) {
+            return Ok(());
+        }
+        if mode == Mode::Usage {
+            self.recharge(a, id, Some(cost));
+            if fits(a) {
+                return Ok(());
+            }
+        }
+        Err(match rule {
+            ExhaustionRule::Refuse => Reason::InsufficientCredits,
+            ExhaustionRule::OverdrawOnce => Reason::BalanceExhausted,
+            ExhaustionRule::Overdraft { .. } => Reason::OverdraftLimit,
+        })
+    }
+
+    /// After the balance went down: low-balance warnings (rule V5), then
+    /// auto-recharge at the threshold (rules C4, T5, A4).
+    pub(super) fn after_decrease(&mut self, a: &mut Account, id: AccountId) {
+        let plan = &self.cat.plans[a.plan];
+        let allocation = plan.monthly_credits();
+        if allocation.is_positive() {
+            let balance = a.wallet.balance();
+            for (i, share) in self.cat.low_balance_warnings.iter().enumerate() {
+                let bit = 1u32 << i.min(31);
+                if a.warned & bit == 0 && balance < allocation * *share {
+                    a.warned |= bit;
+                    self.record(
+                        a,
+                        id,
+                        EntryKind::Notice,
+                        Bucket::None,
+                        Credits::ZERO,
+                        None,
+                        Detail::Notice(Notice::LowBalance(*share)),
+                    );
+                }
+            }
+        }
+        self.recharge(a, id, None);
+    }
+
+    pub(super) fn transfer(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        to: AccountId,
+        credits: Credits,
+    ) -> Result<(), Reason> {
+        if !self.cat.credits.transferable {
+            return Err(Reason::TransferNotAllowed);
+        }
+        if to == id || self.account(to).is_none() {
+            return Err(Reason::TransferNotAllowed);
+        }
+        self.spend(a, id, credits, Detail::Transfer(to), Mode::Covered)?;
+        let label = self.intern_label("transfer");
+        let now = self.now;
+        self.with_account(to, |e, b| {
+            let spec = LotSpec {
+                label,
+                origin: Origin::Transfer,
+                allowance_of: None,
+                funding: Funding::Paid,
+                priority: 0,
+                effective: now,
+                expires: None,
+                boundary: None,
+                amount: credits,
+                cost_basis: Decimal::ZERO,
+            };
+            e.grant_lot(b, to, spec, Detail::Transfer(id));
+        });
+        Ok(())
+    }
+
+    /// A support correction (rule C7): the only way spent credits come back.
+    pub(super) fn adjust(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        credits: Credits,
+        reason: Sym,
+    ) -> Result<(), Reason> {
+        if credits.is_negative() {
+            self.spend_forced(a, id, -credits, Detail::Adjustment(reason));
+            return Ok(());
+        }
+        let (label, src) = match self.cat.source_of_kind(SourceKind::Adjustment) {
+            Some(ix) => (ix as u16, Some(ix)),
+            None => (self.intern_label("adjustment"), None),
+        };
+        let source = src.map(|ix| &self.cat.sources[ix]);
+        let spec = LotSpec {
+            label,
+            origin: src.map_or(Origin::Direct, Origin::Source),
+            allowance_of: None,
+            funding: source.map_or(Funding::Promotional, |s| s.funding),
+            priority: source.map_or(0, |s| s.priority),
+            effective: self.now,
+            expires: source.and_then(|s| self.expiry_of(a, s.expires)),
+            boundary: None,
+            amount: credits,
+            cost_basis: Decimal::ZERO,
+        };
+        self.grant_lot(a, id, spec, Detail::Adjustment(reason));
+        Ok(())
+    }
+
+    /// An operation failed: its credits go back to the grants they came
+    /// from (rule T6). Grants that have expired since take them back as
+    /// they arrive, so nothing outlives its expiry.
+    pub(super) fn operation_failed(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        op: OpId,
+    ) -> Result<(), Reason> {
+        if !self.cat.credits.refund_failed_operations {
+            return Err(Reason::NotRefundable);
+        }
+        let record = a.ops.get(&op).cloned().ok_or(Reason::NothingToRefund)?;
+        if record.returned {
+            return Err(Reason::AlreadyRefunded);
+        }
+        if let Some(r) = a.ops.get_mut(&op) {
+            r.returned = true;
+        }
+        for (lot, amount) in &record.taken {
+            if a.wallet.give_back(*lot, *amount) {
+                let label = a.wallet.get(*lot).map_or(0, |l| l.label);
+                self.record(
+                    a,
+                    id,
+                    EntryKind::Refund,
+                    Bucket::Label(label),
+                    *amount,
+                    None,
+                    Detail::Returned(op),
+                );
+                self.settle_deficit(a, id, *lot);
+            }
+        }
+        if record.overdraft.is_positive() {
+            let back = record.overdraft.min(a.wallet.deficit);
+            a.wallet.deficit -= back;
+            self.record(
+                a,
+                id,
+                EntryKind::Refund,
+                Bucket::Overdraft,
+                back,
+                None,
+                Detail::Returned(op),
+            );
+        }
+        Ok(())
+    }
+
+    pub(super) fn direct_grant(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        g: &DirectGrant,
+    ) -> LotId {
+        let label = self.intern_label(g.label.as_deref().unwrap_or("grant"));
+        let effective = g.effective.unwrap_or(self.now).max(self.now);
+        let tz = self.cat.time_zone;
+        let expires = match g.expires {
+            GrantExpiry::Never => None,
+            GrantExpiry::At(t) => Some(t),
+            GrantExpiry::After(p) => Some(p.add_to(effective, tz)),
+        };
+        let boundary =
+            g.every
+                .as_ref()
+                .map(
+                    |(period, rule): &(crate::calendar::Period, RolloverRule)| Boundary {
+                        at: period.add_to(effective, tz),
+                        step: Step::Every(*period),
+                        rule: rule.clone(),
+                        left: None,
+                    },
+                );
+        let spec = LotSpec {
+            label,
+            origin: Origin::Direct,
+            allowance_of: None,
+            funding: g.funding,
+            priority: g.priority,
+            effective,
+            expires,
+            boundary,
+            amount: g.credits,
+            cost_basis: Decimal::ZERO,
+        };
+        let lot = self.next_lot;
+        self.grant_lot(a, id, spec, Detail::Direct(lot))
+    }
+
+    pub(super) fn void_direct(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        lot: Option<LotId>,
+    ) -> Result<(), Reason> {
+        let lot = lot.ok_or(Reason::NothingToVoid)?;
+        if let Some(at) = a.future.iter().position(|l: &Lot| l.id == lot) {
+            a.future.remove(at);
+            return Ok(());
+        }
+        if self
+            .void_lots(a, id, &[lot], VoidWhy::Operator)
+            .is_positive()
+        {
+            Ok(())
+        } else {
+            Err(Reason::NothingToVoid)
+        }
+    }
+
+    /// Uses one unit of a countable entitlement (rule V7).
+    pub(super) fn allocate(&mut self, a: &mut Account, entitlement: usize) -> Result<(), Reason> {
+        let used = a.allocated.get(&entitlement).copied().unwrap_or(0);
+        let allowed = match self.cat.plans[a.plan].limit(entitlement) {
+            Some(Limit::Unlimited) => true,
+            Some(Limit::Count(n)) => used < n,
+            None => false,
+        };
+        if !allowed {
+            return Err(Reason::LimitReached);
+        }
+        a.allocated.insert(entitlement, used + 1);
+        Ok(())
+    }
+
+    pub(super) fn enable_addon(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        addon: usize,
+    ) -> Result<(), Reason> {
+        if !self.cat.addons[addon].available_on(a.plan) {
+            return Err(Reason::AddonNotAvailable);
+        }
+        if a.addons.contains(&addon) {
+            return Err(Reason::AddonAlreadyOn);
+        }
+        self.charge_addon(a, id, addon)?;
+        a.addons.insert(addon);
+        Ok(())
+    }
+
+    /// One month of an add-on (rule A2): credits, money, or both.
+    pub(super) fn charge_addon(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        addon: usize,
+    ) -> Result<(), Reason> {
+        let ad = &self.cat.addons[addon];
+        if let Some(credits) = ad.monthly_credits {
+            self.spend(a, id, credits, Detail::Addon(addon), Mode::Usage)?;
+        }
+        if let Some(price) = ad.monthly_price {
+            self.pay(a, id, price, crate::simulate::ledger::Paid::Addon(addon))?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,86 @@
+//! Scenario snapshots: `snapshots/<seed>/<name>.snap`, in insta's format so
+//! `cargo insta review` and `pricebook test --accept` work on the same files.
+//!
+//! A snapshot is a reviewed claim about money; pricebook writes one only
+//! when asked (`--accept`), atomically, and never touches scenario or plan
+//! files.
+
+use crate::compile::Workspace;
+use similar::TextDiff;
+use std::path::{Path, PathBuf};
+
+/// The test that owns scenario snapshots under `cargo test`.
+pub const SOURCE: &str = "tests/scenarios.rs";
+/// The expression name insta records.
+pub const EXPRESSION: &str = "ledger";
+
+/// `scenarios/eigent/x.toml` → `snapshots/eigent/x.snap`.
+pub fn path_for(ws: &Workspace, scenario: &Path) -> PathBuf {
+    let rel = scenario
+        .strip_prefix(ws.scenarios_dir())
+        .unwrap_or(scenario);
+    ws.snapshots_dir().join(rel).with_extension("snap")
+}
+
+/// The snapshot's name for insta (file stem, no extension).
+pub fn name_for(scenario: &Path) -> String {
+    scenario
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Text as insta compares it: trailing whitespace trimmed, LF line ends.
+pub fn normalize(text: &str) -> String {
+    text.trim_end().replace("\r\n", "\n")
+}
+
+/// The contents of a snapshot file (after its `---` header), if it exists.
+pub fn read(path: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    let body = match text.strip_prefix("---\n") {
+        Some(rest) => rest.split_once("\n---\n").map_or(rest, |(_, body)| body),
+        None => &text,
+    };
+    Some(normalize(body))
+}
+
+/// The full file insta would write for these contents.
+pub fn file_text(input_file: &str, contents: &str) -> String {
+    format!(
+        "---\nsource: {SOURCE}\nexpression: {EXPRESSION}\ninput_file: {input_file}\n---\n{}\n",
+        normalize(contents)
+    )
+}
+
+/// Writes a snapshot atomically.
+pub fn write(path: &Path, input_file: &str, contents: &str) -> std::io::Result<()> {
+    crate::fsutil::write_atomic(path, file_text(input_file, contents).as_bytes())
+}
+
+/// How a fresh rendering compares with its snapshot.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Comparison {
+    Match,
+    Missing,
+    /// A unified line diff, old → new.
+    Changed(String),
+}
+
+pub fn compare(old: Option<&str>, new: &str) -> Comparison {
+    let new = normalize(new);
+    match old {
+        None => Comparison::Missing,
+        Some(old) if normalize(old) == new => Comparison::Match,
+        Some(old) => {
+            let old = normalize(old);
+            let diff = TextDiff::from_lines(&old, &new);
+            let text = diff
+                .unified_diff()
+                .context_radius(3)
+                .header("snapshot", "now")
+                .to_string();
+            Comparison::Changed(text)
+        }
+    }
+}
