@@ -39,11 +39,8 @@ impl Project {
     /// A project with nothing read yet; plan files load when a scenario
     /// needs them.
     pub fn new(ws: Workspace) -> Project {
-        let plan_names = ws
-            .plan_files()
-            .iter()
-            .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
-            .collect();
+        let plan_names =
+            ws.plan_files().iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())).collect();
         Project {
             ws,
             sources: SourceMap::new(),
@@ -65,10 +62,7 @@ impl Project {
 
     /// Compiles one plan file into the project (once).
     pub fn add_plan_file(&mut self, path: &Path) {
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         if self.loaded.contains(&name) {
             return;
         }
@@ -76,8 +70,7 @@ impl Project {
         if !self.plan_names.contains(&name) {
             self.plan_names.push(name.clone());
         }
-        if let Some(cat) = compile::load_catalog(&self.ws, path, &mut self.sources, &mut self.diags)
-        {
+        if let Some(cat) = compile::load_catalog(&self.ws, path, &mut self.sources, &mut self.diags) {
             self.catalogs.insert(name, cat);
         }
     }
@@ -89,14 +82,8 @@ impl Project {
 
     /// Reads, parses and compiles a scenario against its plan file.
     pub fn script(&mut self, path: &Path) -> Option<Script> {
-        let file = compile::read_into(
-            path,
-            self.ws.display(path),
-            &mut self.sources,
-            &mut self.diags,
-        )?;
-        let raw: ScenarioFile =
-            model::parse_toml(&self.sources.get(file).text, file, &mut self.diags)?;
+        let file = compile::read_into(path, self.ws.display(path), &mut self.sources, &mut self.diags)?;
+        let raw: ScenarioFile = model::parse_toml(&self.sources.get(file).text, file, &mut self.diags)?;
         if self.plan_names.contains(&raw.plans.value) {
             let path = self.ws.plan_path(&raw.plans.value);
             self.add_plan_file(&path);
@@ -104,25 +91,16 @@ impl Project {
         let Some(cat) = self.catalogs.get(&raw.plans.value) else {
             let (message, help) = if self.plan_names.contains(&raw.plans.value) {
                 (
-                    format!(
-                        "plan file `plans/{}.toml` has errors, so this scenario cannot run",
-                        raw.plans.value
-                    ),
+                    format!("plan file `plans/{}.toml` has errors, so this scenario cannot run", raw.plans.value),
                     "fix the plan file first (see its errors)".to_string(),
                 )
             } else {
                 (
                     format!("there is no plan file `plans/{}.toml`", raw.plans.value),
-                    suggest::help_for(
-                        &raw.plans.value,
-                        "plan files",
-                        self.plan_names.iter().map(String::as_str),
-                    ),
+                    suggest::help_for(&raw.plans.value, "plan files", self.plan_names.iter().map(String::as_str)),
                 )
             };
-            self.diags
-                .report(Code::UnknownPlanFile, file, raw.plans.span.clone(), message)
-                .with_help(help);
+            self.diags.report(Code::UnknownPlanFile, file, raw.plans.span.clone(), message).with_help(help);
             return None;
         };
         compile::compile_scenario(&raw, cat, file, &mut self.diags)
@@ -138,12 +116,6 @@ impl Project {
         let shown = self.ws.display(path);
         let table = crate::report::ledger_table::render(&script, &shown, &engine);
         let json = crate::report::ledger_json::render(&script, &engine);
-        Some(Replayed {
-            script,
-            path: shown,
-            table,
-            json,
-            failed,
-        })
+        Some(Replayed { script, path: shown, table, json, failed })
     }
 }

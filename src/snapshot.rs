@@ -16,18 +16,13 @@ pub const EXPRESSION: &str = "ledger";
 
 /// `scenarios/eigent/x.toml` → `snapshots/eigent/x.snap`.
 pub fn path_for(ws: &Workspace, scenario: &Path) -> PathBuf {
-    let rel = scenario
-        .strip_prefix(ws.scenarios_dir())
-        .unwrap_or(scenario);
+    let rel = scenario.strip_prefix(ws.scenarios_dir()).unwrap_or(scenario);
     ws.snapshots_dir().join(rel).with_extension("snap")
 }
 
 /// The snapshot's name for insta (file stem, no extension).
 pub fn name_for(scenario: &Path) -> String {
-    scenario
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
+    scenario.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
 }
 
 /// Text as insta compares it: trailing whitespace trimmed, LF line ends.
@@ -47,10 +42,7 @@ pub fn read(path: &Path) -> Option<String> {
 
 /// The full file insta would write for these contents.
 pub fn file_text(input_file: &str, contents: &str) -> String {
-    format!(
-        "---\nsource: {SOURCE}\nexpression: {EXPRESSION}\ninput_file: {input_file}\n---\n{}\n",
-        normalize(contents)
-    )
+    format!("---\nsource: {SOURCE}\nexpression: {EXPRESSION}\ninput_file: {input_file}\n---\n{}\n", normalize(contents))
 }
 
 /// Writes a snapshot atomically.
@@ -75,11 +67,7 @@ pub fn compare(old: Option<&str>, new: &str) -> Comparison {
         Some(old) => {
             let old = normalize(old);
             let diff = TextDiff::from_lines(&old, &new);
-            let text = diff
-                .unified_diff()
-                .context_radius(3)
-                .header("snapshot", "now")
-                .to_string();
+            let text = diff.unified_diff().context_radius(3).header("snapshot", "now").to_string();
             Comparison::Changed(text)
         }
     }

@@ -16,11 +16,7 @@ fn scenarios_match_their_snapshots() {
     let ws = Workspace::new(root);
     let mut project = Project::open(ws.clone());
     let files = ws.scenario_files();
-    assert!(
-        !files.is_empty(),
-        "no scenarios found under {}",
-        ws.scenarios_dir().display()
-    );
+    assert!(!files.is_empty(), "no scenarios found under {}", ws.scenarios_dir().display());
     let mut failures = Vec::new();
     for path in &files {
         let shown = ws.display(path);
@@ -29,9 +25,7 @@ fn scenarios_match_their_snapshots() {
             continue;
         };
         if replayed.failed {
-            failures.push(format!(
-                "{shown}: an expectation or the conservation check failed"
-            ));
+            failures.push(format!("{shown}: an expectation or the conservation check failed"));
         }
         let snap = snapshot::path_for(&ws, path);
         let mut settings = insta::Settings::clone_current();
@@ -44,10 +38,7 @@ fn scenarios_match_their_snapshots() {
             settings.bind(|| insta::assert_snapshot!(name, ledger));
         }));
         if compared.is_err() {
-            failures.push(format!(
-                "{shown}: ledger differs from {}",
-                ws.display(&snap)
-            ));
+            failures.push(format!("{shown}: ledger differs from {}", ws.display(&snap)));
         }
     }
     let problems = render_all(&project.diags.sorted(), &project.sources, Style::Plain);

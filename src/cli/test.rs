@@ -9,34 +9,16 @@ use crate::snapshot::{self, Comparison};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-pub fn run(
-    root: &Path,
-    selected: &[PathBuf],
-    accept: bool,
-    coverage: bool,
-    out: &mut Output,
-) -> u8 {
+pub fn run(root: &Path, selected: &[PathBuf], accept: bool, coverage: bool, out: &mut Output) -> u8 {
     let ws = Workspace::new(root);
     let mut project = Project::open(ws.clone());
     let scenarios = if selected.is_empty() {
         ws.scenario_files()
     } else {
-        selected
-            .iter()
-            .map(|p| {
-                if p.is_absolute() || p.exists() {
-                    p.clone()
-                } else {
-                    root.join(p)
-                }
-            })
-            .collect()
+        selected.iter().map(|p| if p.is_absolute() || p.exists() { p.clone() } else { root.join(p) }).collect()
     };
     if scenarios.is_empty() {
-        out.eprint(&format!(
-            "error: no scenarios in {}\n",
-            ws.scenarios_dir().display()
-        ));
+        out.eprint(&format!("error: no scenarios in {}\n", ws.scenarios_dir().display()));
         return 2;
     }
     let color = out.stdout_style() == Style::Color;
@@ -89,12 +71,13 @@ pub fn run(
     }
     let plan_errors = project.catalogs.len() < project.plan_names.len();
     let total = scenarios.len();
-    let mut summary =
-        format!("{total} scenarios: {passed} match, {changed} changed, {new} new, {failed} failed");
+    let mut summary = format!("{total} scenarios: {passed} match, {changed} changed, {new} new, {failed} failed");
     if written > 0 {
         summary.push_str(&format!("; {written} snapshot(s) written"));
     } else if changed + new > 0 {
-        summary.push_str("\nreview the diffs; if every changed number is right by its rule, run `pricebook test --accept`");
+        summary.push_str(
+            "\nreview the diffs; if every changed number is right by its rule, run `pricebook test --accept`",
+        );
     }
     out.print(&format!("{summary}\n"));
     let uncovered = coverage && rulebook::RULES.iter().any(|(r, _)| !covered.contains(*r));
@@ -104,17 +87,9 @@ pub fn run(
 
 fn coverage_report(covered: &BTreeSet<String>) -> String {
     let mut s = String::from("\nrule coverage:\n");
-    let missing: Vec<&str> = rulebook::RULES
-        .iter()
-        .filter(|(r, _)| !covered.contains(*r))
-        .map(|(r, _)| *r)
-        .collect();
+    let missing: Vec<&str> = rulebook::RULES.iter().filter(|(r, _)| !covered.contains(*r)).map(|(r, _)| *r).collect();
     for (rule, title) in rulebook::RULES {
-        let mark = if covered.contains(*rule) {
-            "covered"
-        } else {
-            "MISSING"
-        };
+        let mark = if covered.contains(*rule) { "covered" } else { "MISSING" };
         s.push_str(&format!("  {rule:<4} {mark:<8} {title}\n"));
     }
     if missing.is_empty() {

@@ -104,31 +104,18 @@ impl Names {
     }
 
     fn account(&self, name: &str) -> Option<AccountId> {
-        self.accounts
-            .iter()
-            .position(|a| a == name)
-            .map(|i| i as AccountId)
+        self.accounts.iter().position(|a| a == name).map(|i| i as AccountId)
     }
 }
 
 /// Compiles a parsed scenario against its catalog. `None` on errors.
-pub fn compile_scenario(
-    raw: &ScenarioFile,
-    cat: &Catalog,
-    file: FileId,
-    diags: &mut Diagnostics,
-) -> Option<Script> {
+pub fn compile_scenario(raw: &ScenarioFile, cat: &Catalog, file: FileId, diags: &mut Diagnostics) -> Option<Script> {
     let mut ck = Checker::new(file, diags);
     ck.currency = Some(cat.currency);
     ck.credit_scale = cat.credits.scale;
     ck.credit_unit = cat.credits.plural.clone();
-    let mut names = Names {
-        labels: cat.source_labels().map(str::to_string).collect(),
-        ..Names::default()
-    };
-    names
-        .labels
-        .extend(["grant", "transfer", "adjustment"].map(String::from));
+    let mut names = Names { labels: cat.source_labels().map(str::to_string).collect(), ..Names::default() };
+    names.labels.extend(["grant", "transfer", "adjustment"].map(String::from));
     for g in raw.events.iter().filter_map(|e| e.grant.as_ref()) {
         if let Some(l) = &g.label {
             names.labels.push(l.clone());
@@ -139,12 +126,8 @@ pub fn compile_scenario(
         if !crate::rulebook::is_rule(&rule.value) {
             let ids = crate::rulebook::RULES.iter().map(|(r, _)| *r);
             let help = suggest::help_for(&rule.value, "rules", ids);
-            ck.error(
-                Code::UnknownRule,
-                rule.span.clone(),
-                format!("`{}` is not a rulebook id", rule.value),
-            )
-            .with_help(help);
+            ck.error(Code::UnknownRule, rule.span.clone(), format!("`{}` is not a rulebook id", rule.value))
+                .with_help(help);
         }
         covers.push(rule.value.clone());
     }
@@ -158,12 +141,8 @@ pub fn compile_scenario(
         if let Some(s) = start
             && at < s
         {
-            ck.error(
-                Code::EventBeforeStart,
-                event.at.span.clone(),
-                "this event is before the scenario's `start`",
-            )
-            .with_help("move `start` earlier or this event later");
+            ck.error(Code::EventBeforeStart, event.at.span.clone(), "this event is before the scenario's `start`")
+                .with_help("move `start` earlier or this event later");
         }
         if let Some((prev, _)) = &last
             && at < *prev
@@ -181,19 +160,13 @@ pub fn compile_scenario(
         }
     }
     let first = steps.first().map(|s| s.at);
-    let start = start
-        .or(first)
-        .unwrap_or(chrono::DateTime::<Utc>::UNIX_EPOCH);
+    let start = start.or(first).unwrap_or(chrono::DateTime::<Utc>::UNIX_EPOCH);
     let last_at = steps.last().map_or(start, |s| s.at);
     let end = match raw.end.as_ref().and_then(|t| instant(t, cat, &mut ck)) {
         Some(end) if end < last_at => {
             if let Some(e) = &raw.end {
-                ck.error(
-                    Code::TimeGoesBackwards,
-                    e.span.clone(),
-                    "`end` is before the last event",
-                )
-                .with_help("move `end` after the last event, or remove it");
+                ck.error(Code::TimeGoesBackwards, e.span.clone(), "`end` is before the last event")
+                    .with_help("move `end` after the last event, or remove it");
             }
             last_at
         }
@@ -226,11 +199,7 @@ fn instant(t: &Sp<TimeLit>, cat: &Catalog, ck: &mut Checker) -> Option<Instant> 
             .with_help("write a date too, e.g. 2026-01-31T10:00:00Z");
         return None;
     };
-    let naive_date = chrono::NaiveDate::from_ymd_opt(
-        i32::from(date.year),
-        u32::from(date.month),
-        u32::from(date.day),
-    )?;
+    let naive_date = chrono::NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))?;
     let time = dt.time.map_or(chrono::NaiveTime::MIN, |t| {
         chrono::NaiveTime::from_hms_nano_opt(
             u32::from(t.hour),
@@ -252,10 +221,7 @@ fn instant(t: &Sp<TimeLit>, cat: &Catalog, ck: &mut Checker) -> Option<Instant> 
                 ck.error(
                     Code::InvalidTime,
                     t.span.clone(),
-                    format!(
-                        "{local} happens twice in {} (clocks go back)",
-                        cat.time_zone.name()
-                    ),
+                    format!("{local} happens twice in {} (clocks go back)", cat.time_zone.name()),
                 )
                 .with_help("add the offset you mean, e.g. -04:00 or -05:00");
                 None
@@ -264,10 +230,7 @@ fn instant(t: &Sp<TimeLit>, cat: &Catalog, ck: &mut Checker) -> Option<Instant> 
                 ck.error(
                     Code::InvalidTime,
                     t.span.clone(),
-                    format!(
-                        "{local} does not exist in {} (clocks go forward)",
-                        cat.time_zone.name()
-                    ),
+                    format!("{local} does not exist in {} (clocks go forward)", cat.time_zone.name()),
                 )
                 .with_help("pick a time outside the daylight-saving gap, or add an offset");
                 None
@@ -332,14 +295,8 @@ fn step(
     }
     let account_name = e.account.as_ref().or(file.account.as_ref());
     let Some(account_name) = account_name else {
-        ck.error(
-            Code::MissingKey,
-            e.at.span.clone(),
-            "this event names no account",
-        )
-        .with_help(
-            "add `account = \"…\"` to the event, or a default `account` at the top of the file",
-        );
+        ck.error(Code::MissingKey, e.at.span.clone(), "this event names no account")
+            .with_help("add `account = \"…\"` to the event, or a default `account` at the top of the file");
         return None;
     };
     let mut binds = None;
@@ -376,16 +333,9 @@ fn step(
     let command = if e.active.is_some() {
         Some(Command::Active)
     } else if let Some(s) = &e.subscribe {
-        let plan = ck.resolve(
-            &s.plan,
-            &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
-            "plan",
-        )?;
+        let plan = ck.resolve(&s.plan, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")?;
         let billing = s.billing.unwrap_or_default();
-        if billing == raw::Billing::Yearly
-            && cat.plans[plan].yearly_price.is_none()
-            && s.price.is_none()
-        {
+        if billing == raw::Billing::Yearly && cat.plans[plan].yearly_price.is_none() && s.price.is_none() {
             ck.error(
                 Code::UnknownReference,
                 s.plan.span.clone(),
@@ -395,22 +345,10 @@ fn step(
             return None;
         }
         binds = bind_ref(s.reference.as_ref(), true, "subscription", names, ck);
-        let price = s
-            .price
-            .as_ref()
-            .map(|p| ck.money(p, "price", Sign::Positive));
-        Some(Command::Subscribe {
-            plan,
-            billing,
-            trial: s.trial,
-            price,
-        })
+        let price = s.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
+        Some(Command::Subscribe { plan, billing, trial: s.trial, price })
     } else if let Some(c) = &e.change_plan {
-        let plan = ck.resolve(
-            &c.plan,
-            &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
-            "plan",
-        )?;
+        let plan = ck.resolve(&c.plan, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")?;
         Some(Command::ChangePlan { plan })
     } else if e.cancel.is_some() {
         Some(Command::Cancel)
@@ -420,22 +358,14 @@ fn step(
     } else if let Some(u) = &e.use_ {
         Some(Command::Use(usage(u, cat, names, ck)?))
     } else if let Some(b) = &e.buy {
-        let pack = resolve_ix(
-            &b.pack,
-            cat.packs.iter().map(|p| p.id.as_str()).collect(),
-            "pack",
-            ck,
-        )?;
+        let pack = resolve_ix(&b.pack, cat.packs.iter().map(|p| p.id.as_str()).collect(), "pack", ck)?;
         let custom = matches!(cat.packs[pack].offer, PackOffer::Custom { .. });
         let amount_given = b.credits.is_some() as u8 + b.amount.is_some() as u8;
         if custom && amount_given != 1 {
             ck.error(
                 Code::IncompleteItem,
                 b.pack.span.clone(),
-                format!(
-                    "`{}` is a custom-amount pack: give `credits` or `amount` (one of them)",
-                    b.pack.value
-                ),
+                format!("`{}` is a custom-amount pack: give `credits` or `amount` (one of them)", b.pack.value),
             )
             .with_help("e.g. buy = { pack = \"custom\", credits = 750 }");
             return None;
@@ -444,88 +374,41 @@ fn step(
             ck.error(
                 Code::ConflictingKeys,
                 b.pack.span.clone(),
-                format!(
-                    "`{}` is a fixed-size pack; it takes no `credits` or `amount`",
-                    b.pack.value
-                ),
+                format!("`{}` is a fixed-size pack; it takes no `credits` or `amount`", b.pack.value),
             )
             .with_help("remove them, or buy a custom-amount pack");
             return None;
         }
-        let credits = b
-            .credits
-            .as_ref()
-            .map(|c| credits(c, "credits", Sign::Positive, ck));
-        let amount = b
-            .amount
-            .as_ref()
-            .map(|m| ck.money(m, "amount", Sign::Positive));
+        let credits = b.credits.as_ref().map(|c| credits(c, "credits", Sign::Positive, ck));
+        let amount = b.amount.as_ref().map(|m| ck.money(m, "amount", Sign::Positive));
         binds = bind_ref(b.reference.as_ref(), true, "purchase", names, ck);
         let key = b.idempotency_key.as_deref().map(|k| names.sym(k));
-        Some(Command::Buy {
-            pack,
-            credits,
-            amount,
-            idempotency_key: key,
-        })
+        Some(Command::Buy { pack, credits, amount, idempotency_key: key })
     } else if let Some(s) = &e.auto_recharge {
         let pack = match &s.pack {
-            Some(p) => Some(resolve_ix(
-                p,
-                cat.packs.iter().map(|p| p.id.as_str()).collect(),
-                "pack",
-                ck,
-            )?),
+            Some(p) => Some(resolve_ix(p, cat.packs.iter().map(|p| p.id.as_str()).collect(), "pack", ck)?),
             None => None,
         };
         Some(Command::AutoRecharge(RechargeSettings {
             enabled: s.enabled,
-            threshold: s
-                .threshold
-                .as_ref()
-                .map(|t| credits(t, "threshold", Sign::NonNegative, ck)),
+            threshold: s.threshold.as_ref().map(|t| credits(t, "threshold", Sign::NonNegative, ck)),
             pack,
-            amount: s
-                .amount
-                .as_ref()
-                .map(|m| ck.money(m, "amount", Sign::Positive)),
-            target: s
-                .target
-                .as_ref()
-                .map(|t| credits(t, "target", Sign::Positive, ck)),
-            monthly_cap: s
-                .monthly_cap
-                .as_ref()
-                .map(|m| ck.money(m, "monthly_cap", Sign::Positive)),
+            amount: s.amount.as_ref().map(|m| ck.money(m, "amount", Sign::Positive)),
+            target: s.target.as_ref().map(|t| credits(t, "target", Sign::Positive, ck)),
+            monthly_cap: s.monthly_cap.as_ref().map(|m| ck.money(m, "monthly_cap", Sign::Positive)),
         }))
     } else if let Some(p) = &e.payment_method {
         Some(Command::PaymentMethod(p.value))
     } else if let Some(a) = &e.enable_addon {
-        Some(Command::EnableAddon(resolve_ix(
-            a,
-            cat.addons.iter().map(|a| a.id.as_str()).collect(),
-            "add-on",
-            ck,
-        )?))
+        Some(Command::EnableAddon(resolve_ix(a, cat.addons.iter().map(|a| a.id.as_str()).collect(), "add-on", ck)?))
     } else if let Some(a) = &e.disable_addon {
-        Some(Command::DisableAddon(resolve_ix(
-            a,
-            cat.addons.iter().map(|a| a.id.as_str()).collect(),
-            "add-on",
-            ck,
-        )?))
+        Some(Command::DisableAddon(resolve_ix(a, cat.addons.iter().map(|a| a.id.as_str()).collect(), "add-on", ck)?))
     } else if let Some(t) = &e.transfer {
         let to = known_account(&t.to, names, ck)?;
-        Some(Command::Transfer {
-            to,
-            credits: credits(&t.credits, "credits", Sign::Positive, ck),
-        })
+        Some(Command::Transfer { to, credits: credits(&t.credits, "credits", Sign::Positive, ck) })
     } else if let Some(a) = &e.adjust {
         let reason = names.sym(&a.reason);
-        Some(Command::Adjust {
-            credits: credits(&a.credits, "credits", Sign::Any, ck),
-            reason,
-        })
+        Some(Command::Adjust { credits: credits(&a.credits, "credits", Sign::Any, ck), reason })
     } else if let Some(op) = &e.operation_failed {
         match names.ops.get(&op.value) {
             Some(id) => Some(Command::OperationFailed(*id)),
@@ -565,30 +448,17 @@ fn step(
         None
     };
     let checks = checks(e.expect.as_ref(), cat, names, ck);
-    Some(Step {
-        at,
-        account,
-        command,
-        binds,
-        uses,
-        checks,
-        span,
-    })
+    Some(Step { at, account, command, binds, uses, checks, span })
 }
 
 fn known_account(name: &Sp<String>, names: &Names, ck: &mut Checker) -> Option<AccountId> {
     match names.account(&name.value) {
         Some(id) => Some(id),
         None => {
-            let help =
-                match suggest::did_you_mean(&name.value, names.accounts.iter().map(String::as_str))
-                {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!(
-                        "add an event with `sign_up = {{}}` for `{}` before this one",
-                        name.value
-                    ),
-                };
+            let help = match suggest::did_you_mean(&name.value, names.accounts.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("add an event with `sign_up = {{}}` for `{}` before this one", name.value),
+            };
             ck.error(
                 Code::UnknownReference,
                 name.span.clone(),
@@ -609,12 +479,8 @@ fn bind_ref(
 ) -> Option<usize> {
     let name = name?;
     if names.ref_kinds.contains_key(&name.value) {
-        ck.error(
-            Code::DuplicateId,
-            name.span.clone(),
-            format!("`ref = \"{}\"` is used twice", name.value),
-        )
-        .with_help(format!("give this {what} its own name"));
+        ck.error(Code::DuplicateId, name.span.clone(), format!("`ref = \"{}\"` is used twice", name.value))
+            .with_help(format!("give this {what} its own name"));
         return None;
     }
     names.refs.push(name.value.clone());
@@ -623,26 +489,14 @@ fn bind_ref(
     Some(ix)
 }
 
-fn use_ref(
-    name: &Sp<String>,
-    purchase: bool,
-    what: &str,
-    names: &Names,
-    ck: &mut Checker,
-) -> Option<usize> {
+fn use_ref(name: &Sp<String>, purchase: bool, what: &str, names: &Names, ck: &mut Checker) -> Option<usize> {
     match names.ref_kinds.get(&name.value) {
         Some((ix, is_purchase)) if *is_purchase == purchase => Some(*ix),
         _ => {
-            let known: Vec<&str> = names
-                .ref_kinds
-                .iter()
-                .filter(|(_, (_, p))| *p == purchase)
-                .map(|(k, _)| k.as_str())
-                .collect();
+            let known: Vec<&str> =
+                names.ref_kinds.iter().filter(|(_, (_, p))| *p == purchase).map(|(k, _)| k.as_str()).collect();
             let help = if known.is_empty() {
-                format!(
-                    "give the {what} a name with `ref = \"…\"` in an earlier event, then use that name here"
-                )
+                format!("give the {what} a name with `ref = \"…\"` in an earlier event, then use that name here")
             } else {
                 suggest::help_for(&name.value, &format!("{what}s"), known.iter().copied())
             };
@@ -660,17 +514,8 @@ fn use_ref(
 fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -> Option<Usage> {
     let rate = match &u.feature {
         Some(f) => {
-            let fi = resolve_ix(
-                f,
-                cat.features.iter().map(|f| f.id.as_str()).collect(),
-                "feature",
-                ck,
-            )?;
-            let models: Vec<&str> = cat.features[fi]
-                .rates
-                .iter()
-                .map(|r| r.model.as_str())
-                .collect();
+            let fi = resolve_ix(f, cat.features.iter().map(|f| f.id.as_str()).collect(), "feature", ck)?;
+            let models: Vec<&str> = cat.features[fi].rates.iter().map(|r| r.model.as_str()).collect();
             let model = match &u.model {
                 Some(m) => Sp::new(m.value.clone(), m.span.clone()),
                 None if models.len() == 1 => Sp::new(models[0].to_string(), f.span.clone()),
@@ -681,10 +526,7 @@ fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -
         }
         None => None,
     };
-    let credits = u
-        .credits
-        .as_ref()
-        .map(|c| credits(c, "credits", Sign::NonNegative, ck));
+    let credits = u.credits.as_ref().map(|c| credits(c, "credits", Sign::NonNegative, ck));
     if rate.is_some() == credits.is_some() {
         let message = if rate.is_some() {
             "give `feature` or `credits`, not both"
@@ -717,12 +559,8 @@ fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -
 fn direct_grant(g: &Sp<raw::Grant>, cat: &Catalog, ck: &mut Checker) -> Option<DirectGrant> {
     let expires = match (&g.expires_at, &g.expires_after) {
         (Some(a), Some(_)) => {
-            ck.error(
-                Code::ConflictingKeys,
-                a.span.clone(),
-                "give `expires_at` or `expires_after`, not both",
-            )
-            .with_help("remove one");
+            ck.error(Code::ConflictingKeys, a.span.clone(), "give `expires_at` or `expires_after`, not both")
+                .with_help("remove one");
             return None;
         }
         (Some(a), None) => GrantExpiry::At(instant(a, cat, ck)?),
@@ -741,20 +579,14 @@ fn direct_grant(g: &Sp<raw::Grant>, cat: &Catalog, ck: &mut Checker) -> Option<D
         return None;
     }
     let every = g.every.as_ref().map(|p| {
-        let rule = g
-            .rollover
-            .as_ref()
-            .map(|r| crate::compile::catalog::RolloverRule {
-                cycles: u32::MAX,
-                max_amount: Some(r.max_amount.as_ref().map_or(Credits::ZERO, |m| {
-                    ck.credits(m, "max_amount", Sign::NonNegative)
-                })),
-                max_share: r.max_share.as_ref().map(|s| s.value.0),
-                min_kept: r
-                    .min_kept
-                    .as_ref()
-                    .map(|m| ck.credits(m, "min_kept", Sign::NonNegative)),
-            });
+        let rule = g.rollover.as_ref().map(|r| crate::compile::catalog::RolloverRule {
+            cycles: u32::MAX,
+            max_amount: Some(
+                r.max_amount.as_ref().map_or(Credits::ZERO, |m| ck.credits(m, "max_amount", Sign::NonNegative)),
+            ),
+            max_share: r.max_share.as_ref().map(|s| s.value.0),
+            min_kept: r.min_kept.as_ref().map(|m| ck.credits(m, "min_kept", Sign::NonNegative)),
+        });
         let rule = rule.unwrap_or(crate::compile::catalog::RolloverRule {
             cycles: u32::MAX,
             max_amount: Some(Credits::ZERO),
@@ -766,9 +598,7 @@ fn direct_grant(g: &Sp<raw::Grant>, cat: &Catalog, ck: &mut Checker) -> Option<D
     Some(DirectGrant {
         credits: ck.credits(&g.credits, "credits", Sign::Positive),
         label: g.label.clone(),
-        funding: g
-            .funding
-            .unwrap_or(crate::model::plan::Funding::Promotional),
+        funding: g.funding.unwrap_or(crate::model::plan::Funding::Promotional),
         priority: g.priority.unwrap_or(0),
         effective: match &g.effective {
             Some(t) => Some(instant(t, cat, ck)?),
@@ -779,62 +609,33 @@ fn direct_grant(g: &Sp<raw::Grant>, cat: &Catalog, ck: &mut Checker) -> Option<D
     })
 }
 
-fn checks(
-    expect: Option<&Sp<raw::Expect>>,
-    cat: &Catalog,
-    names: &Names,
-    ck: &mut Checker,
-) -> Vec<Check> {
+fn checks(expect: Option<&Sp<raw::Expect>>, cat: &Catalog, names: &Names, ck: &mut Checker) -> Vec<Check> {
     let Some(x) = expect else { return Vec::new() };
     let mut out = Vec::new();
     let mut push = |span: Range<usize>, what: Expected| out.push(Check { span, what });
     if let Some(b) = &x.balance {
-        push(
-            b.span.clone(),
-            Expected::Balance(ck.credits(b, "balance", Sign::Any)),
-        );
+        push(b.span.clone(), Expected::Balance(ck.credits(b, "balance", Sign::Any)));
     }
     if let Some(b) = &x.displayed_balance {
-        push(
-            b.span.clone(),
-            Expected::DisplayedBalance(ck.credits(b, "displayed_balance", Sign::NonNegative)),
-        );
+        push(b.span.clone(), Expected::DisplayedBalance(ck.credits(b, "displayed_balance", Sign::NonNegative)));
     }
     for (label, amount) in &x.sources {
         if !names.labels.contains(&label.value) {
-            let help = suggest::help_for(
-                &label.value,
-                "source labels",
-                names.labels.iter().map(String::as_str),
-            );
-            ck.error(
-                Code::UnknownReference,
-                label.span.clone(),
-                format!("no credits are labelled `{}`", label.value),
-            )
-            .with_help(help);
+            let help = suggest::help_for(&label.value, "source labels", names.labels.iter().map(String::as_str));
+            ck.error(Code::UnknownReference, label.span.clone(), format!("no credits are labelled `{}`", label.value))
+                .with_help(help);
             continue;
         }
         push(
             amount.span.clone(),
-            Expected::Source(
-                label.value.clone(),
-                ck.credits(amount, "credits", Sign::NonNegative),
-            ),
+            Expected::Source(label.value.clone(), ck.credits(amount, "credits", Sign::NonNegative)),
         );
     }
     if let Some(d) = &x.deficit {
-        push(
-            d.span.clone(),
-            Expected::Deficit(ck.credits(d, "deficit", Sign::NonNegative)),
-        );
+        push(d.span.clone(), Expected::Deficit(ck.credits(d, "deficit", Sign::NonNegative)));
     }
     if let Some(p) = &x.plan
-        && let Some(ix) = ck.resolve(
-            p,
-            &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
-            "plan",
-        )
+        && let Some(ix) = ck.resolve(p, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")
     {
         push(p.span.clone(), Expected::Plan(ix));
     }
@@ -843,26 +644,16 @@ fn checks(
             "trialing" => push(s.span.clone(), Expected::Trialing(true)),
             "active" => push(s.span.clone(), Expected::Trialing(false)),
             other => {
-                ck.error(
-                    Code::InvalidValue,
-                    s.span.clone(),
-                    format!("`{other}` is not a status"),
-                )
-                .with_help("use \"trialing\" or \"active\"");
+                ck.error(Code::InvalidValue, s.span.clone(), format!("`{other}` is not a status"))
+                    .with_help("use \"trialing\" or \"active\"");
             }
         }
     }
     if let Some(m) = &x.charged {
-        push(
-            m.span.clone(),
-            Expected::Charged(ck.money(m, "charged", Sign::NonNegative)),
-        );
+        push(m.span.clone(), Expected::Charged(ck.money(m, "charged", Sign::NonNegative)));
     }
     if let Some(m) = &x.refunded {
-        push(
-            m.span.clone(),
-            Expected::Refunded(ck.money(m, "refunded", Sign::NonNegative)),
-        );
+        push(m.span.clone(), Expected::Refunded(ck.money(m, "refunded", Sign::NonNegative)));
     }
     if let Some(t) = &x.cycle_start
         && let Some(at) = instant(t, cat, ck)
@@ -876,17 +667,9 @@ fn checks(
             match Reason::ALL.iter().find(|x| x.code() == r.value) {
                 Some(reason) => push(r.span.clone(), Expected::Refused(Some(*reason))),
                 None => {
-                    let help = suggest::help_for(
-                        &r.value,
-                        "reasons",
-                        Reason::ALL.iter().map(|x| x.code()),
-                    );
-                    ck.error(
-                        Code::InvalidValue,
-                        r.span.clone(),
-                        format!("`{}` is not a refusal reason", r.value),
-                    )
-                    .with_help(help);
+                    let help = suggest::help_for(&r.value, "reasons", Reason::ALL.iter().map(|x| x.code()));
+                    ck.error(Code::InvalidValue, r.span.clone(), format!("`{}` is not a refusal reason", r.value))
+                        .with_help(help);
                 }
             }
         }
@@ -903,10 +686,7 @@ fn checks(
     for (ent, count) in &x.allocated {
         let ids: Vec<String> = cat.entitlements.iter().map(|e| e.id.clone()).collect();
         if let Some(ix) = ck.resolve(ent, &ids, "entitlement") {
-            push(
-                count.span.clone(),
-                Expected::Allocated(ix, u64::from(count.value)),
-            );
+            push(count.span.clone(), Expected::Allocated(ix, u64::from(count.value)));
         }
     }
     out

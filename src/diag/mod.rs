@@ -67,14 +67,7 @@ impl Diagnostics {
         span: Range<usize>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.items.push(Diagnostic {
-            code,
-            file,
-            span,
-            message: message.into(),
-            label: None,
-            help: None,
-        });
+        self.items.push(Diagnostic { code, file, span, message: message.into(), label: None, help: None });
         let last = self.items.len() - 1;
         &mut self.items[last]
     }
@@ -92,10 +85,7 @@ impl Diagnostics {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity() == severity)
-            .count()
+        self.items.iter().filter(|d| d.severity() == severity).count()
     }
 
     pub fn is_empty(&self) -> bool {

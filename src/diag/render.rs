@@ -15,15 +15,7 @@ pub enum Style {
 pub fn render_short(d: &Diagnostic, sources: &SourceMap) -> String {
     let file = sources.get(d.file);
     let at = file.line_col(d.span.start);
-    format!(
-        "{}:{}:{}: {}[{}]: {}",
-        file.path,
-        at.line,
-        at.col,
-        severity_word(d.severity()),
-        d.code.id(),
-        d.message
-    )
+    format!("{}:{}:{}: {}[{}]: {}", file.path, at.line, at.col, severity_word(d.severity()), d.code.id(), d.message)
 }
 
 /// The compiler-style block: header, `--> file:line:col`, quoted line with a
@@ -36,23 +28,15 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, style: Style) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let annotation = AnnotationKind::Primary
-        .span(start..end)
-        .label(d.label.as_deref());
+    let annotation = AnnotationKind::Primary.span(start..end).label(d.label.as_deref());
     let mut report = vec![
         level
             .primary_title(d.message.as_str())
             .id(d.code.id())
-            .element(
-                Snippet::source(file.text.as_str())
-                    .path(file.path.as_str())
-                    .annotation(annotation),
-            ),
+            .element(Snippet::source(file.text.as_str()).path(file.path.as_str()).annotation(annotation)),
     ];
     if let Some(help) = &d.help {
-        report.push(Group::with_title(
-            Level::HELP.secondary_title(help.as_str()),
-        ));
+        report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
     }
     let renderer = match style {
         Style::Plain => Renderer::plain(),
@@ -68,19 +52,10 @@ pub fn render_all(all: &[&Diagnostic], sources: &SourceMap, style: Style) -> Str
         out.push_str(&render(d, sources, style));
         out.push_str("\n\n");
     }
-    let errors = all
-        .iter()
-        .filter(|d| d.severity() == Severity::Error)
-        .count();
+    let errors = all.iter().filter(|d| d.severity() == Severity::Error).count();
     let warnings = all.len() - errors;
     if !all.is_empty() {
-        out.push_str(&format!(
-            "{} error{}, {} warning{}\n",
-            errors,
-            plural(errors),
-            warnings,
-            plural(warnings)
-        ));
+        out.push_str(&format!("{} error{}, {} warning{}\n", errors, plural(errors), warnings, plural(warnings)));
     }
     out
 }

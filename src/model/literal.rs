@@ -112,9 +112,7 @@ impl<'de> Deserialize<'de> for MoneyLit {
         d.deserialize_any(TextVisitor {
             expecting: "money as an integer or a string such as \"€5\", \"$20.00\" or \"5 EUR\"",
             what: "money",
-            parse: |s| {
-                money::parse_money(s).map(|(amount, currency)| MoneyLit { amount, currency })
-            },
+            parse: |s| money::parse_money(s).map(|(amount, currency)| MoneyLit { amount, currency }),
             code: "invalid-money",
             integers: true,
         })
@@ -213,9 +211,7 @@ fn parse_amount(s: &str) -> Result<AmountLit, String> {
     if s.trim() == "unlimited" {
         Ok(AmountLit::Unlimited)
     } else {
-        money::parse_decimal(s)
-            .map(AmountLit::Amount)
-            .map_err(|e| format!("{e}; or write \"unlimited\""))
+        money::parse_decimal(s).map(AmountLit::Amount).map_err(|e| format!("{e}; or write \"unlimited\""))
     }
 }
 
@@ -275,16 +271,14 @@ mod tests {
 
     #[test]
     fn strings_and_integers_are_exact() {
-        let p = probe("d = \"1234567890.123456789\"\nm = \"€5\"\np = \"2 months\"\ns = \"20%\"\na = \"unlimited\"").unwrap();
+        let p = probe("d = \"1234567890.123456789\"\nm = \"€5\"\np = \"2 months\"\ns = \"20%\"\na = \"unlimited\"")
+            .unwrap();
         assert_eq!(p.d, Some(DecimalLit(dec!(1234567890.123456789))));
         assert_eq!(p.m.map(|m| m.amount), Some(dec!(5)));
         assert_eq!(p.p, Some(PeriodLit(Period::months(2))));
         assert_eq!(p.s, Some(ShareLit(dec!(0.2))));
         assert_eq!(p.a, Some(AmountLit::Unlimited));
-        assert_eq!(
-            probe("d = 15_000_000").unwrap().d,
-            Some(DecimalLit(dec!(15000000)))
-        );
+        assert_eq!(probe("d = 15_000_000").unwrap().d, Some(DecimalLit(dec!(15000000))));
     }
 
     #[test]

@@ -22,39 +22,24 @@ const MAX_ERRORS: usize = 50;
 
 /// Reads a file as UTF-8 text, or says why it cannot be used.
 pub fn read_source(path: &Path) -> Result<String, (Code, String)> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| (Code::Io, format!("cannot read {}: {e}", path.display())))?;
+    let meta = std::fs::metadata(path).map_err(|e| (Code::Io, format!("cannot read {}: {e}", path.display())))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err((
             Code::FileTooLarge,
-            format!(
-                "{} is {} bytes; pricebook reads files up to {} bytes",
-                path.display(),
-                meta.len(),
-                MAX_FILE_BYTES
-            ),
+            format!("{} is {} bytes; pricebook reads files up to {} bytes", path.display(), meta.len(), MAX_FILE_BYTES),
         ));
     }
-    let bytes = std::fs::read(path)
-        .map_err(|e| (Code::Io, format!("cannot read {}: {e}", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| (Code::Io, format!("cannot read {}: {e}", path.display())))?;
     String::from_utf8(bytes).map_err(|e| {
         (
             Code::NotUtf8,
-            format!(
-                "{} is not UTF-8 text (invalid byte at offset {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ),
+            format!("{} is not UTF-8 text (invalid byte at offset {})", path.display(), e.utf8_error().valid_up_to()),
         )
     })
 }
 
 /// Parses `text` into `T`, reporting syntax and shape errors into `diags`.
-pub fn parse_toml<T: DeserializeOwned>(
-    text: &str,
-    file: FileId,
-    diags: &mut Diagnostics,
-) -> Option<T> {
+pub fn parse_toml<T: DeserializeOwned>(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<T> {
     let mut root = match DeTable::parse(text) {
         Ok(root) => root,
         Err(e) => {
@@ -72,9 +57,7 @@ pub fn parse_toml<T: DeserializeOwned>(
             Err(e) => {
                 errors += 1;
                 report(&e, text, file, diags, Code::WrongType);
-                let removed = e
-                    .span()
-                    .is_some_and(|span| remove_element_at(root.get_mut(), &span));
+                let removed = e.span().is_some_and(|span| remove_element_at(root.get_mut(), &span));
                 if !removed || errors >= MAX_ERRORS {
                     return None;
                 }
@@ -87,16 +70,10 @@ pub fn parse_toml<T: DeserializeOwned>(
 fn remove_element_at<'i>(root: &mut DeTable<'i>, span: &Range<usize>) -> bool {
     for (_, value) in root.iter_mut() {
         if let DeValue::Array(items) = value.get_mut() {
-            let hit = items
-                .iter()
-                .position(|item: &Spanned<DeValue<'i>>| contains(&extent(item), span));
+            let hit = items.iter().position(|item: &Spanned<DeValue<'i>>| contains(&extent(item), span));
             if let Some(index) = hit {
                 let old = std::mem::replace(items, toml::de::DeArray::new());
-                *items = old
-                    .into_iter()
-                    .enumerate()
-                    .filter_map(|(i, item)| (i != index).then_some(item))
-                    .collect();
+                *items = old.into_iter().enumerate().filter_map(|(i, item)| (i != index).then_some(item)).collect();
                 return true;
             }
         }
@@ -166,42 +143,23 @@ fn classify(raw: &str, fallback: Code) -> (Code, String, Option<String>) {
         } else {
             suggest::help_for(name, "keys", candidates.iter().copied())
         };
-        return (
-            Code::UnknownKey,
-            format!("unknown key `{name}`"),
-            Some(help),
-        );
+        return (Code::UnknownKey, format!("unknown key `{name}`"), Some(help));
     }
     if let Some(rest) = raw.strip_prefix("unknown variant `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let candidates = backticked(expected);
         let help = suggest::help_for(name, "values", candidates.iter().copied());
-        return (
-            Code::InvalidValue,
-            format!("`{name}` is not an accepted value"),
-            Some(help),
-        );
+        return (Code::InvalidValue, format!("`{name}` is not an accepted value"), Some(help));
     }
     if let Some(rest) = raw.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
-        return (
-            Code::MissingKey,
-            format!("missing key `{name}`"),
-            Some(format!("add `{name} = ...` to this table")),
-        );
+        return (Code::MissingKey, format!("missing key `{name}`"), Some(format!("add `{name} = ...` to this table")));
     }
-    if raw.starts_with("invalid type")
-        || raw.starts_with("invalid value")
-        || raw.starts_with("invalid length")
-    {
+    if raw.starts_with("invalid type") || raw.starts_with("invalid value") || raw.starts_with("invalid length") {
         return (Code::WrongType, raw.replace('\n', " "), None);
     }
     if raw.starts_with("duplicate key") {
-        return (
-            Code::DuplicateId,
-            raw.replace('\n', " "),
-            Some("each key may appear once per table".into()),
-        );
+        return (Code::DuplicateId, raw.replace('\n', " "), Some("each key may appear once per table".into()));
     }
     (fallback, raw.replace('\n', "; "), None)
 }

@@ -34,20 +34,13 @@ pub fn credits(c: Credits) -> String {
 
 /// `+500`, `-200`, `0`.
 pub fn signed(c: Credits) -> String {
-    if c.is_positive() {
-        format!("+{}", group(c.get()))
-    } else {
-        group(c.get())
-    }
+    if c.is_positive() { format!("+{}", group(c.get())) } else { group(c.get()) }
 }
 
 /// `$20.00`, `€5.00`, `-$3.50`: always the currency's minor units.
 pub fn money(cat: &Catalog, m: Money) -> String {
     let c = cat.currency;
-    let v = m
-        .get()
-        .abs()
-        .round_dp(c.minor_units.max(m.get().normalize().scale()));
+    let v = m.get().abs().round_dp(c.minor_units.max(m.get().normalize().scale()));
     let mut digits = group(v);
     if c.minor_units > 0 {
         let frac_len = digits.split_once('.').map_or(0, |(_, f)| f.len());

@@ -10,11 +10,7 @@ use serde_json::{Map, Value, json};
 
 pub fn render(script: &Script, engine: &Engine<'_, Vec<Entry>>) -> String {
     let cat = engine.catalog();
-    let names = Names {
-        cat,
-        script,
-        labels: engine.labels(),
-    };
+    let names = Names { cat, script, labels: engine.labels() };
     let entries: &[Entry] = engine.ledger();
     let mut accounts = Vec::new();
     for id in engine.account_ids() {
@@ -23,15 +19,10 @@ pub fn render(script: &Script, engine: &Engine<'_, Vec<Entry>>) -> String {
         };
         let mut by_source = Map::new();
         for l in a.wallet.lots() {
-            let key = names
-                .bucket(crate::simulate::ledger::Bucket::Label(l.label))
-                .to_string();
-            let sum = by_source
-                .get(&key)
-                .and_then(Value::as_str)
-                .and_then(|s| s.parse::<Credits>().ok())
-                .unwrap_or_default()
-                + l.remaining;
+            let key = names.bucket(crate::simulate::ledger::Bucket::Label(l.label)).to_string();
+            let sum =
+                by_source.get(&key).and_then(Value::as_str).and_then(|s| s.parse::<Credits>().ok()).unwrap_or_default()
+                    + l.remaining;
             by_source.insert(key, Value::String(sum.to_string()));
         }
         let mine = entries.iter().filter(|e| e.account == id);
@@ -45,12 +36,8 @@ pub fn render(script: &Script, engine: &Engine<'_, Vec<Entry>>) -> String {
                 "description": names.detail(&e.detail),
             });
             match (e.kind, &e.detail) {
-                (EntryKind::Refused, Detail::Refusal(r)) => {
-                    refusals.push(merge(base, json!({ "reason": r.code() })))
-                }
-                (EntryKind::Notice, Detail::Notice(n)) => {
-                    notifications.push(merge(base, json!({ "kind": n.code() })))
-                }
+                (EntryKind::Refused, Detail::Refusal(r)) => refusals.push(merge(base, json!({ "reason": r.code() }))),
+                (EntryKind::Notice, Detail::Notice(n)) => notifications.push(merge(base, json!({ "kind": n.code() }))),
                 _ => {
                     let mut t = merge(
                         base,
@@ -62,13 +49,9 @@ pub fn render(script: &Script, engine: &Engine<'_, Vec<Entry>>) -> String {
                         }),
                     );
                     if let Some(m) = e.money {
-                        t["money"] =
-                            json!({ "amount": m.to_string(), "currency": cat.currency.code });
+                        t["money"] = json!({ "amount": m.to_string(), "currency": cat.currency.code });
                     }
-                    if let Detail::Usage {
-                        project, session, ..
-                    } = &e.detail
-                    {
+                    if let Detail::Usage { project, session, .. } = &e.detail {
                         t["resource"] = json!({
                             "project": project.map(|p| names.sym(p).to_string()),
                             "session": session.map(|s| names.sym(s).to_string()),

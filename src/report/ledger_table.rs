@@ -23,17 +23,11 @@ pub struct Names<'a> {
 
 impl Names<'_> {
     pub fn account(&self, id: u32) -> &str {
-        self.script
-            .accounts
-            .get(id as usize)
-            .map_or("?", String::as_str)
+        self.script.accounts.get(id as usize).map_or("?", String::as_str)
     }
 
     pub fn sym(&self, id: u32) -> &str {
-        self.script
-            .syms
-            .get(id as usize)
-            .map_or("?", String::as_str)
+        self.script.syms.get(id as usize).map_or("?", String::as_str)
     }
 
     pub fn bucket(&self, b: Bucket) -> &str {
@@ -53,13 +47,7 @@ impl Names<'_> {
         let cat = self.cat;
         match d {
             Detail::None => String::new(),
-            Detail::Usage {
-                rate,
-                project,
-                session,
-                operation,
-                cost,
-            } => {
+            Detail::Usage { rate, project, session, operation, cost } => {
                 let mut s = match rate {
                     Some((f, r)) => {
                         let feature = &cat.features[*f];
@@ -87,10 +75,9 @@ impl Names<'_> {
             Detail::Addon(a) => format!("add-on {}", cat.addons[*a].id),
             Detail::Purchase(p) => format!("purchase #{p}"),
             Detail::Allowance { plan } => format!("{} monthly credits", self.plan(*plan)),
-            Detail::Reinstated { plan } => format!(
-                "{} monthly credits given back (less what was spent)",
-                self.plan(*plan)
-            ),
+            Detail::Reinstated { plan } => {
+                format!("{} monthly credits given back (less what was spent)", self.plan(*plan))
+            }
             Detail::Bonus => "bonus".into(),
             Detail::Direct(lot) => format!("grant #{lot}"),
             Detail::Paid(paid, p) => {
@@ -99,18 +86,12 @@ impl Names<'_> {
                         format!("{} ({})", self.plan(*plan), billing_word(*billing))
                     }
                     Paid::Proration { plan } => format!("{} proration", self.plan(*plan)),
-                    Paid::Pack { pack, auto } => format!(
-                        "{}{}",
-                        cat.packs[*pack].id,
-                        if *auto { " (auto-recharge)" } else { "" }
-                    ),
+                    Paid::Pack { pack, auto } => {
+                        format!("{}{}", cat.packs[*pack].id, if *auto { " (auto-recharge)" } else { "" })
+                    }
                     Paid::Addon(a) => format!("add-on {}", cat.addons[*a].id),
                 };
-                if *p == 0 {
-                    what
-                } else {
-                    format!("{what}, purchase #{p}")
-                }
+                if *p == 0 { what } else { format!("{what}, purchase #{p}") }
             }
             Detail::Plan { from, to, why } => {
                 if from == to {
@@ -168,11 +149,7 @@ fn billing_word(b: crate::model::scenario::Billing) -> &'static str {
 /// Renders a replayed scenario: header, ledger, balances, usage, proof.
 pub fn render(script: &Script, path: &str, engine: &Engine<'_, Vec<Entry>>) -> String {
     let cat = engine.catalog();
-    let names = Names {
-        cat,
-        script,
-        labels: engine.labels(),
-    };
+    let names = Names { cat, script, labels: engine.labels() };
     let entries: &[Entry] = engine.ledger();
     let mut out = String::new();
     let _ = writeln!(out, "scenario: {}", script.title);
@@ -182,17 +159,10 @@ pub fn render(script: &Script, path: &str, engine: &Engine<'_, Vec<Entry>>) -> S
         let _ = writeln!(out, "covers:   {}", script.covers.join(" "));
     }
     let _ = writeln!(out, "times:    {}", cat.time_zone.name());
-    let _ = writeln!(
-        out,
-        "period:   {} → {}",
-        names.time(script.start),
-        names.time(script.end)
-    );
+    let _ = writeln!(out, "period:   {} → {}", names.time(script.start), names.time(script.end));
     out.push('\n');
 
-    let header = [
-        "#", "time", "account", "event", "source", "credits", "balance", "money", "details",
-    ];
+    let header = ["#", "time", "account", "event", "source", "credits", "balance", "money", "details"];
     let right = [true, false, false, false, false, true, true, true, false];
     let mut rows: Vec<[String; 9]> = Vec::with_capacity(entries.len());
     for e in entries {
@@ -287,14 +257,9 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Engine<'_, Vec<Entry>>)
         out.push('\n');
         let mut by_label: BTreeMap<&str, Credits> = BTreeMap::new();
         for l in a.wallet.lots() {
-            *by_label
-                .entry(names.bucket(Bucket::Label(l.label)))
-                .or_default() += l.remaining;
+            *by_label.entry(names.bucket(Bucket::Label(l.label))).or_default() += l.remaining;
         }
-        let parts: Vec<String> = by_label
-            .iter()
-            .map(|(l, c)| format!("{l} {}", format::credits(*c)))
-            .collect();
+        let parts: Vec<String> = by_label.iter().map(|(l, c)| format!("{l} {}", format::credits(*c))).collect();
         if !parts.is_empty() {
             let _ = writeln!(out, "    by source: {}", parts.join(", "));
         }
@@ -320,9 +285,7 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Engine<'_, Vec<Entry>>)
         let mut spent: BTreeMap<String, Credits> = BTreeMap::new();
         for e in mine().filter(|e| e.kind == EntryKind::Consume) {
             let key = match &e.detail {
-                Detail::Usage {
-                    rate: Some((f, r)), ..
-                } => {
+                Detail::Usage { rate: Some((f, r)), .. } => {
                     let feature = &cat.features[*f];
                     format!("{} {}", feature.id, feature.rates[*r].model)
                 }
@@ -339,10 +302,7 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Engine<'_, Vec<Entry>>)
             *spent.entry(key).or_default() += metered;
         }
         if !spent.is_empty() {
-            let parts: Vec<String> = spent
-                .iter()
-                .map(|(k, c)| format!("{k} {}", format::credits(*c)))
-                .collect();
+            let parts: Vec<String> = spent.iter().map(|(k, c)| format!("{k} {}", format::credits(*c))).collect();
             let _ = writeln!(out, "    spent on: {}", parts.join(", "));
         }
         let refused = mine().filter(|e| e.kind == EntryKind::Refused).count();

@@ -23,17 +23,11 @@ pub enum PendingChange {
     Cancel,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PurchaseKind {
-    Pack(usize),
-    Subscription(usize),
-    Addon(usize),
-}
-
 /// A payment that may be refunded.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Purchase {
-    pub kind: PurchaseKind,
+    /// What was paid for.
+    pub paid: super::ledger::Paid,
     pub paid_at: Instant,
     /// When the subscription (with its trial) started, for refund windows.
     pub started_at: Instant,
@@ -91,6 +85,8 @@ pub struct Account {
     pub subscription: Option<PurchaseId>,
     /// When the current subscription (with any trial) began.
     pub subscribed_at: Option<Instant>,
+    /// The purchase id a trial's first payment will use.
+    pub trial_purchase: Option<PurchaseId>,
     /// A price agreed for a plan priced on request.
     pub agreed_price: Option<Money>,
     pub pending_change: Option<PendingChange>,

@@ -78,47 +78,23 @@ pub struct DirectGrant {
 /// One thing that happens to an account.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    SignUp {
-        invited_by: Option<AccountId>,
-    },
+    SignUp { invited_by: Option<AccountId> },
     Active,
-    Subscribe {
-        plan: usize,
-        billing: Billing,
-        trial: Option<bool>,
-        price: Option<Money>,
-    },
-    ChangePlan {
-        plan: usize,
-    },
+    Subscribe { plan: usize, billing: Billing, trial: Option<bool>, price: Option<Money> },
+    ChangePlan { plan: usize },
     Cancel,
-    Refund {
-        purchase: Option<PurchaseId>,
-    },
+    Refund { purchase: Option<PurchaseId> },
     Use(Usage),
-    Buy {
-        pack: usize,
-        credits: Option<Credits>,
-        amount: Option<Money>,
-        idempotency_key: Option<Sym>,
-    },
+    Buy { pack: usize, credits: Option<Credits>, amount: Option<Money>, idempotency_key: Option<Sym> },
     AutoRecharge(RechargeSettings),
     PaymentMethod(PaymentState),
     EnableAddon(usize),
     DisableAddon(usize),
-    Transfer {
-        to: AccountId,
-        credits: Credits,
-    },
-    Adjust {
-        credits: Credits,
-        reason: Sym,
-    },
+    Transfer { to: AccountId, credits: Credits },
+    Adjust { credits: Credits, reason: Sym },
     OperationFailed(OpId),
     Grant(DirectGrant),
-    Void {
-        lot: Option<LotId>,
-    },
+    Void { lot: Option<LotId> },
     Allocate(usize),
     Release(usize),
 }

@@ -51,18 +51,11 @@ pub fn check<S: Sink>(engine: &Engine<'_, S>) -> Vec<Violation> {
                 what: format!("overdraft in ledger {} ≠ deficit {}", t.overdraft, deficit),
             });
         }
-        let balance = entries
-            .iter()
-            .rev()
-            .find(|e| e.account == id)
-            .map_or(Credits::ZERO, |e| e.balance);
+        let balance = entries.iter().rev().find(|e| e.account == id).map_or(Credits::ZERO, |e| e.balance);
         if balance != lots - deficit {
             out.push(Violation {
                 account: id,
-                what: format!(
-                    "last balance {} ≠ grants {} − overdraft {}",
-                    balance, lots, deficit
-                ),
+                what: format!("last balance {} ≠ grants {} − overdraft {}", balance, lots, deficit),
             });
         }
     }
@@ -79,9 +72,7 @@ pub fn totals<'a>(entries: impl Iterator<Item = &'a super::Entry>) -> Totals {
             (EntryKind::Refund, Bucket::Label(_)) => t.consumed -= amount,
             (EntryKind::Refund, Bucket::Overdraft) => t.overdraft -= amount,
             (EntryKind::Consume | EntryKind::TransferOut, Bucket::Label(_)) => t.consumed -= amount,
-            (EntryKind::Consume | EntryKind::TransferOut, Bucket::Overdraft) => {
-                t.overdraft -= amount
-            }
+            (EntryKind::Consume | EntryKind::TransferOut, Bucket::Overdraft) => t.overdraft -= amount,
             (EntryKind::Settle, Bucket::Label(_)) => {
                 t.consumed += amount;
                 t.overdraft -= amount;

@@ -180,9 +180,7 @@ impl Reason {
     pub fn explain(self) -> &'static str {
         match self {
             Reason::InsufficientCredits => "not enough credits for this usage",
-            Reason::BalanceExhausted => {
-                "the balance is used up; usage resumes when credits are added"
-            }
+            Reason::BalanceExhausted => "the balance is used up; usage resumes when credits are added",
             Reason::OverdraftLimit => "this usage would pass the overdraft limit",
             Reason::FeatureNotInPlan => "the plan does not include this feature",
             Reason::LimitReached => "the plan's limit is reached",
@@ -192,9 +190,7 @@ impl Reason {
             Reason::PaymentDeclined => "the payment was declined; nothing was granted",
             Reason::DuplicatePurchase => "a purchase with this idempotency key was already made",
             Reason::AmountOutOfRange => "the amount is outside the pack's minimum and maximum",
-            Reason::TransferNotAllowed => {
-                "credits are tied to one account and cannot be transferred"
-            }
+            Reason::TransferNotAllowed => "credits are tied to one account and cannot be transferred",
             Reason::NotRefundable => "this is not refundable",
             Reason::RefundWindowClosed => "the refund window has closed",
             Reason::RefundTooMuchUsed => "too much of the purchase has been used to refund it",
@@ -228,10 +224,7 @@ pub enum Notice {
 impl Notice {
     pub fn code(self) -> String {
         match self {
-            Notice::LowBalance(share) => format!(
-                "low-balance-{}%",
-                (share * Decimal::ONE_HUNDRED).normalize()
-            ),
+            Notice::LowBalance(share) => format!("low-balance-{}%", (share * Decimal::ONE_HUNDRED).normalize()),
             Notice::AutoRechargeCapReached => "auto-recharge-cap-reached".into(),
             Notice::AutoRechargeDisabled => "auto-recharge-disabled".into(),
             Notice::AddonDisabled(_) => "addon-disabled".into(),

@@ -13,11 +13,7 @@ use std::fmt::Display;
 
 /// Runs a script to its end. Expectation failures and conservation
 /// violations are reported into `diags`; the engine is returned for output.
-pub fn replay<'c>(
-    script: &Script,
-    cat: &'c Catalog,
-    diags: &mut Diagnostics,
-) -> Engine<'c, Vec<Entry>> {
+pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) -> Engine<'c, Vec<Entry>> {
     let mut engine = Engine::new(cat, script.start);
     let mut refs: Vec<Option<u32>> = vec![None; script.refs.len()];
     for step in &script.steps {
@@ -34,8 +30,15 @@ pub fn replay<'c>(
                     Ok(o) => o,
                     Err(e) => {
                         diags
-                            .report(Code::EngineRejected, script.file, step.span.clone(), format!("the simulator rejected this event: {e}"))
-                            .with_help("this is a pricebook bug if `pricebook check` accepts the scenario; please report it");
+                            .report(
+                                Code::EngineRejected,
+                                script.file,
+                                step.span.clone(),
+                                format!("the simulator rejected this event: {e}"),
+                            )
+                            .with_help(
+                                "this is a pricebook bug if `pricebook check` accepts the scenario; please report it",
+                            );
                         continue;
                     }
                 }
@@ -50,10 +53,7 @@ pub fn replay<'c>(
         }
         for check in &step.checks {
             if let Some((expected, actual)) = evaluate(&engine, step.account, &outcome, check) {
-                let who = script
-                    .accounts
-                    .get(step.account as usize)
-                    .map_or("?", String::as_str);
+                let who = script.accounts.get(step.account as usize).map_or("?", String::as_str);
                 diags
                     .report(Code::ExpectationFailed, script.file, check.span.clone(), format!("{} of `{who}`: expected {expected}, got {actual}", subject(&check.what, cat)))
                     .with_label(format!("actual: {actual}"))
@@ -63,10 +63,7 @@ pub fn replay<'c>(
     }
     engine.advance_to(script.end);
     for v in conservation::check(&engine) {
-        let who = script
-            .accounts
-            .get(v.account as usize)
-            .map_or("?", String::as_str);
+        let who = script.accounts.get(v.account as usize).map_or("?", String::as_str);
         diags
             .report(
                 Code::ConservationViolated,
@@ -74,9 +71,7 @@ pub fn replay<'c>(
                 0..0,
                 format!("credits of `{who}` do not balance: {}", v.what),
             )
-            .with_help(
-                "rule X4 is broken: this is a pricebook bug; please report it with this scenario",
-            );
+            .with_help("rule X4 is broken: this is a pricebook bug; please report it with this scenario");
     }
     engine
 }
@@ -117,9 +112,7 @@ fn evaluate(
         Expected::Balance(c) => differ(*c, view.balance),
         Expected::DisplayedBalance(c) => differ(*c, view.balance.max(Credits::ZERO)),
         Expected::Source(label, c) => {
-            let actual = engine
-                .label_id(label)
-                .map_or(Credits::ZERO, |l| a.wallet.by_label(l));
+            let actual = engine.label_id(label).map_or(Credits::ZERO, |l| a.wallet.by_label(l));
             differ(*c, actual)
         }
         Expected::Deficit(c) => differ(*c, view.deficit),
@@ -128,10 +121,7 @@ fn evaluate(
         Expected::Charged(m) => differ(*m, view.charged),
         Expected::Refunded(m) => differ(*m, view.refunded),
         Expected::CycleStart(t) => differ(*t, view.cycle_start),
-        Expected::Refused(r) => differ(
-            r.map_or("none", |r| r.code()),
-            outcome.refused.map_or("none", |r| r.code()),
-        ),
+        Expected::Refused(r) => differ(r.map_or("none", |r| r.code()), outcome.refused.map_or("none", |r| r.code())),
         Expected::Notifications(n) => {
             let actual: Vec<String> = outcome.notices.iter().map(|n| n.code()).collect();
             differ(format!("{n:?}"), format!("{actual:?}"))

@@ -133,9 +133,7 @@ impl Wallet {
 
     pub fn insert(&mut self, lot: Lot, order: &[OrderKey]) {
         self.total += lot.remaining;
-        let at = self
-            .lots
-            .partition_point(|l| spending_order(order, l, &lot) == Ordering::Less);
+        let at = self.lots.partition_point(|l| spending_order(order, l, &lot) == Ordering::Less);
         self.lots.insert(at, lot);
     }
 
@@ -147,16 +145,8 @@ impl Wallet {
         let t = lot.remaining.min(amount);
         lot.remaining -= t;
         self.total -= t;
-        let take = Take {
-            lot: lot.id,
-            label: lot.label,
-            purchase: lot.purchase(),
-            amount: t,
-        };
-        let refillable = lot
-            .boundary
-            .as_ref()
-            .is_some_and(|b| b.rule.min_kept.is_some_and(Credits::is_positive));
+        let take = Take { lot: lot.id, label: lot.label, purchase: lot.purchase(), amount: t };
+        let refillable = lot.boundary.as_ref().is_some_and(|b| b.rule.min_kept.is_some_and(Credits::is_positive));
         if !lot.remaining.is_positive() && !refillable {
             self.lots.remove(at);
         }
@@ -213,11 +203,7 @@ impl Wallet {
 
     /// Remaining credits of lots with a label.
     pub fn by_label(&self, label: LabelId) -> Credits {
-        self.lots
-            .iter()
-            .filter(|l| l.label == label)
-            .map(|l| l.remaining)
-            .sum()
+        self.lots.iter().filter(|l| l.label == label).map(|l| l.remaining).sum()
     }
 
     /// Ids of lots matching a predicate, in spending order.

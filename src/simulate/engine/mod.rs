@@ -164,10 +164,7 @@ impl<'c, S: Sink> Engine<'c, S> {
     }
 
     pub fn label_id(&self, name: &str) -> Option<LabelId> {
-        self.labels
-            .iter()
-            .position(|l| l == name)
-            .and_then(|i| LabelId::try_from(i).ok())
+        self.labels.iter().position(|l| l == name).and_then(|i| LabelId::try_from(i).ok())
     }
 
     pub fn account(&self, id: AccountId) -> Option<&Account> {
@@ -176,11 +173,7 @@ impl<'c, S: Sink> Engine<'c, S> {
 
     /// Ids of accounts that exist, ascending.
     pub fn account_ids(&self) -> impl Iterator<Item = AccountId> + '_ {
-        self.accounts
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.is_some())
-            .filter_map(|(i, _)| AccountId::try_from(i).ok())
+        self.accounts.iter().enumerate().filter(|(_, a)| a.is_some()).filter_map(|(i, _)| AccountId::try_from(i).ok())
     }
 
     pub fn view(&self, id: AccountId) -> Option<AccountView> {
@@ -214,12 +207,7 @@ impl<'c, S: Sink> Engine<'c, S> {
     }
 
     /// Applies one command at `at` (after any scheduled work up to then).
-    pub fn apply(
-        &mut self,
-        at: Instant,
-        account: AccountId,
-        cmd: &Command,
-    ) -> Result<Outcome, EngineError> {
+    pub fn apply(&mut self, at: Instant, account: AccountId, cmd: &Command) -> Result<Outcome, EngineError> {
         if at < self.now {
             return Err(EngineError::TimeWentBackwards { now: self.now, at });
         }
@@ -232,20 +220,11 @@ impl<'c, S: Sink> Engine<'c, S> {
             if self.account(account).is_none() {
                 return Err(EngineError::UnknownAccount(account));
             }
-            self.with_account(account, |e, a| e.dispatch(a, account, cmd, &mut out))
-                .unwrap_or(Ok(()))
+            self.with_account(account, |e, a| e.dispatch(a, account, cmd, &mut out)).unwrap_or(Ok(()))
         };
         if let Err(reason) = result {
             self.with_account(account, |e, a| {
-                e.record(
-                    a,
-                    account,
-                    EntryKind::Refused,
-                    Bucket::None,
-                    Credits::ZERO,
-                    None,
-                    Detail::Refusal(reason),
-                )
+                e.record(a, account, EntryKind::Refused, Bucket::None, Credits::ZERO, None, Detail::Refusal(reason))
             });
             out.refused = Some(reason);
         }
@@ -262,25 +241,14 @@ impl<'c, S: Sink> Engine<'c, S> {
         Ok(out)
     }
 
-    fn dispatch(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        cmd: &Command,
-        out: &mut Outcome,
-    ) -> Result<(), Reason> {
+    fn dispatch(&mut self, a: &mut Account, id: AccountId, cmd: &Command, out: &mut Outcome) -> Result<(), Reason> {
         match cmd {
             Command::SignUp { .. } => Err(Reason::AlreadyRegistered),
             Command::Active => {
                 self.daily_bonus(a, id);
                 Ok(())
             }
-            Command::Subscribe {
-                plan,
-                billing,
-                trial,
-                price,
-            } => {
+            Command::Subscribe { plan, billing, trial, price } => {
                 out.purchase = self.subscribe(a, id, *plan, *billing, *trial, *price)?;
                 Ok(())
             }
@@ -288,12 +256,7 @@ impl<'c, S: Sink> Engine<'c, S> {
             Command::Cancel => self.cancel(a, id),
             Command::Refund { purchase } => self.refund(a, id, *purchase),
             Command::Use(usage) => self.use_feature(a, id, usage),
-            Command::Buy {
-                pack,
-                credits,
-                amount,
-                idempotency_key,
-            } => {
+            Command::Buy { pack, credits, amount, idempotency_key } => {
                 out.purchase = Some(self.buy(a, id, *pack, *credits, *amount, *idempotency_key)?);
                 Ok(())
             }
@@ -331,11 +294,7 @@ impl<'c, S: Sink> Engine<'c, S> {
 
     /// Takes an account out of the table for the duration of `f`, so flows
     /// can hold it and the engine mutably at once.
-    fn with_account<R>(
-        &mut self,
-        id: AccountId,
-        f: impl FnOnce(&mut Self, &mut Account) -> R,
-    ) -> Option<R> {
+    fn with_account<R>(&mut self, id: AccountId, f: impl FnOnce(&mut Self, &mut Account) -> R) -> Option<R> {
         let mut a = self.accounts.get_mut(id as usize)?.take()?;
         let r = f(self, &mut a);
         self.accounts[id as usize] = Some(a);
@@ -362,13 +321,7 @@ impl<'c, S: Sink> Engine<'c, S> {
 
     fn schedule(&mut self, at: Instant, account: AccountId, what: Scheduled) {
         self.timer_seq += 1;
-        self.timers.push(Reverse(Timer {
-            at,
-            phase: what.phase(),
-            seq: self.timer_seq,
-            account,
-            what,
-        }));
+        self.timers.push(Reverse(Timer { at, phase: what.phase(), seq: self.timer_seq, account, what }));
     }
 
     /// Appends a ledger line with the account's balance after it.
@@ -395,6 +348,11 @@ impl<'c, S: Sink> Engine<'c, S> {
             money,
             detail,
         });
+    }
+
+    /// A line that moves no credits or money: plan changes, notices, refusals.
+    fn line(&mut self, a: &Account, id: AccountId, kind: EntryKind, detail: Detail) {
+        self.record(a, id, kind, Bucket::None, Credits::ZERO, None, detail);
     }
 
     fn intern_label(&mut self, name: &str) -> LabelId {
@@ -429,13 +387,7 @@ impl<'c, S: Sink> Engine<'c, S> {
 
     /// Creates a lot: active now (with a `grant` line and overdraft
     /// settlement) or scheduled for its effective time.
-    fn grant_lot(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        spec: LotSpec,
-        detail: Detail,
-    ) -> LotId {
+    fn grant_lot(&mut self, a: &mut Account, id: AccountId, spec: LotSpec, detail: Detail) -> LotId {
         let lot = Lot {
             id: self.new_lot_id(),
             label: spec.label,
@@ -469,15 +421,7 @@ impl<'c, S: Sink> Engine<'c, S> {
             self.schedule(b.at, id, Scheduled::Boundary(lot_id));
         }
         a.wallet.insert(lot, &self.cat.credits.consumption_order);
-        self.record(
-            a,
-            id,
-            EntryKind::Grant,
-            Bucket::Label(label),
-            amount,
-            None,
-            detail,
-        );
+        self.record(a, id, EntryKind::Grant, Bucket::Label(label), amount, None, detail);
         self.settle_deficit(a, id, lot_id);
     }
 
@@ -489,28 +433,9 @@ impl<'c, S: Sink> Engine<'c, S> {
         let taken = a.wallet.take_from(lot, a.wallet.deficit);
         if taken.is_positive() {
             a.wallet.deficit -= taken;
-            let (label, purchase) = a
-                .wallet
-                .get(lot)
-                .map_or((0, None), |l| (l.label, l.purchase()));
-            self.note_taken(
-                a,
-                &[Take {
-                    lot,
-                    label,
-                    purchase,
-                    amount: taken,
-                }],
-            );
-            self.record(
-                a,
-                id,
-                EntryKind::Settle,
-                Bucket::Label(label),
-                taken,
-                None,
-                Detail::None,
-            );
+            let (label, purchase) = a.wallet.get(lot).map_or((0, None), |l| (l.label, l.purchase()));
+            self.note_taken(a, &[Take { lot, label, purchase, amount: taken }]);
+            self.record(a, id, EntryKind::Settle, Bucket::Label(label), taken, None, Detail::None);
         }
     }
 
@@ -524,25 +449,14 @@ impl<'c, S: Sink> Engine<'c, S> {
     }
 
     fn expire(&mut self, a: &mut Account, id: AccountId, lot: LotId) {
-        let due = a
-            .wallet
-            .get(lot)
-            .is_some_and(|l| l.expires == Some(self.now));
+        let due = a.wallet.get(lot).is_some_and(|l| l.expires == Some(self.now));
         if !due {
             return;
         }
         if let Some(l) = a.wallet.remove(lot)
             && l.remaining.is_positive()
         {
-            self.record(
-                a,
-                id,
-                EntryKind::Expire,
-                Bucket::Label(l.label),
-                -l.remaining,
-                None,
-                Detail::None,
-            );
+            self.record(a, id, EntryKind::Expire, Bucket::Label(l.label), -l.remaining, None, Detail::None);
         }
     }
 
@@ -563,11 +477,7 @@ impl<'c, S: Sink> Engine<'c, S> {
         };
         a.wallet.set_remaining(lot, kept);
         if let Some(l) = a.wallet.lot_mut(lot) {
-            l.boundary = next.map(|at| Boundary {
-                at,
-                left,
-                ..b.clone()
-            });
+            l.boundary = next.map(|at| Boundary { at, left, ..b.clone() });
         }
         let until = a.wallet.get(lot).and_then(|l| l.expires);
         self.record(
@@ -591,28 +501,14 @@ impl<'c, S: Sink> Engine<'c, S> {
     }
 
     /// Voids what is left of lots, with one `void` line each.
-    fn void_lots(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        lots: &[LotId],
-        why: super::ledger::VoidWhy,
-    ) -> Credits {
+    fn void_lots(&mut self, a: &mut Account, id: AccountId, lots: &[LotId], why: super::ledger::VoidWhy) -> Credits {
         let mut total = Credits::ZERO;
         for lot in lots {
             if let Some(l) = a.wallet.remove(*lot)
                 && l.remaining.is_positive()
             {
                 total += l.remaining;
-                self.record(
-                    a,
-                    id,
-                    EntryKind::Void,
-                    Bucket::Label(l.label),
-                    -l.remaining,
-                    None,
-                    Detail::Void(why),
-                );
+                self.record(a, id, EntryKind::Void, Bucket::Label(l.label), -l.remaining, None, Detail::Void(why));
             }
         }
         total
@@ -651,6 +547,7 @@ impl<'c, S: Sink> Engine<'c, S> {
             generation: 0,
             subscription: None,
             subscribed_at: None,
+            trial_purchase: None,
             agreed_price: None,
             pending_change: None,
             had_trial: false,
@@ -679,11 +576,7 @@ impl<'c, S: Sink> Engine<'c, S> {
                 Bucket::None,
                 Credits::ZERO,
                 None,
-                Detail::Plan {
-                    from: plan,
-                    to: plan,
-                    why: super::ledger::PlanWhy::Registered,
-                },
+                Detail::Plan { from: plan, to: plan, why: super::ledger::PlanWhy::Registered },
             );
             e.start_cycles(a, id, e.now);
             e.grant_allowance(a, id, None);

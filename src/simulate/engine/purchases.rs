@@ -7,11 +7,9 @@ use crate::model::plan::SourceKind;
 use crate::model::plan::{OnDecline, Refundable, UsedCredits, WindowStart};
 use crate::model::scenario::PaymentState;
 use crate::money::{Credits, Money, Rounding};
-use crate::simulate::account::{Account, PendingTopUp, Purchase, PurchaseKind};
+use crate::simulate::account::{Account, PendingTopUp, Purchase};
 use crate::simulate::command::{AccountId, PurchaseId, RechargeSettings, Sym};
-use crate::simulate::ledger::{
-    Bucket, Detail, EntryKind, Notice, Paid, PlanWhy, Reason, Sink, VoidWhy,
-};
+use crate::simulate::ledger::{Bucket, Detail, EntryKind, Notice, Paid, PlanWhy, Reason, Sink, VoidWhy};
 use crate::simulate::wallet::Origin;
 
 impl<S: Sink> Engine<'_, S> {
@@ -23,6 +21,18 @@ impl<S: Sink> Engine<'_, S> {
         id: AccountId,
         amount: Money,
         paid: Paid,
+    ) -> Result<PurchaseId, Reason> {
+        self.pay_as(a, id, amount, paid, None)
+    }
+
+    /// [`Self::pay`] under a purchase id handed out earlier (a trial's first payment).
+    pub(super) fn pay_as(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        amount: Money,
+        paid: Paid,
+        reserved: Option<PurchaseId>,
     ) -> Result<PurchaseId, Reason> {
         if amount.is_positive() {
             match a.payment {
@@ -42,18 +52,11 @@ impl<S: Sink> Engine<'_, S> {
                 PaymentState::Valid => {}
             }
         }
-        let purchase = self.new_purchase_id();
-        let kind = match paid {
-            Paid::Subscription { plan, .. } | Paid::Proration { plan } => {
-                PurchaseKind::Subscription(plan)
-            }
-            Paid::Pack { pack, .. } => PurchaseKind::Pack(pack),
-            Paid::Addon(addon) => PurchaseKind::Addon(addon),
-        };
+        let purchase = reserved.unwrap_or_else(|| self.new_purchase_id());
         a.purchases.insert(
             purchase,
             Purchase {
-                kind,
+                paid,
                 paid_at: self.now,
                 started_at: self.now,
                 money: amount,
@@ -79,24 +82,15 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// Credits and price of one purchase of a pack.
-    fn quote(
-        &self,
-        pack: usize,
-        credits: Option<Credits>,
-        amount: Option<Money>,
-    ) -> Result<(Credits, Money), Reason> {
+    fn quote(&self, pack: usize, credits: Option<Credits>, amount: Option<Money>) -> Result<(Credits, Money), Reason> {
         match self.cat.packs[pack].offer {
             PackOffer::Fixed { credits, price } => Ok((credits, price)),
-            PackOffer::Custom {
-                unit_price,
-                min_credits,
-                max_credits,
-            } => {
+            PackOffer::Custom { unit_price, min_credits, max_credits } => {
                 let credits = match (credits, amount) {
                     (Some(c), _) => c,
-                    (None, Some(m)) => Credits::new(
-                        Rounding::Down.round(m.get() / unit_price.get(), self.cat.credits.scale),
-                    ),
+                    (None, Some(m)) => {
+                        Credits::new(Rounding::Down.round(m.get() / unit_price.get(), self.cat.credits.scale))
+                    }
                     (None, None) => return Err(Reason::AmountOutOfRange),
                 };
                 let in_range = credits.is_positive()
@@ -132,11 +126,7 @@ impl<S: Sink> Engine<'_, S> {
             expires: self.expiry_of(a, src.expires),
             boundary: None,
             amount: credits,
-            cost_basis: if credits.is_positive() {
-                price.get() / credits.get()
-            } else {
-                Default::default()
-            },
+            cost_basis: if credits.is_positive() { price.get() / credits.get() } else { Default::default() },
         };
         let lot = self.grant_lot(a, id, spec, Detail::Purchase(purchase));
         if let Some(p) = a.purchases.get_mut(&purchase) {
@@ -207,12 +197,7 @@ impl<S: Sink> Engine<'_, S> {
 
     /// Tries one automatic purchase. `shortfall` is the usage that did not
     /// fit, if that is what triggered it. Returns whether credits arrived.
-    pub(super) fn recharge(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        shortfall: Option<Credits>,
-    ) -> bool {
+    pub(super) fn recharge(&mut self, a: &mut Account, id: AccountId, shortfall: Option<Credits>) -> bool {
         let Some(state) = a.auto.clone() else {
             return false;
         };
@@ -220,11 +205,7 @@ impl<S: Sink> Engine<'_, S> {
         if !state.enabled || !a.pending_topups.is_empty() || !(below || shortfall.is_some()) {
             return false;
         }
-        if !self
-            .cat
-            .auto_recharge
-            .as_ref()
-            .is_some_and(|ar| ar.available_on(a.plan))
+        if !self.cat.auto_recharge.as_ref().is_some_and(|ar| ar.available_on(a.plan))
             || !self.cat.packs[state.pack].available_on(a.plan)
         {
             return false;
@@ -258,15 +239,7 @@ impl<S: Sink> Engine<'_, S> {
                 if let Some(s) = a.auto.as_mut() {
                     s.cap_noticed = true;
                 }
-                self.record(
-                    a,
-                    id,
-                    EntryKind::Notice,
-                    Bucket::None,
-                    Credits::ZERO,
-                    None,
-                    Detail::Notice(Notice::AutoRechargeCapReached),
-                );
+                self.line(a, id, EntryKind::Notice, Detail::Notice(Notice::AutoRechargeCapReached));
             }
             return false;
         }
@@ -274,24 +247,12 @@ impl<S: Sink> Engine<'_, S> {
         let purchase = match self.pay(a, id, price, Paid::Pack { pack, auto: true }) {
             Ok(p) => p,
             Err(_) => {
-                let decline = self
-                    .cat
-                    .auto_recharge
-                    .as_ref()
-                    .map_or(OnDecline::Disable, |ar| ar.on_decline);
+                let decline = self.cat.auto_recharge.as_ref().map_or(OnDecline::Disable, |ar| ar.on_decline);
                 if decline == OnDecline::Disable {
                     if let Some(s) = a.auto.as_mut() {
                         s.enabled = false;
                     }
-                    self.record(
-                        a,
-                        id,
-                        EntryKind::Notice,
-                        Bucket::None,
-                        Credits::ZERO,
-                        None,
-                        Detail::Notice(Notice::AutoRechargeDisabled),
-                    );
+                    self.line(a, id, EntryKind::Notice, Detail::Notice(Notice::AutoRechargeDisabled));
                 }
                 return false;
             }
@@ -299,29 +260,11 @@ impl<S: Sink> Engine<'_, S> {
         if let Some(s) = a.auto.as_mut() {
             s.spent += price;
         }
-        match self
-            .cat
-            .auto_recharge
-            .as_ref()
-            .and_then(|ar| ar.settles_after)
-        {
+        match self.cat.auto_recharge.as_ref().and_then(|ar| ar.settles_after) {
             Some(delay) => {
                 let settles_at = delay.add_to(self.now, self.cat.time_zone);
-                a.pending_topups.push(PendingTopUp {
-                    purchase,
-                    pack,
-                    credits,
-                    settles_at,
-                });
-                self.record(
-                    a,
-                    id,
-                    EntryKind::Pending,
-                    Bucket::None,
-                    credits,
-                    None,
-                    Detail::Settles(settles_at),
-                );
+                a.pending_topups.push(PendingTopUp { purchase, pack, credits, settles_at });
+                self.record(a, id, EntryKind::Pending, Bucket::None, credits, None, Detail::Settles(settles_at));
                 self.schedule(settles_at, id, Scheduled::Settle(purchase));
                 false
             }
@@ -353,19 +296,16 @@ impl<S: Sink> Engine<'_, S> {
         id: AccountId,
         purchase: Option<PurchaseId>,
     ) -> Result<(), Reason> {
-        let p = purchase
-            .and_then(|p| a.purchases.get(&p))
-            .ok_or(Reason::NothingToRefund)?
-            .clone();
+        let p = purchase.and_then(|p| a.purchases.get(&p)).ok_or(Reason::NothingToRefund)?.clone();
         let purchase = purchase.unwrap_or_default();
         if p.refunded {
             return Err(Reason::AlreadyRefunded);
         }
         let policy = &self.cat.refunds;
-        let kind = match p.kind {
-            PurchaseKind::Pack(_) => Refundable::Pack,
-            PurchaseKind::Subscription(_) => Refundable::Subscription,
-            PurchaseKind::Addon(_) => Refundable::Addon,
+        let kind = match p.paid {
+            Paid::Pack { .. } => Refundable::Pack,
+            Paid::Subscription { .. } | Paid::Proration { .. } => Refundable::Subscription,
+            Paid::Addon(_) => Refundable::Addon,
         };
         if !policy.applies_to.contains(&kind) {
             return Err(Reason::NotRefundable);
@@ -374,10 +314,7 @@ impl<S: Sink> Engine<'_, S> {
             WindowStart::Payment => p.paid_at,
             WindowStart::SubscriptionStart => p.started_at,
         };
-        if policy
-            .window
-            .is_none_or(|w| self.now >= w.add_to(start, self.cat.time_zone))
-        {
+        if policy.window.is_none_or(|w| self.now >= w.add_to(start, self.cat.time_zone)) {
             return Err(Reason::RefundWindowClosed);
         }
         if let Some(share) = policy.max_used_share
@@ -396,7 +333,7 @@ impl<S: Sink> Engine<'_, S> {
             Bucket::None,
             Credits::ZERO,
             Some(-p.money),
-            Detail::Paid(paid_of(p.kind), purchase),
+            Detail::Paid(p.paid, purchase),
         );
         self.void_lots(a, id, &p.lots, VoidWhy::Refund(purchase));
         a.pending_topups.retain(|t| t.purchase != purchase);
@@ -415,13 +352,5 @@ impl<S: Sink> Engine<'_, S> {
             self.spend_forced(a, id, p.used, Detail::Rebook(purchase));
         }
         Ok(())
-    }
-}
-
-fn paid_of(kind: PurchaseKind) -> Paid {
-    match kind {
-        PurchaseKind::Pack(pack) => Paid::Pack { pack, auto: false },
-        PurchaseKind::Subscription(plan) => Paid::Proration { plan },
-        PurchaseKind::Addon(addon) => Paid::Addon(addon),
     }
 }

@@ -3,16 +3,12 @@
 use super::{Engine, LotSpec, Scheduled};
 use crate::calendar::{self, Cycles};
 use crate::compile::catalog::Expiry;
-use crate::model::plan::{
-    CycleAnchor, ReferralTo, SourceKind, Timing, UpgradeCharge, UpgradeCredits,
-};
+use crate::model::plan::{CycleAnchor, ReferralTo, SourceKind, Timing, UpgradeCharge, UpgradeCredits};
 use crate::model::scenario::Billing;
 use crate::money::{Credits, Money};
 use crate::simulate::account::{Account, PendingChange, Status};
 use crate::simulate::command::{AccountId, LotId, PurchaseId};
-use crate::simulate::ledger::{
-    Bucket, Detail, EntryKind, Notice, Paid, PlanWhy, Reason, Sink, VoidWhy,
-};
+use crate::simulate::ledger::{Detail, EntryKind, Notice, Paid, PlanWhy, Reason, Sink, VoidWhy};
 use crate::simulate::wallet::{Boundary, Origin, Step};
 use rust_decimal::Decimal;
 
@@ -36,12 +32,7 @@ impl<S: Sink> Engine<'_, S> {
 
     /// Re-anchors the account's cycles by its plan's anchor rule (rule E10)
     /// and schedules the next cycle start. Grants nothing.
-    pub(super) fn start_cycles(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        now: crate::calendar::Instant,
-    ) {
+    pub(super) fn start_cycles(&mut self, a: &mut Account, id: AccountId, now: crate::calendar::Instant) {
         let tz = self.cat.time_zone;
         let anchor = match self.cat.plans[a.plan].cycle_anchor {
             CycleAnchor::Registration => a.registered_at,
@@ -125,13 +116,7 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// Grants a bonus from a catalog source.
-    pub(super) fn grant_source(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        src_ix: usize,
-        detail: Detail,
-    ) {
+    pub(super) fn grant_source(&mut self, a: &mut Account, id: AccountId, src_ix: usize, detail: Detail) {
         let src = &self.cat.sources[src_ix];
         let Some(amount) = src.amount else { return };
         let spec = LotSpec {
@@ -150,24 +135,15 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// Sign-up and referral bonuses (rules E5, E8).
-    pub(super) fn bonuses_on_signup(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        invited_by: Option<AccountId>,
-    ) {
+    pub(super) fn bonuses_on_signup(&mut self, a: &mut Account, id: AccountId, invited_by: Option<AccountId>) {
         let cat = self.cat;
         for (ix, src) in cat.sources.iter().enumerate() {
             match src.kind {
-                SourceKind::Signup if src.applies_to(a.plan) => {
-                    self.grant_source(a, id, ix, Detail::Bonus)
-                }
+                SourceKind::Signup if src.applies_to(a.plan) => self.grant_source(a, id, ix, Detail::Bonus),
                 SourceKind::Referral => {
                     let Some(inviter) = invited_by else { continue };
                     let to = src.referral_to.unwrap_or(ReferralTo::Both);
-                    if matches!(to, ReferralTo::Both | ReferralTo::Invitee)
-                        && src.applies_to(a.plan)
-                    {
+                    if matches!(to, ReferralTo::Both | ReferralTo::Invitee) && src.applies_to(a.plan) {
                         self.grant_source(a, id, ix, Detail::Bonus);
                     }
                     if matches!(to, ReferralTo::Both | ReferralTo::Inviter) {
@@ -206,19 +182,7 @@ impl<S: Sink> Engine<'_, S> {
                 return;
             }
             Some(PendingChange::Downgrade(plan)) => {
-                self.record(
-                    a,
-                    id,
-                    EntryKind::Plan,
-                    Bucket::None,
-                    Credits::ZERO,
-                    None,
-                    Detail::Plan {
-                        from: a.plan,
-                        to: plan,
-                        why: PlanWhy::Downgraded,
-                    },
-                );
+                self.line(a, id, EntryKind::Plan, Detail::Plan { from: a.plan, to: plan, why: PlanWhy::Downgraded });
                 a.plan = plan;
             }
             None => {}
@@ -228,23 +192,9 @@ impl<S: Sink> Engine<'_, S> {
         a.cycle_end = a.cycles.start(n + 1);
         a.warned = 0;
         let mut purchase = None;
-        if self.cat.plans[a.plan].is_paid()
-            && a.plan != self.cat.default_plan.ix
-            && n >= a.next_charge_cycle
-        {
-            let price = a
-                .agreed_price
-                .or(self.price_for(a.plan, a.billing))
-                .unwrap_or(Money::ZERO);
-            match self.pay(
-                a,
-                id,
-                price,
-                Paid::Subscription {
-                    plan: a.plan,
-                    billing: a.billing,
-                },
-            ) {
+        let price = a.agreed_price.or(self.price_for(a.plan, a.billing)).unwrap_or(Money::ZERO);
+        if price.is_positive() && a.plan != self.cat.default_plan.ix && n >= a.next_charge_cycle {
+            match self.pay(a, id, price, Paid::Subscription { plan: a.plan, billing: a.billing }) {
                 Ok(p) => {
                     purchase = Some(p);
                     a.subscription = Some(p);
@@ -261,24 +211,8 @@ impl<S: Sink> Engine<'_, S> {
         for addon in a.addons.clone() {
             if let Err(reason) = self.charge_addon(a, id, addon) {
                 a.addons.remove(&addon);
-                self.record(
-                    a,
-                    id,
-                    EntryKind::Refused,
-                    Bucket::None,
-                    Credits::ZERO,
-                    None,
-                    Detail::Refusal(reason),
-                );
-                self.record(
-                    a,
-                    id,
-                    EntryKind::Notice,
-                    Bucket::None,
-                    Credits::ZERO,
-                    None,
-                    Detail::Notice(Notice::AddonDisabled(addon)),
-                );
+                self.line(a, id, EntryKind::Refused, Detail::Refusal(reason));
+                self.line(a, id, EntryKind::Notice, Detail::Notice(Notice::AddonDisabled(addon)));
             }
         }
     }
@@ -314,28 +248,12 @@ impl<S: Sink> Engine<'_, S> {
             self.change_plan(a, id, plan)?;
             return Ok(None);
         }
-        let price = agreed
-            .or(self.price_for(plan, billing))
-            .ok_or(Reason::PriceOnRequest)?;
-        let trial_length = self.cat.plans[plan]
-            .trial
-            .filter(|_| !a.had_trial && trial.unwrap_or(true));
+        let price = agreed.or(self.price_for(plan, billing)).ok_or(Reason::PriceOnRequest)?;
+        let trial_length = self.cat.plans[plan].trial.filter(|_| !a.had_trial && trial.unwrap_or(true));
         let from = a.plan;
         if let Some(length) = trial_length {
             self.leave_plan(a, id);
-            self.record(
-                a,
-                id,
-                EntryKind::Plan,
-                Bucket::None,
-                Credits::ZERO,
-                None,
-                Detail::Plan {
-                    from,
-                    to: plan,
-                    why: PlanWhy::Trial,
-                },
-            );
+            self.line(a, id, EntryKind::Plan, Detail::Plan { from, to: plan, why: PlanWhy::Trial });
             let ends = length.add_to(self.now, self.cat.time_zone);
             a.plan = plan;
             a.billing = billing;
@@ -349,23 +267,14 @@ impl<S: Sink> Engine<'_, S> {
             a.warned = 0;
             self.schedule(ends, id, Scheduled::TrialEnd(a.generation));
             self.grant_allowance(a, id, None);
-            return Ok(None);
+            // The first payment, at the trial's end, will carry this id.
+            let reserved = self.new_purchase_id();
+            a.trial_purchase = Some(reserved);
+            return Ok(Some(reserved));
         }
         let purchase = self.pay(a, id, price, Paid::Subscription { plan, billing })?;
         self.leave_plan(a, id);
-        self.record(
-            a,
-            id,
-            EntryKind::Plan,
-            Bucket::None,
-            Credits::ZERO,
-            None,
-            Detail::Plan {
-                from,
-                to: plan,
-                why: PlanWhy::Subscribed,
-            },
-        );
+        self.line(a, id, EntryKind::Plan, Detail::Plan { from, to: plan, why: PlanWhy::Subscribed });
         a.plan = plan;
         a.billing = billing;
         a.agreed_price = agreed;
@@ -387,33 +296,11 @@ impl<S: Sink> Engine<'_, S> {
 
     /// A trial ends: the first payment, or back to the default plan.
     pub(super) fn trial_end(&mut self, a: &mut Account, id: AccountId) {
-        let price = a
-            .agreed_price
-            .or(self.price_for(a.plan, a.billing))
-            .unwrap_or(Money::ZERO);
-        match self.pay(
-            a,
-            id,
-            price,
-            Paid::Subscription {
-                plan: a.plan,
-                billing: a.billing,
-            },
-        ) {
+        let price = a.agreed_price.or(self.price_for(a.plan, a.billing)).unwrap_or(Money::ZERO);
+        let reserved = a.trial_purchase.take();
+        match self.pay_as(a, id, price, Paid::Subscription { plan: a.plan, billing: a.billing }, reserved) {
             Ok(purchase) => {
-                self.record(
-                    a,
-                    id,
-                    EntryKind::Plan,
-                    Bucket::None,
-                    Credits::ZERO,
-                    None,
-                    Detail::Plan {
-                        from: a.plan,
-                        to: a.plan,
-                        why: PlanWhy::Subscribed,
-                    },
-                );
+                self.line(a, id, EntryKind::Plan, Detail::Plan { from: a.plan, to: a.plan, why: PlanWhy::Subscribed });
                 self.begin_paid_cycles(a, id, purchase);
             }
             Err(_) => self.revert_to_default(a, id, PlanWhy::TrialUnpaid, true),
@@ -422,32 +309,14 @@ impl<S: Sink> Engine<'_, S> {
 
     /// Back to the default plan: its anchor (if `reset_anchor`) and its
     /// allowance for the current cycle, less what was already spent of it.
-    pub(super) fn revert_to_default(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        why: PlanWhy,
-        reset_anchor: bool,
-    ) {
+    pub(super) fn revert_to_default(&mut self, a: &mut Account, id: AccountId, why: PlanWhy, reset_anchor: bool) {
         let default = self.cat.default_plan.ix;
         let from = a.plan;
         if from != default {
             let lots = a.wallet.ids_where(|l| l.allowance_of == Some(from));
             self.void_lots(a, id, &lots, VoidWhy::PlanChange);
         }
-        self.record(
-            a,
-            id,
-            EntryKind::Plan,
-            Bucket::None,
-            Credits::ZERO,
-            None,
-            Detail::Plan {
-                from,
-                to: default,
-                why,
-            },
-        );
+        self.line(a, id, EntryKind::Plan, Detail::Plan { from, to: default, why });
         a.plan = default;
         a.billing = Billing::Monthly;
         a.status = Status::Active;
@@ -455,19 +324,14 @@ impl<S: Sink> Engine<'_, S> {
         a.subscribed_at = None;
         a.agreed_price = None;
         a.pending_change = None;
+        a.trial_purchase = None;
         let parked = a.parked_allowance.take();
         if reset_anchor {
             self.start_cycles(a, id, self.now);
         }
         match parked {
             Some((expiry, left)) if expiry == a.cycle_end => {
-                self.grant_allowance_amount(
-                    a,
-                    id,
-                    left,
-                    None,
-                    Detail::Reinstated { plan: default },
-                );
+                self.grant_allowance_amount(a, id, left, None, Detail::Reinstated { plan: default });
             }
             _ => {
                 self.grant_allowance(a, id, None);
@@ -488,18 +352,11 @@ impl<S: Sink> Engine<'_, S> {
             Timing::Immediately => self.revert_to_default(a, id, PlanWhy::Cancelled, true),
             Timing::EndOfCycle => {
                 a.pending_change = Some(PendingChange::Cancel);
-                self.record(
+                self.line(
                     a,
                     id,
                     EntryKind::Plan,
-                    Bucket::None,
-                    Credits::ZERO,
-                    None,
-                    Detail::Plan {
-                        from: a.plan,
-                        to: default,
-                        why: PlanWhy::CancelScheduled,
-                    },
+                    Detail::Plan { from: a.plan, to: default, why: PlanWhy::CancelScheduled },
                 );
             }
         }
@@ -512,67 +369,32 @@ impl<S: Sink> Engine<'_, S> {
             Billing::Monthly => (a.cycle_start, a.cycle_end),
             Billing::Yearly => {
                 let next = a.next_charge_cycle;
-                (
-                    a.cycles.start(next.saturating_sub(12)),
-                    a.cycles.start(next),
-                )
+                (a.cycles.start(next.saturating_sub(12)), a.cycles.start(next))
             }
         };
         let total = (end - start).num_seconds();
         let left = (end - self.now).num_seconds().clamp(0, total.max(0));
-        if total <= 0 {
-            Decimal::ZERO
-        } else {
-            Decimal::from(left) / Decimal::from(total)
-        }
+        if total <= 0 { Decimal::ZERO } else { Decimal::from(left) / Decimal::from(total) }
     }
 
-    pub(super) fn change_plan(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        plan: usize,
-    ) -> Result<(), Reason> {
+    pub(super) fn change_plan(&mut self, a: &mut Account, id: AccountId, plan: usize) -> Result<(), Reason> {
         let default = self.cat.default_plan.ix;
         if plan == a.plan {
             return Err(Reason::AlreadyOnPlan);
         }
         if a.plan == default {
-            return self
-                .subscribe(a, id, plan, Billing::Monthly, None, None)
-                .map(|_| ());
+            return self.subscribe(a, id, plan, Billing::Monthly, None, None).map(|_| ());
         }
         if plan == default {
             return self.cancel(a, id);
         }
         let old = a.plan;
-        let old_price = a
-            .agreed_price
-            .or(self.price_for(old, a.billing))
-            .ok_or(Reason::PriceOnRequest)?;
-        let new_price = self
-            .price_for(plan, a.billing)
-            .ok_or(Reason::PriceOnRequest)?;
+        let old_price = a.agreed_price.or(self.price_for(old, a.billing)).ok_or(Reason::PriceOnRequest)?;
+        let new_price = self.price_for(plan, a.billing).ok_or(Reason::PriceOnRequest)?;
         if matches!(a.status, Status::Trialing { .. }) {
             self.leave_plan(a, id);
-            let why = if new_price > old_price {
-                PlanWhy::Upgraded
-            } else {
-                PlanWhy::Downgraded
-            };
-            self.record(
-                a,
-                id,
-                EntryKind::Plan,
-                Bucket::None,
-                Credits::ZERO,
-                None,
-                Detail::Plan {
-                    from: old,
-                    to: plan,
-                    why,
-                },
-            );
+            let why = if new_price > old_price { PlanWhy::Upgraded } else { PlanWhy::Downgraded };
+            self.line(a, id, EntryKind::Plan, Detail::Plan { from: old, to: plan, why });
             a.plan = plan;
             a.agreed_price = None;
             self.grant_allowance(a, id, None);
@@ -581,37 +403,18 @@ impl<S: Sink> Engine<'_, S> {
         if new_price <= old_price {
             return match self.cat.plan_changes.downgrade {
                 Timing::Immediately => {
-                    self.record(
-                        a,
-                        id,
-                        EntryKind::Plan,
-                        Bucket::None,
-                        Credits::ZERO,
-                        None,
-                        Detail::Plan {
-                            from: old,
-                            to: plan,
-                            why: PlanWhy::Downgraded,
-                        },
-                    );
+                    self.line(a, id, EntryKind::Plan, Detail::Plan { from: old, to: plan, why: PlanWhy::Downgraded });
                     a.plan = plan;
                     a.agreed_price = None;
                     Ok(())
                 }
                 Timing::EndOfCycle => {
                     a.pending_change = Some(PendingChange::Downgrade(plan));
-                    self.record(
+                    self.line(
                         a,
                         id,
                         EntryKind::Plan,
-                        Bucket::None,
-                        Credits::ZERO,
-                        None,
-                        Detail::Plan {
-                            from: old,
-                            to: plan,
-                            why: PlanWhy::DowngradeScheduled,
-                        },
+                        Detail::Plan { from: old, to: plan, why: PlanWhy::DowngradeScheduled },
                     );
                     Ok(())
                 }
@@ -622,38 +425,14 @@ impl<S: Sink> Engine<'_, S> {
         let purchase = match policy.upgrade_charge {
             UpgradeCharge::Prorated => {
                 let amount = self.round_money((new_price - old_price).get() * share);
-                if amount.is_positive() {
-                    Some(self.pay(a, id, amount, Paid::Proration { plan })?)
-                } else {
-                    None
-                }
+                if amount.is_positive() { Some(self.pay(a, id, amount, Paid::Proration { plan })?) } else { None }
             }
-            UpgradeCharge::Full => Some(self.pay(
-                a,
-                id,
-                new_price,
-                Paid::Subscription {
-                    plan,
-                    billing: a.billing,
-                },
-            )?),
+            UpgradeCharge::Full => Some(self.pay(a, id, new_price, Paid::Subscription { plan, billing: a.billing })?),
             UpgradeCharge::None => None,
         };
         let old_credits = self.cat.plans[old].monthly_credits();
         let new_credits = self.cat.plans[plan].monthly_credits();
-        self.record(
-            a,
-            id,
-            EntryKind::Plan,
-            Bucket::None,
-            Credits::ZERO,
-            None,
-            Detail::Plan {
-                from: old,
-                to: plan,
-                why: PlanWhy::Upgraded,
-            },
-        );
+        self.line(a, id, EntryKind::Plan, Detail::Plan { from: old, to: plan, why: PlanWhy::Upgraded });
         a.agreed_price = None;
         if policy.upgrade_charge == UpgradeCharge::Full {
             self.leave_plan(a, id);
@@ -672,21 +451,13 @@ impl<S: Sink> Engine<'_, S> {
             }
             UpgradeCredits::AddDifference => {
                 a.plan = plan;
-                self.grant_allowance_amount(
-                    a,
-                    id,
-                    new_credits - old_credits,
-                    purchase,
-                    Detail::Allowance { plan },
-                );
+                self.grant_allowance_amount(a, id, new_credits - old_credits, purchase, Detail::Allowance { plan });
             }
             UpgradeCredits::Prorate => {
                 a.plan = plan;
                 let scale = self.cat.credits.scale;
-                let extra = Credits::new(
-                    crate::money::Rounding::Down
-                        .round((new_credits - old_credits).get() * share, scale),
-                );
+                let extra =
+                    Credits::new(crate::money::Rounding::Down.round((new_credits - old_credits).get() * share, scale));
                 self.grant_allowance_amount(a, id, extra, purchase, Detail::Allowance { plan });
             }
         }
@@ -695,10 +466,6 @@ impl<S: Sink> Engine<'_, S> {
 
     /// Rounds money to the currency's minor unit by the catalog's rule.
     pub(super) fn round_money(&self, value: Decimal) -> Money {
-        Money::new(
-            self.cat
-                .money_rounding
-                .round(value, self.cat.currency.minor_units),
-        )
+        Money::new(self.cat.money_rounding.round(value, self.cat.currency.minor_units))
     }
 }

@@ -6,9 +6,7 @@ use crate::compile::catalog::{ExhaustionRule, Limit, RolloverRule};
 use crate::model::plan::{Funding, SourceKind};
 use crate::money::Credits;
 use crate::simulate::account::{Account, OpRecord};
-use crate::simulate::command::{
-    AccountId, DirectGrant, GrantExpiry, LotId, OpId, Quantity, Sym, Usage,
-};
+use crate::simulate::command::{AccountId, DirectGrant, GrantExpiry, LotId, OpId, Quantity, Sym, Usage};
 use crate::simulate::ledger::{Bucket, Detail, EntryKind, Notice, Reason, Sink, VoidWhy};
 use crate::simulate::wallet::{Boundary, Lot, Origin, Step, Take};
 use rust_decimal::Decimal;
@@ -49,12 +47,7 @@ impl<S: Sink> Engine<'_, S> {
         Credits::new(feature.rounding.round(raw, self.cat.credits.scale))
     }
 
-    pub(super) fn use_feature(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        usage: &Usage,
-    ) -> Result<(), Reason> {
+    pub(super) fn use_feature(&mut self, a: &mut Account, id: AccountId, usage: &Usage) -> Result<(), Reason> {
         self.daily_bonus(a, id);
         if let Some((f, _)) = usage.rate
             && let Some(flag) = &self.cat.features[f].requires
@@ -72,39 +65,21 @@ impl<S: Sink> Engine<'_, S> {
         };
         if self.cat.plans[a.plan].is_unlimited() {
             // Rule V8: never refused, still recorded.
-            self.record(
-                a,
-                id,
-                EntryKind::Consume,
-                Bucket::None,
-                Credits::ZERO,
-                None,
-                detail,
-            );
+            self.record(a, id, EntryKind::Consume, Bucket::None, Credits::ZERO, None, detail);
             return Ok(());
         }
         let (takes, overdraft) = self.spend(a, id, cost, detail, Mode::Usage)?;
         if let Some(op) = usage.operation {
             a.ops.insert(
                 op,
-                OpRecord {
-                    taken: takes.iter().map(|t| (t.lot, t.amount)).collect(),
-                    overdraft,
-                    returned: false,
-                },
+                OpRecord { taken: takes.iter().map(|t| (t.lot, t.amount)).collect(), overdraft, returned: false },
             );
         }
         Ok(())
     }
 
     /// Spends credits, forced: refunds' rebooking and negative adjustments.
-    pub(super) fn spend_forced(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        amount: Credits,
-        detail: Detail,
-    ) {
+    pub(super) fn spend_forced(&mut self, a: &mut Account, id: AccountId, amount: Credits, detail: Detail) {
         let _ = self.spend(a, id, amount, detail, Mode::Forced);
     }
 
@@ -121,11 +96,7 @@ impl<S: Sink> Engine<'_, S> {
         if mode != Mode::Forced {
             self.check_covered(a, id, cost, mode)?;
         }
-        let kind = if matches!(detail, Detail::Transfer(_)) {
-            EntryKind::TransferOut
-        } else {
-            EntryKind::Consume
-        };
+        let kind = if matches!(detail, Detail::Transfer(_)) { EntryKind::TransferOut } else { EntryKind::Consume };
         let mut need = cost;
         let mut takes = Vec::new();
         while need.is_positive() {
@@ -134,15 +105,7 @@ impl<S: Sink> Engine<'_, S> {
             };
             need -= t.amount;
             self.note_taken(a, &[t]);
-            self.record(
-                a,
-                id,
-                kind,
-                Bucket::Label(t.label),
-                -t.amount,
-                None,
-                detail.clone(),
-            );
+            self.record(a, id, kind, Bucket::Label(t.label), -t.amount, None, detail.clone());
             takes.push(t);
         }
         if need.is_positive() {
@@ -156,18 +119,8 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// Whether a spend may go ahead; auto-recharge gets one chance first.
-    fn check_covered(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        cost: Credits,
-        mode: Mode,
-    ) -> Result<(), Reason> {
-        let rule = if mode == Mode::Covered {
-            ExhaustionRule::Refuse
-        } else {
-            self.cat.credits.on_exhaustion
-        };
+    fn check_covered(&mut self, a: &mut Account, id: AccountId, cost: Credits, mode: Mode) -> Result<(), Reason> {
+        let rule = if mode == Mode::Covered { ExhaustionRule::Refuse } else { self.cat.credits.on_exhaustion };
         let fits = |a: &Account| {
             let balance = a.wallet.balance();
             match rule {
@@ -203,15 +156,7 @@ impl<S: Sink> Engine<'_, S> {
                 let bit = 1u32 << i.min(31);
                 if a.warned & bit == 0 && balance < allocation * *share {
                     a.warned |= bit;
-                    self.record(
-                        a,
-                        id,
-                        EntryKind::Notice,
-                        Bucket::None,
-                        Credits::ZERO,
-                        None,
-                        Detail::Notice(Notice::LowBalance(*share)),
-                    );
+                    self.line(a, id, EntryKind::Notice, Detail::Notice(Notice::LowBalance(*share)));
                 }
             }
         }
@@ -288,12 +233,7 @@ impl<S: Sink> Engine<'_, S> {
     /// An operation failed: its credits go back to the grants they came
     /// from (rule T6). Grants that have expired since take them back as
     /// they arrive, so nothing outlives its expiry.
-    pub(super) fn operation_failed(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        op: OpId,
-    ) -> Result<(), Reason> {
+    pub(super) fn operation_failed(&mut self, a: &mut Account, id: AccountId, op: OpId) -> Result<(), Reason> {
         if !self.cat.credits.refund_failed_operations {
             return Err(Reason::NotRefundable);
         }
@@ -307,40 +247,19 @@ impl<S: Sink> Engine<'_, S> {
         for (lot, amount) in &record.taken {
             if a.wallet.give_back(*lot, *amount) {
                 let label = a.wallet.get(*lot).map_or(0, |l| l.label);
-                self.record(
-                    a,
-                    id,
-                    EntryKind::Refund,
-                    Bucket::Label(label),
-                    *amount,
-                    None,
-                    Detail::Returned(op),
-                );
+                self.record(a, id, EntryKind::Refund, Bucket::Label(label), *amount, None, Detail::Returned(op));
                 self.settle_deficit(a, id, *lot);
             }
         }
         if record.overdraft.is_positive() {
             let back = record.overdraft.min(a.wallet.deficit);
             a.wallet.deficit -= back;
-            self.record(
-                a,
-                id,
-                EntryKind::Refund,
-                Bucket::Overdraft,
-                back,
-                None,
-                Detail::Returned(op),
-            );
+            self.record(a, id, EntryKind::Refund, Bucket::Overdraft, back, None, Detail::Returned(op));
         }
         Ok(())
     }
 
-    pub(super) fn direct_grant(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        g: &DirectGrant,
-    ) -> LotId {
+    pub(super) fn direct_grant(&mut self, a: &mut Account, id: AccountId, g: &DirectGrant) -> LotId {
         let label = self.intern_label(g.label.as_deref().unwrap_or("grant"));
         let effective = g.effective.unwrap_or(self.now).max(self.now);
         let tz = self.cat.time_zone;
@@ -349,17 +268,12 @@ impl<S: Sink> Engine<'_, S> {
             GrantExpiry::At(t) => Some(t),
             GrantExpiry::After(p) => Some(p.add_to(effective, tz)),
         };
-        let boundary =
-            g.every
-                .as_ref()
-                .map(
-                    |(period, rule): &(crate::calendar::Period, RolloverRule)| Boundary {
-                        at: period.add_to(effective, tz),
-                        step: Step::Every(*period),
-                        rule: rule.clone(),
-                        left: None,
-                    },
-                );
+        let boundary = g.every.as_ref().map(|(period, rule): &(crate::calendar::Period, RolloverRule)| Boundary {
+            at: period.add_to(effective, tz),
+            step: Step::Every(*period),
+            rule: rule.clone(),
+            left: None,
+        });
         let spec = LotSpec {
             label,
             origin: Origin::Direct,
@@ -376,25 +290,13 @@ impl<S: Sink> Engine<'_, S> {
         self.grant_lot(a, id, spec, Detail::Direct(lot))
     }
 
-    pub(super) fn void_direct(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        lot: Option<LotId>,
-    ) -> Result<(), Reason> {
+    pub(super) fn void_direct(&mut self, a: &mut Account, id: AccountId, lot: Option<LotId>) -> Result<(), Reason> {
         let lot = lot.ok_or(Reason::NothingToVoid)?;
         if let Some(at) = a.future.iter().position(|l: &Lot| l.id == lot) {
             a.future.remove(at);
             return Ok(());
         }
-        if self
-            .void_lots(a, id, &[lot], VoidWhy::Operator)
-            .is_positive()
-        {
-            Ok(())
-        } else {
-            Err(Reason::NothingToVoid)
-        }
+        if self.void_lots(a, id, &[lot], VoidWhy::Operator).is_positive() { Ok(()) } else { Err(Reason::NothingToVoid) }
     }
 
     /// Uses one unit of a countable entitlement (rule V7).
@@ -412,12 +314,7 @@ impl<S: Sink> Engine<'_, S> {
         Ok(())
     }
 
-    pub(super) fn enable_addon(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        addon: usize,
-    ) -> Result<(), Reason> {
+    pub(super) fn enable_addon(&mut self, a: &mut Account, id: AccountId, addon: usize) -> Result<(), Reason> {
         if !self.cat.addons[addon].available_on(a.plan) {
             return Err(Reason::AddonNotAvailable);
         }
@@ -430,12 +327,7 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// One month of an add-on (rule A2): credits, money, or both.
-    pub(super) fn charge_addon(
-        &mut self,
-        a: &mut Account,
-        id: AccountId,
-        addon: usize,
-    ) -> Result<(), Reason> {
+    pub(super) fn charge_addon(&mut self, a: &mut Account, id: AccountId, addon: usize) -> Result<(), Reason> {
         let ad = &self.cat.addons[addon];
         if let Some(credits) = ad.monthly_credits {
             self.spend(a, id, credits, Detail::Addon(addon), Mode::Usage)?;
