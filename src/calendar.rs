@@ -5,9 +5,7 @@
 //! Instants are UTC; a time zone only decides where local days and months
 //! begin. Nothing here reads the wall clock.
 
-use chrono::{
-    DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
-};
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -57,10 +55,7 @@ impl Serialize for Period {
 
 impl Period {
     pub const fn months(count: u32) -> Self {
-        Period {
-            count,
-            unit: Unit::Month,
-        }
+        Period { count, unit: Unit::Month }
     }
 
     /// Parses `"7 days"`, `"1 month"`, `"24 hours"`, `"2 weeks"`, `"1 year"`.
@@ -70,16 +65,12 @@ impl Period {
         let (Some(count), Some(unit), None) = (words.next(), words.next(), words.next()) else {
             return Err(format!("`{text}` is not a duration; {hint}"));
         };
-        let count: u32 = count
-            .parse()
-            .map_err(|_| format!("`{count}` is not a whole number; {hint}"))?;
+        let count: u32 = count.parse().map_err(|_| format!("`{count}` is not a whole number; {hint}"))?;
         if count == 0 {
             return Err(format!("`{text}` is zero long; {hint}"));
         }
         if count > 1200 {
-            return Err(format!(
-                "`{text}` is longer than a century; use a smaller count"
-            ));
+            return Err(format!("`{text}` is longer than a century; use a smaller count"));
         }
         let unit = match unit.to_ascii_lowercase().trim_end_matches('s') {
             "hour" => Unit::Hour,
@@ -151,17 +142,12 @@ pub fn add_months(local: NaiveDateTime, months: u32) -> NaiveDateTime {
     let total = local.year() * 12 + local.month0() as i32 + months as i32;
     let (year, month0) = (total.div_euclid(12), total.rem_euclid(12) as u32);
     let day = local.day().min(days_in_month(year, month0 + 1));
-    NaiveDate::from_ymd_opt(year, month0 + 1, day)
-        .map(|d| d.and_time(local.time()))
-        .unwrap_or(local)
+    NaiveDate::from_ymd_opt(year, month0 + 1, day).map(|d| d.and_time(local.time())).unwrap_or(local)
 }
 
 pub fn days_in_month(year: i32, month: u32) -> u32 {
-    let next = if month == 12 {
-        NaiveDate::from_ymd_opt(year + 1, 1, 1)
-    } else {
-        NaiveDate::from_ymd_opt(year, month + 1, 1)
-    };
+    let next =
+        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
     next.and_then(|n| n.pred_opt()).map_or(28, |d| d.day())
 }
 
@@ -177,9 +163,7 @@ pub fn from_local(local: NaiveDateTime, tz: Tz) -> Instant {
             let mut probe = local;
             for _ in 0..(24 * 60) {
                 probe += Duration::minutes(1);
-                if let LocalResult::Single(t) | LocalResult::Ambiguous(t, _) =
-                    tz.from_local_datetime(&probe)
-                {
+                if let LocalResult::Single(t) | LocalResult::Ambiguous(t, _) = tz.from_local_datetime(&probe) {
                     return t.with_timezone(&Utc);
                 }
             }
@@ -221,10 +205,7 @@ pub struct Cycles {
 
 impl Cycles {
     pub fn new(anchor: Instant, tz: Tz) -> Self {
-        Cycles {
-            anchor: anchor.with_timezone(&tz).naive_local(),
-            tz,
-        }
+        Cycles { anchor: anchor.with_timezone(&tz).naive_local(), tz }
     }
 
     /// Start of cycle `n` (cycle 0 starts at the anchor).
@@ -235,8 +216,7 @@ impl Cycles {
     /// Index of the cycle containing `t` (0 for times before the anchor).
     pub fn index_at(&self, t: Instant) -> u32 {
         let local = t.with_timezone(&self.tz).naive_local();
-        let months = (local.year() - self.anchor.year()) * 12 + local.month() as i32
-            - self.anchor.month() as i32;
+        let months = (local.year() - self.anchor.year()) * 12 + local.month() as i32 - self.anchor.month() as i32;
         // The estimate is off by at most one in either direction.
         let mut n = months.max(0) as u32;
         while n > 0 && self.start(n) > t {
@@ -292,32 +272,15 @@ mod tests {
         assert_eq!(end_of_day(morning, ny), utc("2026-03-09T04:00:00Z"));
         let before = utc("2026-03-07T15:00:00Z");
         assert_eq!(end_of_day(before, ny), utc("2026-03-08T05:00:00Z"));
-        assert_eq!(
-            Period::parse("1 day").unwrap().add_to(before, ny),
-            utc("2026-03-08T14:00:00Z")
-        );
+        assert_eq!(Period::parse("1 day").unwrap().add_to(before, ny), utc("2026-03-08T14:00:00Z"));
     }
 
     #[test]
     fn periods_parse_or_explain() {
-        assert_eq!(
-            Period::parse("7 days"),
-            Ok(Period {
-                count: 7,
-                unit: Unit::Day
-            })
-        );
+        assert_eq!(Period::parse("7 days"), Ok(Period { count: 7, unit: Unit::Day }));
         assert_eq!(Period::parse("1 Month"), Ok(Period::months(1)));
-        assert!(
-            Period::parse("seven days")
-                .unwrap_err()
-                .contains("whole number")
-        );
-        assert!(
-            Period::parse("7 fortnights")
-                .unwrap_err()
-                .contains("not a unit")
-        );
+        assert!(Period::parse("seven days").unwrap_err().contains("whole number"));
+        assert!(Period::parse("7 fortnights").unwrap_err().contains("not a unit"));
         assert!(Period::parse("7").is_err());
         assert!(Period::parse("0 days").is_err());
     }

@@ -20,11 +20,7 @@ pub fn select(ws: &Workspace, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Pa
     }
     let (mut plans, mut scenarios) = (Vec::new(), Vec::new());
     for p in paths {
-        let p = if p.is_absolute() {
-            p.clone()
-        } else {
-            ws.root.join(p)
-        };
+        let p = if p.is_absolute() { p.clone() } else { ws.root.join(p) };
         let files = if p.is_dir() {
             compile::workspace_toml_files(&p)
         } else if p.is_file() {
@@ -59,8 +55,5 @@ pub fn check(
         compile::load_catalog(ws, p, sources, diags);
     }
     let _ = scenarios;
-    Checked {
-        plans: plans.len(),
-        scenarios: scenarios.len(),
-    }
+    Checked { plans: plans.len(), scenarios: scenarios.len() }
 }

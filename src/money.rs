@@ -186,46 +186,14 @@ impl Serialize for &'static Currency {
 }
 
 pub const CURRENCIES: &[Currency] = &[
-    Currency {
-        code: "AUD",
-        symbol: "A$",
-        minor_units: 2,
-    },
-    Currency {
-        code: "CAD",
-        symbol: "CA$",
-        minor_units: 2,
-    },
-    Currency {
-        code: "CHF",
-        symbol: "CHF ",
-        minor_units: 2,
-    },
-    Currency {
-        code: "EUR",
-        symbol: "€",
-        minor_units: 2,
-    },
-    Currency {
-        code: "GBP",
-        symbol: "£",
-        minor_units: 2,
-    },
-    Currency {
-        code: "INR",
-        symbol: "₹",
-        minor_units: 2,
-    },
-    Currency {
-        code: "JPY",
-        symbol: "¥",
-        minor_units: 0,
-    },
-    Currency {
-        code: "USD",
-        symbol: "$",
-        minor_units: 2,
-    },
+    Currency { code: "AUD", symbol: "A$", minor_units: 2 },
+    Currency { code: "CAD", symbol: "CA$", minor_units: 2 },
+    Currency { code: "CHF", symbol: "CHF ", minor_units: 2 },
+    Currency { code: "EUR", symbol: "€", minor_units: 2 },
+    Currency { code: "GBP", symbol: "£", minor_units: 2 },
+    Currency { code: "INR", symbol: "₹", minor_units: 2 },
+    Currency { code: "JPY", symbol: "¥", minor_units: 0 },
+    Currency { code: "USD", symbol: "$", minor_units: 2 },
 ];
 
 pub fn currency(code: &str) -> Option<&'static Currency> {
@@ -250,14 +218,11 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
         return Err(format!("`{trimmed}` has a misplaced `_`"));
     }
     if digits_only.contains(['e', 'E']) {
-        return Err(format!(
-            "`{trimmed}` uses an exponent; write the number out in full"
-        ));
+        return Err(format!("`{trimmed}` uses an exponent; write the number out in full"));
     }
     Decimal::from_str_exact(&digits_only).map_err(|e| match e {
         rust_decimal::Error::Underflow => format!("`{trimmed}` has more than 28 decimal places"),
-        rust_decimal::Error::ExceedsMaximumPossibleValue
-        | rust_decimal::Error::LessThanMinimumPossibleValue => {
+        rust_decimal::Error::ExceedsMaximumPossibleValue | rust_decimal::Error::LessThanMinimumPossibleValue => {
             format!("`{trimmed}` is too large: decimals hold at most 28 digits")
         }
         _ => format!("`{trimmed}` is not a number"),
@@ -295,23 +260,17 @@ pub fn parse_money(text: &str) -> Result<(Decimal, Option<&'static Currency>), S
                 None => {
                     return Err(format!(
                         "unknown currency `{code}`; known: {}",
-                        CURRENCIES
-                            .iter()
-                            .map(|c| c.code)
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        CURRENCIES.iter().map(|c| c.code).collect::<Vec<_>>().join(", ")
                     ));
                 }
             }
         }
     }
     if number.starts_with('-') {
-        return Err(format!(
-            "`{trimmed}`: put the minus sign first, as in \"-$3\""
-        ));
+        return Err(format!("`{trimmed}`: put the minus sign first, as in \"-$3\""));
     }
-    let amount = parse_decimal(number)
-        .map_err(|e| format!("{e}; write money as \"5\", \"€5\", \"$20.00\" or \"5 EUR\""))?;
+    let amount =
+        parse_decimal(number).map_err(|e| format!("{e}; write money as \"5\", \"€5\", \"$20.00\" or \"5 EUR\""))?;
     Ok((if negative { -amount } else { amount }, found))
 }
 
@@ -346,11 +305,7 @@ mod tests {
         assert_eq!(parse_money("5 EUR"), Ok((dec!(5), Some(eur))));
         assert_eq!(parse_money("-$3.50").map(|m| m.0), Ok(dec!(-3.50)));
         assert_eq!(parse_money("20"), Ok((dec!(20), None)));
-        assert!(
-            parse_money("5 XYZ")
-                .unwrap_err()
-                .contains("unknown currency")
-        );
+        assert!(parse_money("5 XYZ").unwrap_err().contains("unknown currency"));
     }
 
     #[test]
@@ -364,9 +319,6 @@ mod tests {
     #[test]
     fn output_is_normalized() {
         assert_eq!(Credits::new(dec!(30.50)).to_string(), "30.5");
-        assert_eq!(
-            serde_json::to_string(&Money::new(dec!(5.00))).unwrap(),
-            "\"5\""
-        );
+        assert_eq!(serde_json::to_string(&Money::new(dec!(5.00))).unwrap(), "\"5\"");
     }
 }

@@ -29,48 +29,22 @@ fn codes(diags: &Diagnostics) -> Vec<Code> {
 #[test]
 fn broken_plans() {
     insta::glob!("broken_plans/*.toml", |path| {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let stem = path
-            .file_stem()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let text = std::fs::read_to_string(path).expect("corpus files are UTF-8");
         let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
-        assert!(
-            !header.is_empty(),
-            "{name}: the first line must be a `#` comment saying what is broken"
-        );
-        let (catalog, diags, rendered) =
-            compile(&stem, &format!("tests/broken_plans/{name}"), &text);
+        assert!(!header.is_empty(), "{name}: the first line must be a `#` comment saying what is broken");
+        let (catalog, diags, rendered) = compile(&stem, &format!("tests/broken_plans/{name}"), &text);
         if header[0].starts_with("# lint:") {
-            assert!(
-                !diags.has_errors(),
-                "{name}: a lint case must compile without errors:\n{rendered}"
-            );
-            assert!(
-                diags.count(Severity::Warning) > 0,
-                "{name}: a lint case must produce a warning"
-            );
+            assert!(!diags.has_errors(), "{name}: a lint case must compile without errors:\n{rendered}");
+            assert!(diags.count(Severity::Warning) > 0, "{name}: a lint case must produce a warning");
             assert!(catalog.is_some(), "{name}: a lint case must still compile");
         } else {
-            assert!(
-                diags.has_errors(),
-                "{name}: a broken file compiled without errors:\n{rendered}"
-            );
-            assert!(
-                catalog.is_none(),
-                "{name}: a file with errors gave a catalog"
-            );
+            assert!(diags.has_errors(), "{name}: a broken file compiled without errors:\n{rendered}");
+            assert!(catalog.is_none(), "{name}: a file with errors gave a catalog");
         }
         for d in diags.iter() {
-            assert!(
-                d.help.is_some(),
-                "{name}: `{}` has no help line:\n{rendered}",
-                d.code.id()
-            );
+            assert!(d.help.is_some(), "{name}: `{}` has no help line:\n{rendered}", d.code.id());
         }
         insta::with_settings!({ description => header.join("\n"), omit_expression => true }, {
             insta::assert_snapshot!(rendered);
@@ -83,10 +57,7 @@ struct TempDir(PathBuf);
 
 impl TempDir {
     fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!(
-            "pricebook-broken-plans-{}-{name}",
-            std::process::id()
-        ));
+        let dir = std::env::temp_dir().join(format!("pricebook-broken-plans-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("temp dir");
         TempDir(dir)
@@ -143,10 +114,7 @@ fn a_file_over_the_size_limit_is_refused_unread() {
     let (catalog, diags, rendered) = read_and_compile(&path, "generated/huge.toml");
     assert!(catalog.is_none());
     assert_eq!(codes(&diags), vec![Code::FileTooLarge], "{rendered}");
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "refusing a large file should not read it"
-    );
+    assert!(started.elapsed() < Duration::from_secs(5), "refusing a large file should not read it");
     insta::assert_snapshot!("generated_huge_file", rendered);
 }
 
@@ -216,11 +184,7 @@ fn a_large_file_with_many_errors_stops_reporting_and_does_not_hang() {
     // MAX_ERRORS in src/model/load.rs.
     assert_eq!(diags.count(Severity::Error), 50);
     assert!(codes(&diags).iter().all(|c| *c == Code::FloatNotAllowed));
-    assert!(
-        started.elapsed() < Duration::from_secs(30),
-        "took {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
 }
 
 /// Pathological nesting must be an error from toml's recursion limit, not a
@@ -230,23 +194,11 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let base = "[catalog]\nname = \"Acme\"\ncurrency = \"USD\"\ndefault_plan = \"free\"\n";
     for depth in [81, 1_000, 100_000] {
         let cases = [
-            (
-                "array",
-                format!("x = {}1{}\n", "[".repeat(depth), "]".repeat(depth)),
-            ),
-            (
-                "inline table",
-                format!("x = {}1{}\n", "{ a = ".repeat(depth), " }".repeat(depth)),
-            ),
+            ("array", format!("x = {}1{}\n", "[".repeat(depth), "]".repeat(depth))),
+            ("inline table", format!("x = {}1{}\n", "{ a = ".repeat(depth), " }".repeat(depth))),
             ("unclosed array", format!("x = {}\n", "[".repeat(depth))),
-            (
-                "dotted key",
-                format!("{} = 1\n", vec!["a"; depth].join(".")),
-            ),
-            (
-                "table header",
-                format!("[{}]\n", vec!["a"; depth].join(".")),
-            ),
+            ("dotted key", format!("{} = 1\n", vec!["a"; depth].join("."))),
+            ("table header", format!("[{}]\n", vec!["a"; depth].join("."))),
         ];
         for (shape, tail) in cases {
             let text = format!("{base}{tail}");

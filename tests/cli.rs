@@ -34,21 +34,12 @@ fn stdout(out: &Output) -> String {
 fn check_passes_on_the_bundled_plans() {
     let out = pricebook(&["check"]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("checked 5 plan files"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("checked 5 plan files"), "{}", stderr(&out));
 }
 
 #[test]
 fn check_fails_on_a_broken_file_and_points_at_it() {
-    let out = pricebook(&[
-        "check",
-        "--message-format",
-        "short",
-        "tests/broken_plans/16_float_price.toml",
-    ]);
+    let out = pricebook(&["check", "--message-format", "short", "tests/broken_plans/16_float_price.toml"]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
@@ -58,24 +49,12 @@ fn check_fails_on_a_broken_file_and_points_at_it() {
 
 #[test]
 fn check_reports_every_error_of_a_file_in_order() {
-    let out = pricebook(&[
-        "check",
-        "--message-format",
-        "short",
-        "tests/broken_plans/46_several_shape_errors.toml",
-    ]);
+    let out = pricebook(&["check", "--message-format", "short", "tests/broken_plans/46_several_shape_errors.toml"]);
     assert_eq!(code(&out), 1);
     let lines: Vec<String> = stderr(&out).lines().map(str::to_string).collect();
-    let places: Vec<&str> = lines
-        .iter()
-        .map(|l| l.splitn(4, ':').take(3).last().unwrap_or(""))
-        .collect();
+    let places: Vec<&str> = lines.iter().map(|l| l.splitn(4, ':').take(3).last().unwrap_or("")).collect();
     assert_eq!(lines.len(), 4, "{lines:#?}");
-    assert!(
-        lines
-            .iter()
-            .all(|l| l.starts_with("tests/broken_plans/46_several_shape_errors.toml:"))
-    );
+    assert!(lines.iter().all(|l| l.starts_with("tests/broken_plans/46_several_shape_errors.toml:")));
     assert_eq!(places, ["17", "1", "9", "11"], "{lines:#?}");
 }
 
@@ -84,11 +63,7 @@ fn warnings_fail_only_with_deny_warnings() {
     let file = "tests/broken_plans/60_lint_worse_value_pack.toml";
     let out = pricebook(&["check", file]);
     assert_eq!(code(&out), 0, "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("warning[worse-value-pack]"),
-        "{}",
-        stderr(&out)
-    );
+    assert!(stderr(&out).contains("warning[worse-value-pack]"), "{}", stderr(&out));
     let out = pricebook(&["check", "--deny-warnings", file]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
 }
@@ -115,11 +90,7 @@ fn assert_sorted_keys(json: &str) {
         {
             let frame = stack.last_mut().expect("inside an object");
             if let Some(prev) = frame.last() {
-                assert!(
-                    prev.as_str() < key,
-                    "line {}: key {key:?} comes after {prev:?}",
-                    n + 1
-                );
+                assert!(prev.as_str() < key, "line {}: key {key:?} comes after {prev:?}", n + 1);
             }
             frame.push(key.to_string());
             keys_checked += 1;
@@ -139,23 +110,10 @@ fn build_is_reproducible_and_canonical() {
     assert_eq!(code(&second), 0);
     assert!(first.stdout == second.stdout, "two builds differ");
     let text = stdout(&first);
-    assert!(
-        text.contains("\"content_hash\": \"sha256:"),
-        "{}",
-        &text[..text.len().min(500)]
-    );
+    assert!(text.contains("\"content_hash\": \"sha256:"), "{}", &text[..text.len().min(500)]);
     assert!(text.contains("\"format\": \"pricebook-catalog/1\""));
-    for id in [
-        "cleverai",
-        "codeassist",
-        "eigent",
-        "enrichment",
-        "voiceagent",
-    ] {
-        assert!(
-            text.contains(&format!("\n    \"{id}\": {{")),
-            "catalog `{id}` missing"
-        );
+    for id in ["cleverai", "codeassist", "eigent", "enrichment", "voiceagent"] {
+        assert!(text.contains(&format!("\n    \"{id}\": {{")), "catalog `{id}` missing");
     }
     assert_sorted_keys(&text);
     let parsed: serde_json::Value = serde_json::from_str(&text).expect("build prints JSON");

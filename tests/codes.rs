@@ -31,9 +31,7 @@ fn codes_are_unique_kebab_case_and_described() {
                 && !id.starts_with('-')
                 && !id.ends_with('-')
                 && !id.contains("--")
-                && id
-                    .chars()
-                    .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
+                && id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-'),
             "`{id}` is not kebab-case"
         );
         let d = c.description();

@@ -47,10 +47,7 @@ fn bundled_plans() -> Vec<PathBuf> {
 }
 
 fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
-    validator
-        .iter_errors(instance)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect()
+    validator.iter_errors(instance).map(|e| format!("{}: {e}", e.instance_path())).collect()
 }
 
 #[test]
@@ -80,9 +77,7 @@ fn the_plan_schema_rejects_bad_plans() {
     float_price["plans"][1]["monthly_price"] = json!(19.99);
     let found = errors(&validator, &float_price);
     assert!(
-        found
-            .iter()
-            .any(|e| e.starts_with("/plans/1/monthly_price")),
+        found.iter().any(|e| e.starts_with("/plans/1/monthly_price")),
         "a float price was not rejected at its path: {found:?}"
     );
 
@@ -93,24 +88,15 @@ fn the_plan_schema_rejects_bad_plans() {
 
     let mut float_credits = good.clone();
     float_credits["sources"][0]["amount"] = json!(200.5);
-    assert!(
-        !validator.is_valid(&float_credits),
-        "a float amount was accepted"
-    );
+    assert!(!validator.is_valid(&float_credits), "a float amount was accepted");
 
     let mut bad_duration = good.clone();
     bad_duration["plans"][1]["trial"] = json!("7 dayz");
-    assert!(
-        !validator.is_valid(&bad_duration),
-        "\"7 dayz\" was accepted"
-    );
+    assert!(!validator.is_valid(&bad_duration), "\"7 dayz\" was accepted");
 
     let mut missing_catalog = good;
     if let Some(map) = missing_catalog.as_object_mut() {
         map.remove("catalog");
     }
-    assert!(
-        !validator.is_valid(&missing_catalog),
-        "a plan without [catalog] was accepted"
-    );
+    assert!(!validator.is_valid(&missing_catalog), "a plan without [catalog] was accepted");
 }

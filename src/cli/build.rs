@@ -9,16 +9,11 @@ pub fn run(root: &Path, output: Option<&Path>, out: &mut Output) -> u8 {
     let mut diags = Diagnostics::new();
     let files = ws.plan_files();
     if files.is_empty() {
-        out.eprint(&format!(
-            "error: no plan files in {}\n",
-            ws.plans_dir().display()
-        ));
+        out.eprint(&format!("error: no plan files in {}\n", ws.plans_dir().display()));
         return 2;
     }
-    let catalogs: Vec<_> = files
-        .iter()
-        .filter_map(|p| compile::load_catalog(&ws, p, &mut sources, &mut diags))
-        .collect();
+    let catalogs: Vec<_> =
+        files.iter().filter_map(|p| compile::load_catalog(&ws, p, &mut sources, &mut diags)).collect();
     out.diagnostics(&diags, &sources, false);
     if diags.has_errors() {
         return 1;
@@ -37,11 +32,7 @@ pub fn run(root: &Path, output: Option<&Path>, out: &mut Output) -> u8 {
         }
         Some(path) => match crate::fsutil::write_atomic(path, text.as_bytes()) {
             Ok(()) => {
-                out.eprint(&format!(
-                    "wrote {} ({} catalogs)\n",
-                    path.display(),
-                    catalogs.len()
-                ));
+                out.eprint(&format!("wrote {} ({} catalogs)\n", path.display(), catalogs.len()));
                 0
             }
             Err(e) => {

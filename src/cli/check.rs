@@ -3,13 +3,7 @@ use crate::compile::Workspace;
 use crate::diag::{Diagnostics, Severity, SourceMap};
 use std::path::{Path, PathBuf};
 
-pub fn run(
-    root: &Path,
-    paths: &[PathBuf],
-    deny_warnings: bool,
-    format: MessageFormat,
-    out: &mut Output,
-) -> u8 {
+pub fn run(root: &Path, paths: &[PathBuf], deny_warnings: bool, format: MessageFormat, out: &mut Output) -> u8 {
     let ws = Workspace::new(root);
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
@@ -32,11 +26,7 @@ pub fn run(
             if checked.plans == 1 { "" } else { "s" },
             checked.scenarios,
             if checked.scenarios == 1 { "" } else { "s" },
-            if warnings == 0 {
-                "no problems".to_string()
-            } else {
-                format!("{warnings} warning(s)")
-            }
+            if warnings == 0 { "no problems".to_string() } else { format!("{warnings} warning(s)") }
         ));
     }
     u8::from(failed)

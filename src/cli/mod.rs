@@ -83,11 +83,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = Output::new(cli.color);
     let code = match &cli.command {
-        Command::Check {
-            paths,
-            deny_warnings,
-            message_format,
-        } => check::run(&cli.root, paths, *deny_warnings, *message_format, &mut out),
+        Command::Check { paths, deny_warnings, message_format } => {
+            check::run(&cli.root, paths, *deny_warnings, *message_format, &mut out)
+        }
         Command::Schema { kind } => schema::run(*kind, &mut out),
         Command::Build { output } => build::run(&cli.root, output.as_deref(), &mut out),
     };

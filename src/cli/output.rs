@@ -23,19 +23,11 @@ impl Output {
     }
 
     pub fn stdout_style(&self) -> Style {
-        if self.wants_color(std::io::stdout().is_terminal()) {
-            Style::Color
-        } else {
-            Style::Plain
-        }
+        if self.wants_color(std::io::stdout().is_terminal()) { Style::Color } else { Style::Plain }
     }
 
     pub fn stderr_style(&self) -> Style {
-        if self.wants_color(std::io::stderr().is_terminal()) {
-            Style::Color
-        } else {
-            Style::Plain
-        }
+        if self.wants_color(std::io::stderr().is_terminal()) { Style::Color } else { Style::Plain }
     }
 
     /// Writes a result. A closed pipe (`| head`) is not an error.
@@ -54,10 +46,7 @@ impl Output {
     pub fn diagnostics(&mut self, diags: &Diagnostics, sources: &SourceMap, short: bool) {
         let sorted: Vec<&Diagnostic> = diags.sorted();
         let text = if short {
-            sorted
-                .iter()
-                .map(|d| diag::render_short(d, sources) + "\n")
-                .collect()
+            sorted.iter().map(|d| diag::render_short(d, sources) + "\n").collect()
         } else {
             diag::render_all(&sorted, sources, self.stderr_style())
         };

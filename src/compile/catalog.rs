@@ -7,8 +7,8 @@
 
 use crate::calendar::Period;
 use crate::model::plan::{
-    CycleAnchor, EntitlementKind, Funding, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind,
-    Timing, UpgradeCharge, UpgradeCredits, UsedCredits, WindowStart,
+    CycleAnchor, EntitlementKind, Funding, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind, Timing,
+    UpgradeCharge, UpgradeCredits, UsedCredits, WindowStart,
 };
 use crate::money::{Credits, Currency, Money, Rounding};
 use chrono_tz::Tz;
@@ -26,11 +26,7 @@ pub struct Ref<K> {
 
 impl<K> Ref<K> {
     pub fn new(ix: usize, id: impl Into<String>) -> Self {
-        Ref {
-            ix,
-            id: id.into(),
-            kind: PhantomData,
-        }
+        Ref { ix, id: id.into(), kind: PhantomData }
     }
 }
 
@@ -196,9 +192,7 @@ pub struct Source {
 
 impl Source {
     pub fn applies_to(&self, plan: usize) -> bool {
-        self.plans
-            .as_ref()
-            .is_none_or(|ps| ps.iter().any(|p| p.ix == plan))
+        self.plans.as_ref().is_none_or(|ps| ps.iter().any(|p| p.ix == plan))
     }
 }
 
@@ -228,8 +222,7 @@ pub struct Plan {
 impl Plan {
     /// A plan is paid when it has a positive monthly or yearly price.
     pub fn is_paid(&self) -> bool {
-        self.monthly_price.is_some_and(Money::is_positive)
-            || self.yearly_price.is_some_and(Money::is_positive)
+        self.monthly_price.is_some_and(Money::is_positive) || self.yearly_price.is_some_and(Money::is_positive)
     }
 
     pub fn has_flag(&self, entitlement: usize) -> bool {
@@ -238,10 +231,7 @@ impl Plan {
 
     /// `None` when the plan does not mention the entitlement (no units allowed).
     pub fn limit(&self, entitlement: usize) -> Option<Limit> {
-        self.limits
-            .iter()
-            .find(|l| l.entitlement.ix == entitlement)
-            .map(|l| l.limit)
+        self.limits.iter().find(|l| l.entitlement.ix == entitlement).map(|l| l.limit)
     }
 
     pub fn monthly_credits(&self) -> Credits {
@@ -281,24 +271,15 @@ pub struct Pack {
 
 impl Pack {
     pub fn available_on(&self, plan: usize) -> bool {
-        self.plans
-            .as_ref()
-            .is_none_or(|ps| ps.iter().any(|p| p.ix == plan))
+        self.plans.as_ref().is_none_or(|ps| ps.iter().any(|p| p.ix == plan))
     }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum PackOffer {
-    Fixed {
-        credits: Credits,
-        price: Money,
-    },
-    Custom {
-        unit_price: Money,
-        min_credits: Option<Credits>,
-        max_credits: Option<Credits>,
-    },
+    Fixed { credits: Credits, price: Money },
+    Custom { unit_price: Money, min_credits: Option<Credits>, max_credits: Option<Credits> },
 }
 
 impl PackOffer {
@@ -348,9 +329,7 @@ pub struct Addon {
 
 impl Addon {
     pub fn available_on(&self, plan: usize) -> bool {
-        self.plans
-            .as_ref()
-            .is_none_or(|ps| ps.iter().any(|p| p.ix == plan))
+        self.plans.as_ref().is_none_or(|ps| ps.iter().any(|p| p.ix == plan))
     }
 }
 
@@ -376,9 +355,7 @@ pub struct AutoRecharge {
 
 impl AutoRecharge {
     pub fn available_on(&self, plan: usize) -> bool {
-        self.plans
-            .as_ref()
-            .is_none_or(|ps| ps.iter().any(|p| p.ix == plan))
+        self.plans.as_ref().is_none_or(|ps| ps.iter().any(|p| p.ix == plan))
     }
 }
 
@@ -422,9 +399,7 @@ impl Catalog {
 
     /// The source that carries plans' monthly credits, if any.
     pub fn allowance_source(&self) -> Option<usize> {
-        self.sources
-            .iter()
-            .position(|s| s.kind == SourceKind::Allowance)
+        self.sources.iter().position(|s| s.kind == SourceKind::Allowance)
     }
 
     pub fn source_of_kind(&self, kind: SourceKind) -> Option<usize> {

@@ -31,22 +31,10 @@ pub struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     pub fn new(file: FileId, diags: &'a mut Diagnostics) -> Self {
-        Checker {
-            file,
-            diags,
-            currency: None,
-            credit_scale: 0,
-            credit_unit: "credits".into(),
-            errors: 0,
-        }
+        Checker { file, diags, currency: None, credit_scale: 0, credit_unit: "credits".into(), errors: 0 }
     }
 
-    pub fn error(
-        &mut self,
-        code: Code,
-        span: Range<usize>,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
+    pub fn error(&mut self, code: Code, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
         if code.severity() == crate::diag::Severity::Error {
             self.errors += 1;
         }
@@ -99,8 +87,7 @@ impl<'a> Checker<'a> {
                     format!("round it to {scale} decimal places, or raise `credits.scale`"),
                 )
             };
-            self.error(Code::TooPrecise, lit.span.clone(), message)
-                .with_help(help);
+            self.error(Code::TooPrecise, lit.span.clone(), message).with_help(help);
         }
         Credits::new(value)
     }
@@ -120,10 +107,7 @@ impl<'a> Checker<'a> {
             self.error(
                 Code::TooPrecise,
                 lit.span.clone(),
-                format!(
-                    "{what} has more decimal places than {} has ({})",
-                    c.code, c.minor_units
-                ),
+                format!("{what} has more decimal places than {} has ({})", c.code, c.minor_units),
             )
             .with_help(format!("round it to {} decimal places", c.minor_units));
         }
@@ -145,40 +129,26 @@ impl<'a> Checker<'a> {
             self.error(
                 Code::CurrencyMismatch,
                 lit.span.clone(),
-                format!(
-                    "{what} is in {} but the catalog's currency is {}",
-                    written.code, catalog.code
-                ),
+                format!("{what} is in {} but the catalog's currency is {}", written.code, catalog.code),
             )
-            .with_help(format!(
-                "write it in {} or change `catalog.currency`",
-                catalog.code
-            ));
+            .with_help(format!("write it in {} or change `catalog.currency`", catalog.code));
         }
         Money::new(value)
     }
 
     /// Ids of a list of items: reports malformed and duplicate ids. Returns
     /// them in order (duplicates included, so indices line up).
-    pub fn ids<'t>(
-        &mut self,
-        ids: impl Iterator<Item = &'t Sp<String>>,
-        what: &str,
-    ) -> Vec<String> {
+    pub fn ids<'t>(&mut self, ids: impl Iterator<Item = &'t Sp<String>>, what: &str) -> Vec<String> {
         let mut seen: BTreeMap<&str, Range<usize>> = BTreeMap::new();
         let mut out = Vec::new();
         for id in ids {
             self.id_format(id, what);
             if let Some(first) = seen.get(id.value.as_str()) {
                 let first = first.clone();
-                self.error(
-                    Code::DuplicateId,
-                    id.span.clone(),
-                    format!("{what} id `{}` is used twice", id.value),
-                )
-                .with_label("second use")
-                .with_related(first, "first use")
-                .with_help(format!("ids must be unique among {what}s; rename one"));
+                self.error(Code::DuplicateId, id.span.clone(), format!("{what} id `{}` is used twice", id.value))
+                    .with_label("second use")
+                    .with_related(first, "first use")
+                    .with_help(format!("ids must be unique among {what}s; rename one"));
             } else {
                 seen.insert(id.value.as_str(), id.span.clone());
             }
@@ -189,22 +159,11 @@ impl<'a> Checker<'a> {
 
     pub fn id_format(&mut self, id: &Sp<String>, what: &str) {
         let ok = !id.value.is_empty()
-            && id
-                .value
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
-            && id
-                .value
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_lowercase());
+            && id.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+            && id.value.chars().next().is_some_and(|c| c.is_ascii_lowercase());
         if !ok {
-            self.error(
-                Code::InvalidValue,
-                id.span.clone(),
-                format!("`{}` is not a valid {what} id", id.value),
-            )
-            .with_help("ids start with a lowercase letter and use only a-z, 0-9, `_` and `-`");
+            self.error(Code::InvalidValue, id.span.clone(), format!("`{}` is not a valid {what} id", id.value))
+                .with_help("ids start with a lowercase letter and use only a-z, 0-9, `_` and `-`");
         }
     }
 
@@ -213,17 +172,9 @@ impl<'a> Checker<'a> {
         match ids.iter().position(|i| *i == name.value) {
             Some(ix) => Some(ix),
             None => {
-                let help = suggest::help_for(
-                    &name.value,
-                    &format!("{what}s"),
-                    ids.iter().map(String::as_str),
-                );
-                self.error(
-                    Code::UnknownReference,
-                    name.span.clone(),
-                    format!("there is no {what} `{}`", name.value),
-                )
-                .with_help(help);
+                let help = suggest::help_for(&name.value, &format!("{what}s"), ids.iter().map(String::as_str));
+                self.error(Code::UnknownReference, name.span.clone(), format!("there is no {what} `{}`", name.value))
+                    .with_help(help);
                 None
             }
         }

@@ -22,9 +22,7 @@ fn worse_value_packs(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
         .iter()
         .enumerate()
         .filter_map(|(i, p)| match p.offer {
-            PackOffer::Fixed { credits, price } => {
-                Some((i, credits.get(), price.get() / credits.get()))
-            }
+            PackOffer::Fixed { credits, price } => Some((i, credits.get(), price.get() / credits.get())),
             PackOffer::Custom { .. } => None,
         })
         .collect();
@@ -36,28 +34,14 @@ fn worse_value_packs(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
                     && small_credits < big_credits
                     && small_unit < big_unit
                     && cat.packs[small].source == cat.packs[big].source
-                    && cat.packs[small]
-                        .plans
-                        .as_ref()
-                        .map(|v| v.iter().map(|r| r.ix).collect::<Vec<_>>())
-                        == cat.packs[big]
-                            .plans
-                            .as_ref()
-                            .map(|v| v.iter().map(|r| r.ix).collect::<Vec<_>>())
+                    && cat.packs[small].plans.as_ref().map(|v| v.iter().map(|r| r.ix).collect::<Vec<_>>())
+                        == cat.packs[big].plans.as_ref().map(|v| v.iter().map(|r| r.ix).collect::<Vec<_>>())
             })
             .min_by(|a, b| a.2.cmp(&b.2));
         if let Some(&(small, _, small_unit)) = smaller_better {
             let raw = &file.packs[big].value;
-            let span = raw
-                .price
-                .as_ref()
-                .map_or(raw.id.span.clone(), |p| p.span.clone());
-            let fmt = |u: Decimal| {
-                show_money(
-                    Some(cat.currency),
-                    Money::new((u * per).round_dp(4).normalize()),
-                )
-            };
+            let span = raw.price.as_ref().map_or(raw.id.span.clone(), |p| p.span.clone());
+            let fmt = |u: Decimal| show_money(Some(cat.currency), Money::new((u * per).round_dp(4).normalize()));
             // "per credit", or "per 1000000 tokens" when prices are quoted per many.
             let per_what = if per == Decimal::ONE {
                 cat.credits.unit.clone()
@@ -82,8 +66,7 @@ fn worse_value_packs(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
 
 fn yearly_not_cheaper(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
     for (plan, raw) in cat.plans.iter().zip(&file.plans) {
-        if let (Some(m), Some(y), Some(lit)) =
-            (plan.monthly_price, plan.yearly_price, &raw.yearly_price)
+        if let (Some(m), Some(y), Some(lit)) = (plan.monthly_price, plan.yearly_price, &raw.yearly_price)
             && m.is_positive()
             && y.get() >= m.get() * Decimal::from(12)
         {

@@ -27,12 +27,7 @@ use std::path::Path;
 
 /// Reads a file into the source map; an unreadable file becomes a diagnostic
 /// and `None`.
-pub fn read_into(
-    path: &Path,
-    display: String,
-    sources: &mut SourceMap,
-    diags: &mut Diagnostics,
-) -> Option<FileId> {
+pub fn read_into(path: &Path, display: String, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<FileId> {
     match model::read_source(path) {
         Ok(text) => Some(sources.add(SourceFile::new(display, text))),
         Err((code, message)) => {
@@ -44,12 +39,7 @@ pub fn read_into(
 }
 
 /// Parses and validates one plan file already in the source map.
-pub fn compile_plan_text(
-    id: &str,
-    file: FileId,
-    sources: &SourceMap,
-    diags: &mut Diagnostics,
-) -> Option<Catalog> {
+pub fn compile_plan_text(id: &str, file: FileId, sources: &SourceMap, diags: &mut Diagnostics) -> Option<Catalog> {
     let raw: PlanFile = model::parse_toml(&sources.get(file).text, file, diags)?;
     let mut ck = Checker::new(file, diags);
     let catalog = plan_file::compile(id, &raw, &mut ck)?;
@@ -58,16 +48,8 @@ pub fn compile_plan_text(
 }
 
 /// Reads, parses and validates a plan file.
-pub fn load_catalog(
-    ws: &Workspace,
-    path: &Path,
-    sources: &mut SourceMap,
-    diags: &mut Diagnostics,
-) -> Option<Catalog> {
+pub fn load_catalog(ws: &Workspace, path: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Catalog> {
     let file = read_into(path, ws.display(path), sources, diags)?;
-    let id = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     compile_plan_text(&id, file, sources, diags)
 }

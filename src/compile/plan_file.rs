@@ -31,10 +31,7 @@ pub fn compile(id: &str, file: &PlanFile, ck: &mut Checker) -> Option<Catalog> {
         }
     };
     ck.currency = currency;
-    let time_zone = cat
-        .time_zone
-        .as_ref()
-        .map_or(Some(Tz::UTC), |tz| parse_tz(tz, ck));
+    let time_zone = cat.time_zone.as_ref().map_or(Some(Tz::UTC), |tz| parse_tz(tz, ck));
 
     let credits = credit_policy(&file.credits, ck);
 
@@ -46,135 +43,72 @@ pub fn compile(id: &str, file: &PlanFile, ck: &mut Checker) -> Option<Catalog> {
     ck.ids(file.addons.iter().map(|a| &a.value.id), "add-on");
 
     if file.plans.is_empty() {
-        ck.error(
-            Code::NoPlans,
-            file.catalog.span.clone(),
-            "this plan file declares no plans",
-        )
-        .with_help(
-            "add at least one `[[plans]]` table (a free plan with `monthly_price = 0` will do)",
-        );
+        ck.error(Code::NoPlans, file.catalog.span.clone(), "this plan file declares no plans")
+            .with_help("add at least one `[[plans]]` table (a free plan with `monthly_price = 0` will do)");
     }
-    let default_plan = ck
-        .resolve(&cat.default_plan, &plan_ids, "plan")
-        .map(|ix| PlanRef::new(ix, &plan_ids[ix]));
+    let default_plan = ck.resolve(&cat.default_plan, &plan_ids, "plan").map(|ix| PlanRef::new(ix, &plan_ids[ix]));
 
     let entitlements: Vec<Entitlement> = file
         .entitlements
         .iter()
-        .map(|e| Entitlement {
-            id: e.id.value.clone(),
-            name: e.name.value.clone(),
-            kind: e.kind.value,
-        })
+        .map(|e| Entitlement { id: e.id.value.clone(), name: e.name.value.clone(), kind: e.kind.value })
         .collect();
 
     let plan_refs = |ck: &mut Checker, list: &Option<Vec<Sp<String>>>| -> Option<Vec<PlanRef>> {
         list.as_ref().map(|names| {
             names
                 .iter()
-                .filter_map(|n| {
-                    ck.resolve(n, &plan_ids, "plan")
-                        .map(|ix| PlanRef::new(ix, &plan_ids[ix]))
-                })
+                .filter_map(|n| ck.resolve(n, &plan_ids, "plan").map(|ix| PlanRef::new(ix, &plan_ids[ix])))
                 .collect()
         })
     };
 
-    let sources: Vec<Source> = file
-        .sources
-        .iter()
-        .map(|s| source(s, &plan_refs, ck))
-        .collect();
-    let allowance_sources: Vec<&Sp<raw::Source>> = file
-        .sources
-        .iter()
-        .filter(|s| s.kind.value == SourceKind::Allowance)
-        .collect();
+    let sources: Vec<Source> = file.sources.iter().map(|s| source(s, &plan_refs, ck)).collect();
+    let allowance_sources: Vec<&Sp<raw::Source>> =
+        file.sources.iter().filter(|s| s.kind.value == SourceKind::Allowance).collect();
     if allowance_sources.len() > 1 {
-        ck.error(
-            Code::AmbiguousSource,
-            allowance_sources[1].kind.span.clone(),
-            "a second source of kind `allowance`",
-        )
-        .with_help("plans' monthly_credits flow into one allowance source; keep one");
+        ck.error(Code::AmbiguousSource, allowance_sources[1].kind.span.clone(), "a second source of kind `allowance`")
+            .with_help("plans' monthly_credits flow into one allowance source; keep one");
     }
 
-    let plans: Vec<Plan> = file
-        .plans
-        .iter()
-        .map(|p| plan(p, &entitlements, &entitlement_ids, ck))
-        .collect();
+    let plans: Vec<Plan> = file.plans.iter().map(|p| plan(p, &entitlements, &entitlement_ids, ck)).collect();
     if allowance_sources.is_empty()
-        && let Some(p) = file.plans.iter().find(|p| {
-            matches!(
-                p.monthly_credits.as_ref().map(|m| m.value),
-                Some(AmountLit::Amount(_))
-            )
-        })
+        && let Some(p) = file
+            .plans
+            .iter()
+            .find(|p| matches!(p.monthly_credits.as_ref().map(|m| m.value), Some(AmountLit::Amount(_))))
     {
-        let span = p
-            .monthly_credits
-            .as_ref()
-            .map_or(p.span.clone(), |m| m.span.clone());
-        ck.error(Code::MissingSource, span, "monthly_credits needs a credit source of kind `allowance`")
-                .with_help("add `[[sources]]` with `kind = \"allowance\"` and its expiry, e.g. `expires = \"end_of_cycle\"`");
+        let span = p.monthly_credits.as_ref().map_or(p.span.clone(), |m| m.span.clone());
+        ck.error(Code::MissingSource, span, "monthly_credits needs a credit source of kind `allowance`").with_help(
+            "add `[[sources]]` with `kind = \"allowance\"` and its expiry, e.g. `expires = \"end_of_cycle\"`",
+        );
     }
 
-    let purchase_sources: Vec<usize> = sources
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.kind == SourceKind::Purchase)
-        .map(|(i, _)| i)
-        .collect();
-    let packs: Vec<Pack> = file
-        .packs
-        .iter()
-        .filter_map(|p| pack(p, &purchase_sources, &source_ids, &sources, &plan_refs, ck))
-        .collect();
+    let purchase_sources: Vec<usize> =
+        sources.iter().enumerate().filter(|(_, s)| s.kind == SourceKind::Purchase).map(|(i, _)| i).collect();
+    let packs: Vec<Pack> =
+        file.packs.iter().filter_map(|p| pack(p, &purchase_sources, &source_ids, &sources, &plan_refs, ck)).collect();
 
     let features: Vec<Feature> = file
         .features
         .iter()
-        .map(|f| {
-            feature(
-                f,
-                &entitlements,
-                &entitlement_ids,
-                credits.as_ref().map_or(Rounding::Up, |c| c.rounding),
-                ck,
-            )
-        })
+        .map(|f| feature(f, &entitlements, &entitlement_ids, credits.as_ref().map_or(Rounding::Up, |c| c.rounding), ck))
         .collect();
     for (f, raw_f) in features.iter().zip(&file.features) {
-        if let (Some(req), Some(span)) =
-            (&f.requires, raw_f.requires.as_ref().map(|r| r.span.clone()))
+        if let (Some(req), Some(span)) = (&f.requires, raw_f.requires.as_ref().map(|r| r.span.clone()))
             && !plans.iter().any(|p| p.has_flag(req.ix))
         {
             ck.error(
                 Code::UnusableFeature,
                 span,
-                format!(
-                    "no plan has the flag `{}`, so no account can use `{}`",
-                    req.id, f.id
-                ),
+                format!("no plan has the flag `{}`, so no account can use `{}`", req.id, f.id),
             )
-            .with_help(format!(
-                "add \"{}\" to some plan's `flags`, or remove `requires`",
-                req.id
-            ));
+            .with_help(format!("add \"{}\" to some plan's `flags`, or remove `requires`", req.id));
         }
     }
 
-    let addons: Vec<Addon> = file
-        .addons
-        .iter()
-        .map(|a| addon(a, &plan_refs, ck))
-        .collect();
-    let auto_recharge = file
-        .auto_recharge
-        .as_ref()
-        .and_then(|a| auto_recharge(a, &packs, &pack_ids, &plan_refs, ck));
+    let addons: Vec<Addon> = file.addons.iter().map(|a| addon(a, &plan_refs, ck)).collect();
+    let auto_recharge = file.auto_recharge.as_ref().and_then(|a| auto_recharge(a, &packs, &pack_ids, &plan_refs, ck));
     let refunds = refund_policy(file.refunds.as_ref(), &file.plans, ck);
     let plan_changes = change_policy(file.plan_changes.as_ref());
     let low_balance_warnings = warnings(file.notifications.as_ref(), ck);
@@ -211,17 +145,10 @@ fn parse_tz(tz: &Sp<String>, ck: &mut Checker) -> Option<Tz> {
             let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
             let help = match suggest::did_you_mean(&tz.value, names) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => {
-                    "use an IANA name such as \"UTC\", \"Europe/Berlin\" or \"America/New_York\""
-                        .into()
-                }
+                None => "use an IANA name such as \"UTC\", \"Europe/Berlin\" or \"America/New_York\"".into(),
             };
-            ck.error(
-                Code::UnknownTimeZone,
-                tz.span.clone(),
-                format!("`{}` is not an IANA time zone", tz.value),
-            )
-            .with_help(help);
+            ck.error(Code::UnknownTimeZone, tz.span.clone(), format!("`{}` is not an IANA time zone", tz.value))
+                .with_help(help);
             None
         }
     }
@@ -233,29 +160,17 @@ fn credit_policy(c: &Sp<raw::CreditsSection>, ck: &mut Checker) -> Option<Credit
         ck.error(
             Code::InvalidRange,
             c.scale.span.clone(),
-            format!(
-                "scale {} is more decimal places than pricebook keeps",
-                c.scale.value
-            ),
+            format!("scale {} is more decimal places than pricebook keeps", c.scale.value),
         )
         .with_help("use a scale between 0 and 18");
     }
     ck.credit_scale = c.scale.value.min(18);
-    ck.credit_unit = c
-        .plural
-        .clone()
-        .unwrap_or_else(|| format!("{}s", c.unit.value));
+    ck.credit_unit = c.plural.clone().unwrap_or_else(|| format!("{}s", c.unit.value));
     if c.unit.value.trim().is_empty() {
-        ck.error(
-            Code::InvalidValue,
-            c.unit.span.clone(),
-            "the credit unit needs a name",
-        )
-        .with_help("e.g. unit = \"credit\"");
+        ck.error(Code::InvalidValue, c.unit.span.clone(), "the credit unit needs a name")
+            .with_help("e.g. unit = \"credit\"");
     }
-    let price_per = c.price_per.as_ref().map_or(Credits::from(1), |p| {
-        ck.credits(p, "price_per", Sign::Positive)
-    });
+    let price_per = c.price_per.as_ref().map_or(Credits::from(1), |p| ck.credits(p, "price_per", Sign::Positive));
     let mut order = Vec::new();
     for key in &c.consumption_order.value {
         if order.contains(&key.value) {
@@ -274,26 +189,15 @@ fn credit_policy(c: &Sp<raw::CreditsSection>, ck: &mut Checker) -> Option<Credit
             && order.contains(&b)
             && let Some(k) = c.consumption_order.value.iter().find(|k| k.value == b)
         {
-            ck.error(
-                Code::ConflictingKeys,
-                k.span.clone(),
-                format!("consumption_order has both `{a:?}` and `{b:?}`"),
-            )
-            .with_help("the second of two opposite keys never decides anything; remove one");
+            ck.error(Code::ConflictingKeys, k.span.clone(), format!("consumption_order has both `{a:?}` and `{b:?}`"))
+                .with_help("the second of two opposite keys never decides anything; remove one");
         }
     }
     if order.is_empty() {
-        ck.error(
-            Code::MissingKey,
-            c.consumption_order.span.clone(),
-            "consumption_order is empty",
-        )
-        .with_help("list at least one key, e.g. [\"priority\", \"soonest_expiry\", \"oldest\"]");
+        ck.error(Code::MissingKey, c.consumption_order.span.clone(), "consumption_order is empty")
+            .with_help("list at least one key, e.g. [\"priority\", \"soonest_expiry\", \"oldest\"]");
     }
-    let limit = c
-        .overdraft_limit
-        .as_ref()
-        .map(|l| ck.credits(l, "overdraft_limit", Sign::NonNegative));
+    let limit = c.overdraft_limit.as_ref().map(|l| ck.credits(l, "overdraft_limit", Sign::NonNegative));
     let on_exhaustion = match c.on_exhaustion.value {
         raw::Exhaustion::Refuse => ExhaustionRule::Refuse,
         raw::Exhaustion::OverdrawOnce => ExhaustionRule::OverdrawOnce,
@@ -328,10 +232,7 @@ type PlanRefs<'a> = dyn Fn(&mut Checker, &Option<Vec<Sp<String>>>) -> Option<Vec
 fn source(s: &Sp<raw::Source>, plan_refs: &PlanRefs, ck: &mut Checker) -> Source {
     let s = &s.value;
     let kind = s.kind.value;
-    let needs_amount = matches!(
-        kind,
-        SourceKind::DailyActivity | SourceKind::Signup | SourceKind::Referral
-    );
+    let needs_amount = matches!(kind, SourceKind::DailyActivity | SourceKind::Signup | SourceKind::Referral);
     let amount = match (&s.amount, needs_amount) {
         (Some(a), true) => Some(ck.credits(a, "amount", Sign::Positive)),
         (None, true) => {
@@ -345,9 +246,7 @@ fn source(s: &Sp<raw::Source>, plan_refs: &PlanRefs, ck: &mut Checker) -> Source
         }
         (Some(a), false) => {
             let why = match kind {
-                SourceKind::Allowance => {
-                    "allowance amounts come from each plan's `monthly_credits`"
-                }
+                SourceKind::Allowance => "allowance amounts come from each plan's `monthly_credits`",
                 SourceKind::Purchase => "purchased amounts come from packs",
                 _ => "adjustment amounts come from each adjustment",
             };
@@ -362,12 +261,8 @@ fn source(s: &Sp<raw::Source>, plan_refs: &PlanRefs, ck: &mut Checker) -> Source
         (None, false) => None,
     };
     if s.referral_to.is_some() && kind != SourceKind::Referral {
-        ck.error(
-            Code::ConflictingKeys,
-            s.id.span.clone(),
-            "`referral_to` only applies to referral sources",
-        )
-        .with_help("remove referral_to");
+        ck.error(Code::ConflictingKeys, s.id.span.clone(), "`referral_to` only applies to referral sources")
+            .with_help("remove referral_to");
     }
     let expires = match s.expires.value {
         ExpiryLit::Never => Expiry::Never,
@@ -379,22 +274,15 @@ fn source(s: &Sp<raw::Source>, plan_refs: &PlanRefs, ck: &mut Checker) -> Source
         if expires != Expiry::EndOfCycle {
             let why = match expires {
                 Expiry::Never => "credits that never expire have nothing to roll over",
-                Expiry::EndOfDay => {
-                    "credits that expire at the end of the day cannot outlive a cycle"
-                }
+                Expiry::EndOfDay => "credits that expire at the end of the day cannot outlive a cycle",
                 _ => "a fixed lifetime already says how long credits live",
             };
             ck.error(
                 Code::RolloverExceedsExpiry,
                 r.span.clone(),
-                format!(
-                    "rollover asks credits to outlive `expires = \"{}\"`",
-                    expiry_word(expires)
-                ),
+                format!("rollover asks credits to outlive `expires = \"{}\"`", expiry_word(expires)),
             )
-            .with_help(format!(
-                "{why}; use `expires = \"end_of_cycle\"` with rollover, or remove rollover"
-            ));
+            .with_help(format!("{why}; use `expires = \"end_of_cycle\"` with rollover, or remove rollover"));
         }
         rollover_rule(&r.value, ck)
     });
@@ -409,8 +297,7 @@ fn source(s: &Sp<raw::Source>, plan_refs: &PlanRefs, ck: &mut Checker) -> Source
         }),
         priority: s.priority.value,
         amount,
-        referral_to: (kind == SourceKind::Referral)
-            .then(|| s.referral_to.unwrap_or(raw::ReferralTo::Both)),
+        referral_to: (kind == SourceKind::Referral).then(|| s.referral_to.unwrap_or(raw::ReferralTo::Both)),
         expires,
         rollover,
         plans: plan_refs(ck, &s.plans),
@@ -419,71 +306,34 @@ fn source(s: &Sp<raw::Source>, plan_refs: &PlanRefs, ck: &mut Checker) -> Source
 
 fn rollover_rule(r: &raw::Rollover, ck: &mut Checker) -> RolloverRule {
     if r.cycles.value == 0 {
-        ck.error(
-            Code::NonPositiveAmount,
-            r.cycles.span.clone(),
-            "rollover for 0 cycles carries nothing",
-        )
-        .with_help("use cycles = 1 or more, or remove rollover");
+        ck.error(Code::NonPositiveAmount, r.cycles.span.clone(), "rollover for 0 cycles carries nothing")
+            .with_help("use cycles = 1 or more, or remove rollover");
     }
-    let max_amount = r
-        .max_amount
-        .as_ref()
-        .map(|m| ck.credits(m, "max_amount", Sign::NonNegative));
-    let min_kept = r
-        .min_kept
-        .as_ref()
-        .map(|m| ck.credits(m, "min_kept", Sign::NonNegative));
+    let max_amount = r.max_amount.as_ref().map(|m| ck.credits(m, "max_amount", Sign::NonNegative));
+    let min_kept = r.min_kept.as_ref().map(|m| ck.credits(m, "min_kept", Sign::NonNegative));
     if let (Some(min), Some(max), Some(lit)) = (min_kept, max_amount, r.min_kept.as_ref())
         && min > max
     {
-        ck.error(
-            Code::InvalidRange,
-            lit.span.clone(),
-            format!("min_kept ({min}) is above max_amount ({max})"),
-        )
-        .with_help("min_kept must not exceed max_amount");
+        ck.error(Code::InvalidRange, lit.span.clone(), format!("min_kept ({min}) is above max_amount ({max})"))
+            .with_help("min_kept must not exceed max_amount");
     }
-    RolloverRule {
-        cycles: r.cycles.value,
-        max_amount,
-        max_share: r.max_share.as_ref().map(|s| s.value.0),
-        min_kept,
-    }
+    RolloverRule { cycles: r.cycles.value, max_amount, max_share: r.max_share.as_ref().map(|s| s.value.0), min_kept }
 }
 
-fn plan(
-    p: &Sp<raw::Plan>,
-    entitlements: &[Entitlement],
-    entitlement_ids: &[String],
-    ck: &mut Checker,
-) -> Plan {
+fn plan(p: &Sp<raw::Plan>, entitlements: &[Entitlement], entitlement_ids: &[String], ck: &mut Checker) -> Plan {
     let p = &p.value;
-    let monthly_price = p
-        .monthly_price
-        .as_ref()
-        .map(|m| ck.money(m, "monthly_price", Sign::NonNegative));
-    let yearly_price = p
-        .yearly_price
-        .as_ref()
-        .map(|m| ck.money(m, "yearly_price", Sign::NonNegative));
+    let monthly_price = p.monthly_price.as_ref().map(|m| ck.money(m, "monthly_price", Sign::NonNegative));
+    let yearly_price = p.yearly_price.as_ref().map(|m| ck.money(m, "yearly_price", Sign::NonNegative));
     let monthly_credits = match &p.monthly_credits {
         None => Allowance::None,
-        Some(Sp {
-            value: AmountLit::Unlimited,
-            ..
-        }) => Allowance::Unlimited,
-        Some(Sp {
-            value: AmountLit::Amount(a),
-            span,
-        }) => Allowance::Monthly(ck.credits(
+        Some(Sp { value: AmountLit::Unlimited, .. }) => Allowance::Unlimited,
+        Some(Sp { value: AmountLit::Amount(a), span }) => Allowance::Monthly(ck.credits(
             &Sp::new(crate::model::DecimalLit(*a), span.clone()),
             "monthly_credits",
             Sign::Positive,
         )),
     };
-    let paid = monthly_price.is_some_and(Money::is_positive)
-        || yearly_price.is_some_and(Money::is_positive);
+    let paid = monthly_price.is_some_and(Money::is_positive) || yearly_price.is_some_and(Money::is_positive);
     if let Some(t) = &p.trial
         && !paid
         && monthly_price.is_some()
@@ -491,10 +341,7 @@ fn plan(
         ck.error(
             Code::ConflictingKeys,
             t.span.clone(),
-            format!(
-                "plan `{}` is free, so a trial has nothing to waive",
-                p.id.value
-            ),
+            format!("plan `{}` is free, so a trial has nothing to waive", p.id.value),
         )
         .with_help("remove `trial`, or give the plan a price");
     }
@@ -504,12 +351,8 @@ fn plan(
             continue;
         };
         if entitlements[ix].kind != raw::EntitlementKind::Limit {
-            ck.error(
-                Code::InvalidValue,
-                name.span.clone(),
-                format!("`{}` is a flag, not a limit", name.value),
-            )
-            .with_help(format!("list it in `flags = [\"{}\"]` instead", name.value));
+            ck.error(Code::InvalidValue, name.span.clone(), format!("`{}` is a flag, not a limit", name.value))
+                .with_help(format!("list it in `flags = [\"{}\"]` instead", name.value));
             continue;
         }
         let limit = match value.value {
@@ -520,20 +363,14 @@ fn plan(
                     ck.error(
                         Code::InvalidValue,
                         value.span.clone(),
-                        format!(
-                            "limit `{}` must be a whole number or \"unlimited\"",
-                            name.value
-                        ),
+                        format!("limit `{}` must be a whole number or \"unlimited\"", name.value),
                     )
                     .with_help("e.g. chatbots = 5");
                     continue;
                 }
             },
         };
-        limits.push(PlanLimit {
-            entitlement: EntitlementRef::new(ix, &name.value),
-            limit,
-        });
+        limits.push(PlanLimit { entitlement: EntitlementRef::new(ix, &name.value), limit });
     }
     let mut flags = Vec::new();
     for name in &p.flags {
@@ -541,15 +378,8 @@ fn plan(
             continue;
         };
         if entitlements[ix].kind != raw::EntitlementKind::Flag {
-            ck.error(
-                Code::InvalidValue,
-                name.span.clone(),
-                format!("`{}` is a limit, not a flag", name.value),
-            )
-            .with_help(format!(
-                "set it in `limits = {{ {} = ... }}` instead",
-                name.value
-            ));
+            ck.error(Code::InvalidValue, name.span.clone(), format!("`{}` is a limit, not a flag", name.value))
+                .with_help(format!("set it in `limits = {{ {} = ... }}` instead", name.value));
             continue;
         }
         flags.push(EntitlementRef::new(ix, &name.value));
@@ -588,8 +418,15 @@ fn pack(
     let offer = match (fixed, custom) {
         (true, true) => {
             let at = p.unit_price.as_ref().map_or(span, |u| u.span.clone());
-            ck.error(Code::ConflictingKeys, at, format!("pack `{}` mixes a fixed size (credits, price) with a custom amount (unit_price, min/max_credits)", p.id.value))
-                .with_help("make two packs: one fixed-size, one custom-amount");
+            ck.error(
+                Code::ConflictingKeys,
+                at,
+                format!(
+                    "pack `{}` mixes a fixed size (credits, price) with a custom amount (unit_price, min/max_credits)",
+                    p.id.value
+                ),
+            )
+            .with_help("make two packs: one fixed-size, one custom-amount");
             None
         }
         (false, false) => {
@@ -598,9 +435,7 @@ fn pack(
                 p.id.span.clone(),
                 format!("pack `{}` has neither a size nor a unit price", p.id.value),
             )
-            .with_help(
-                "add `credits` and `price` for a fixed pack, or `unit_price` for a custom amount",
-            );
+            .with_help("add `credits` and `price` for a fixed pack, or `unit_price` for a custom amount");
             None
         }
         (true, false) => match (&p.credits, &p.price) {
@@ -639,14 +474,8 @@ fn pack(
             }
             Some(u) => {
                 let unit_price = ck.unit_price(u, "unit_price");
-                let min = p
-                    .min_credits
-                    .as_ref()
-                    .map(|m| ck.credits(m, "min_credits", Sign::Positive));
-                let max = p
-                    .max_credits
-                    .as_ref()
-                    .map(|m| ck.credits(m, "max_credits", Sign::Positive));
+                let min = p.min_credits.as_ref().map(|m| ck.credits(m, "min_credits", Sign::Positive));
+                let max = p.max_credits.as_ref().map(|m| ck.credits(m, "max_credits", Sign::Positive));
                 if let (Some(lo), Some(hi), Some(lit)) = (min, max, &p.max_credits)
                     && lo > hi
                 {
@@ -657,11 +486,7 @@ fn pack(
                     )
                     .with_help("swap them or widen the range");
                 }
-                Some(PackOffer::Custom {
-                    unit_price,
-                    min_credits: min,
-                    max_credits: max,
-                })
+                Some(PackOffer::Custom { unit_price, min_credits: min, max_credits: max })
             }
         },
     };
@@ -690,10 +515,7 @@ fn pack(
                 ck.error(
                     Code::AmbiguousSource,
                     p.id.span.clone(),
-                    format!(
-                        "pack `{}` could grant into several purchase sources",
-                        p.id.value
-                    ),
+                    format!("pack `{}` could grant into several purchase sources", p.id.value),
                 )
                 .with_help("name one with `source = \"...\"`");
                 None
@@ -722,23 +544,15 @@ fn feature(
     let requires = f.requires.as_ref().and_then(|r| {
         let ix = ck.resolve(r, entitlement_ids, "entitlement")?;
         if entitlements[ix].kind != raw::EntitlementKind::Flag {
-            ck.error(
-                Code::InvalidValue,
-                r.span.clone(),
-                format!("`{}` is a limit; `requires` takes a flag", r.value),
-            )
-            .with_help("declare a flag entitlement for this feature");
+            ck.error(Code::InvalidValue, r.span.clone(), format!("`{}` is a limit; `requires` takes a flag", r.value))
+                .with_help("declare a flag entitlement for this feature");
             return None;
         }
         Some(EntitlementRef::new(ix, &r.value))
     });
     if f.rates.value.is_empty() {
-        ck.error(
-            Code::IncompleteItem,
-            f.rates.span.clone(),
-            format!("feature `{}` has no rates", f.id.value),
-        )
-        .with_help("add a rate, e.g. rates = [{ model = \"default\", per_request = 1 }]");
+        ck.error(Code::IncompleteItem, f.rates.span.clone(), format!("feature `{}` has no rates", f.id.value))
+            .with_help("add a rate, e.g. rates = [{ model = \"default\", per_request = 1 }]");
     }
     ck.ids(f.rates.value.iter().map(|r| &r.value.model), "model");
     let rates = f
@@ -765,12 +579,22 @@ fn feature(
                 per_1k_tokens: part(&r.per_1k_tokens, "per_1k_tokens"),
                 per_minute: part(&r.per_minute, "per_minute"),
             };
-            if [rate.per_request, rate.per_1k_input_tokens, rate.per_1k_output_tokens, rate.per_1k_tokens, rate.per_minute]
-                .iter()
-                .all(Option::is_none)
+            if [
+                rate.per_request,
+                rate.per_1k_input_tokens,
+                rate.per_1k_output_tokens,
+                rate.per_1k_tokens,
+                rate.per_minute,
+            ]
+            .iter()
+            .all(Option::is_none)
             {
-                ck.error(Code::IncompleteItem, r.model.span.clone(), format!("rate `{}` of `{}` prices nothing", r.model.value, f.id.value))
-                    .with_help("add per_request, per_1k_input_tokens, per_1k_output_tokens, per_1k_tokens or per_minute");
+                ck.error(
+                    Code::IncompleteItem,
+                    r.model.span.clone(),
+                    format!("rate `{}` of `{}` prices nothing", r.model.value, f.id.value),
+                )
+                .with_help("add per_request, per_1k_input_tokens, per_1k_output_tokens, per_1k_tokens or per_minute");
             }
             rate
         })
@@ -786,21 +610,11 @@ fn feature(
 
 fn addon(a: &Sp<raw::Addon>, plan_refs: &PlanRefs, ck: &mut Checker) -> Addon {
     let a = &a.value;
-    let monthly_credits = a
-        .monthly_credits
-        .as_ref()
-        .map(|c| ck.credits(c, "monthly_credits", Sign::Positive));
-    let monthly_price = a
-        .monthly_price
-        .as_ref()
-        .map(|m| ck.money(m, "monthly_price", Sign::Positive));
+    let monthly_credits = a.monthly_credits.as_ref().map(|c| ck.credits(c, "monthly_credits", Sign::Positive));
+    let monthly_price = a.monthly_price.as_ref().map(|m| ck.money(m, "monthly_price", Sign::Positive));
     if monthly_credits.is_none() && monthly_price.is_none() {
-        ck.error(
-            Code::IncompleteItem,
-            a.id.span.clone(),
-            format!("add-on `{}` costs nothing", a.id.value),
-        )
-        .with_help("add monthly_credits or monthly_price");
+        ck.error(Code::IncompleteItem, a.id.span.clone(), format!("add-on `{}` costs nothing", a.id.value))
+            .with_help("add monthly_credits or monthly_price");
     }
     Addon {
         id: a.id.value.clone(),
@@ -819,30 +633,18 @@ fn auto_recharge(
     ck: &mut Checker,
 ) -> Option<AutoRecharge> {
     let a = &a.value;
-    let threshold = a.threshold.as_ref().map_or(Credits::ZERO, |t| {
-        ck.credits(t, "threshold", Sign::NonNegative)
-    });
+    let threshold = a.threshold.as_ref().map_or(Credits::ZERO, |t| ck.credits(t, "threshold", Sign::NonNegative));
     let pack_ix = ck.resolve(&a.pack, pack_ids, "pack");
     let pack = pack_ix.and_then(|ix| packs.iter().find(|p| p.id == pack_ids[ix]));
-    let amount = a
-        .amount
-        .as_ref()
-        .map(|m| ck.money(m, "amount", Sign::Positive));
-    let target = a
-        .target
-        .as_ref()
-        .map(|t| ck.credits(t, "target", Sign::Positive));
+    let amount = a.amount.as_ref().map(|m| ck.money(m, "amount", Sign::Positive));
+    let target = a.target.as_ref().map(|t| ck.credits(t, "target", Sign::Positive));
     let buys = match a.buys.value {
         raw::RechargeBuys::Pack => Some(RechargeRule::Pack),
         raw::RechargeBuys::Amount => amount.map(RechargeRule::Amount),
         raw::RechargeBuys::RefillToTarget => target.map(RechargeRule::RefillToTarget),
     };
     if buys.is_none() {
-        let key = if a.buys.value == raw::RechargeBuys::Amount {
-            "amount"
-        } else {
-            "target"
-        };
+        let key = if a.buys.value == raw::RechargeBuys::Amount { "amount" } else { "target" };
         ck.error(
             Code::IncompleteItem,
             a.buys.span.clone(),
@@ -867,22 +669,14 @@ fn auto_recharge(
             .with_help(format!("name {want}"));
         }
     }
-    let monthly_cap = a
-        .monthly_cap
-        .as_ref()
-        .map(|m| ck.money(m, "monthly_cap", Sign::Positive));
+    let monthly_cap = a.monthly_cap.as_ref().map(|m| ck.money(m, "monthly_cap", Sign::Positive));
     if let (Some(cap), Some(p), Some(cap_lit)) = (monthly_cap, pack, &a.monthly_cap) {
         let cheapest = match (buys, p.offer) {
             (Some(RechargeRule::Pack), PackOffer::Fixed { price, .. }) => Some(price),
             (Some(RechargeRule::Amount(m)), _) => Some(m),
-            (
-                Some(RechargeRule::RefillToTarget(_)),
-                PackOffer::Custom {
-                    unit_price,
-                    min_credits,
-                    ..
-                },
-            ) => Some(unit_price * min_credits.map_or(rust_decimal::Decimal::ONE, Credits::get)),
+            (Some(RechargeRule::RefillToTarget(_)), PackOffer::Custom { unit_price, min_credits, .. }) => {
+                Some(unit_price * min_credits.map_or(rust_decimal::Decimal::ONE, Credits::get))
+            }
             _ => None,
         };
         if let Some(cheapest) = cheapest
@@ -911,11 +705,7 @@ fn auto_recharge(
     })
 }
 
-fn refund_policy(
-    r: Option<&Sp<raw::Refunds>>,
-    plans: &[Sp<raw::Plan>],
-    ck: &mut Checker,
-) -> RefundPolicy {
+fn refund_policy(r: Option<&Sp<raw::Refunds>>, plans: &[Sp<raw::Plan>], ck: &mut Checker) -> RefundPolicy {
     let Some(r) = r else {
         return RefundPolicy {
             applies_to: Vec::new(),
@@ -933,12 +723,8 @@ fn refund_policy(
     applies_to.sort();
     applies_to.dedup();
     if !applies_to.is_empty() && r.window.is_none() {
-        ck.error(
-            Code::IncompleteItem,
-            span,
-            "refunds apply to something but have no `window`",
-        )
-        .with_help("add window = \"7 days\" (how long after paying a refund can be asked for)");
+        ck.error(Code::IncompleteItem, span, "refunds apply to something but have no `window`")
+            .with_help("add window = \"7 days\" (how long after paying a refund can be asked for)");
     }
     let window_starts = r.window_starts.unwrap_or(raw::WindowStart::Payment);
     if let (Some(w), raw::WindowStart::SubscriptionStart) = (&r.window, window_starts)
@@ -974,15 +760,9 @@ fn refund_policy(
 fn change_policy(c: Option<&Sp<raw::PlanChanges>>) -> ChangePolicy {
     let upgrade = c.and_then(|c| c.upgrade.as_ref());
     ChangePolicy {
-        upgrade_credits: upgrade
-            .and_then(|u| u.credits)
-            .unwrap_or(raw::UpgradeCredits::Replace),
-        upgrade_charge: upgrade
-            .and_then(|u| u.charge)
-            .unwrap_or(raw::UpgradeCharge::Prorated),
-        downgrade: c
-            .and_then(|c| c.downgrade)
-            .unwrap_or(raw::Timing::EndOfCycle),
+        upgrade_credits: upgrade.and_then(|u| u.credits).unwrap_or(raw::UpgradeCredits::Replace),
+        upgrade_charge: upgrade.and_then(|u| u.charge).unwrap_or(raw::UpgradeCharge::Prorated),
+        downgrade: c.and_then(|c| c.downgrade).unwrap_or(raw::Timing::EndOfCycle),
         cancel: c.and_then(|c| c.cancel).unwrap_or(raw::Timing::EndOfCycle),
     }
 }
@@ -991,20 +771,12 @@ fn warnings(n: Option<&Sp<raw::Notifications>>, ck: &mut Checker) -> Vec<rust_de
     let mut shares: Vec<rust_decimal::Decimal> = Vec::new();
     for s in n.map(|n| n.low_balance.as_slice()).unwrap_or_default() {
         if s.value.0.is_zero() {
-            ck.error(
-                Code::NonPositiveAmount,
-                s.span.clone(),
-                "a warning at 0% never fires before the balance is gone",
-            )
-            .with_help("use a share above 0%, e.g. \"5%\"");
+            ck.error(Code::NonPositiveAmount, s.span.clone(), "a warning at 0% never fires before the balance is gone")
+                .with_help("use a share above 0%, e.g. \"5%\"");
         }
         if shares.contains(&s.value.0) {
-            ck.error(
-                Code::ConflictingKeys,
-                s.span.clone(),
-                "this warning share is listed twice",
-            )
-            .with_help("remove the duplicate");
+            ck.error(Code::ConflictingKeys, s.span.clone(), "this warning share is listed twice")
+                .with_help("remove the duplicate");
         }
         shares.push(s.value.0);
     }

@@ -49,10 +49,7 @@ impl Workspace {
         let Ok(rel) = path.strip_prefix(&self.root) else {
             return path.display().to_string();
         };
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/")
+        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
     }
 }
 

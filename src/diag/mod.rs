@@ -103,10 +103,7 @@ impl Diagnostics {
     }
 
     pub fn count(&self, severity: Severity) -> usize {
-        self.items
-            .iter()
-            .filter(|d| d.severity() == severity)
-            .count()
+        self.items.iter().filter(|d| d.severity() == severity).count()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -15,15 +15,7 @@ pub enum Style {
 pub fn render_short(d: &Diagnostic, sources: &SourceMap) -> String {
     let file = sources.get(d.file);
     let at = file.line_col(d.span.start);
-    format!(
-        "{}:{}:{}: {}[{}]: {}",
-        file.path,
-        at.line,
-        at.col,
-        severity_word(d.severity()),
-        d.code.id(),
-        d.message
-    )
+    format!("{}:{}:{}: {}[{}]: {}", file.path, at.line, at.col, severity_word(d.severity()), d.code.id(), d.message)
 }
 
 /// The compiler-style block: header, `--> file:line:col`, quoted line with a
@@ -36,15 +28,11 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, style: Style) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let annotation = AnnotationKind::Primary
-        .span(start..end)
-        .label(d.label.as_deref());
+    let annotation = AnnotationKind::Primary.span(start..end).label(d.label.as_deref());
     let related = d.related.iter().map(|(span, label)| {
         let start = file.clamp(span.start);
         let end = file.clamp(span.end.max(span.start));
-        AnnotationKind::Context
-            .span(start..end)
-            .label(Some(label.as_str()))
+        AnnotationKind::Context.span(start..end).label(Some(label.as_str()))
     });
     let title = level.primary_title(d.message.as_str()).id(d.code.id());
     // A file with no text (unreadable, or empty) has no line to quote: an
@@ -53,10 +41,7 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, style: Style) -> String {
         title.element(Origin::path(file.path.as_str()))
     } else {
         title.element(
-            Snippet::source(file.text.as_str())
-                .path(file.path.as_str())
-                .annotation(annotation)
-                .annotations(related),
+            Snippet::source(file.text.as_str()).path(file.path.as_str()).annotation(annotation).annotations(related),
         )
     };
     let mut report = vec![group];
@@ -77,19 +62,10 @@ pub fn render_all(all: &[&Diagnostic], sources: &SourceMap, style: Style) -> Str
         out.push_str(&render(d, sources, style));
         out.push_str("\n\n");
     }
-    let errors = all
-        .iter()
-        .filter(|d| d.severity() == Severity::Error)
-        .count();
+    let errors = all.iter().filter(|d| d.severity() == Severity::Error).count();
     let warnings = all.len() - errors;
     if !all.is_empty() {
-        out.push_str(&format!(
-            "{} error{}, {} warning{}\n",
-            errors,
-            plural(errors),
-            warnings,
-            plural(warnings)
-        ));
+        out.push_str(&format!("{} error{}, {} warning{}\n", errors, plural(errors), warnings, plural(warnings)));
     }
     out
 }
@@ -99,9 +75,7 @@ pub fn render_all(all: &[&Diagnostic], sources: &SourceMap, style: Style) -> Str
 fn default_help(code: Code) -> Option<&'static str> {
     match code {
         Code::Io => Some("check that the file exists and that pricebook may read it"),
-        Code::NotUtf8 => {
-            Some("plan files are text: save it as UTF-8, or remove it from the folder")
-        }
+        Code::NotUtf8 => Some("plan files are text: save it as UTF-8, or remove it from the folder"),
         Code::FileTooLarge => Some("split it into several plan files, one per product"),
         _ => None,
     }

@@ -24,14 +24,8 @@ pub struct LineCol {
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
         let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Self {
-            path: path.into(),
-            text,
-            line_starts,
-        }
+        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        Self { path: path.into(), text, line_starts }
     }
 
     /// Line and column of a byte offset; offsets past the end clamp to it.
@@ -40,10 +34,7 @@ impl SourceFile {
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
         let col = self.text[start..offset].chars().count() + 1;
-        LineCol {
-            line: line + 1,
-            col,
-        }
+        LineCol { line: line + 1, col }
     }
 
     /// Largest char boundary not after `offset`.

@@ -63,9 +63,7 @@ fn too_many_digits(text: &str, message: &str) -> Option<String> {
         && digits.matches('.').count() <= 1;
     numeric.then(|| {
         let n = digits.chars().filter(char::is_ascii_digit).count();
-        format!(
-            "`{t}` has {n} digits, more than a decimal holds (28); round it, or count in a larger unit"
-        )
+        format!("`{t}` has {n} digits, more than a decimal holds (28); round it, or count in a larger unit")
     })
 }
 
@@ -78,10 +76,9 @@ fn money_text(text: &str) -> Result<(Decimal, Option<&'static Currency>), String
             .trim_start_matches(|c: char| !c.is_ascii_digit() && c != '-' && c != '.');
         let number = number.split_whitespace().next().unwrap_or(number);
         match too_many_digits(number, &m) {
-            Some(d) => format!(
-                "{}; write money as \"5\", \"€5\", \"$20.00\" or \"5 EUR\"",
-                d.split("; ").next().unwrap_or(&d)
-            ),
+            Some(d) => {
+                format!("{}; write money as \"5\", \"€5\", \"$20.00\" or \"5 EUR\"", d.split("; ").next().unwrap_or(&d))
+            }
             None => m,
         }
     })
@@ -96,9 +93,7 @@ fn period(text: &str) -> Result<Period, String> {
         let (count, unit) = match words.as_slice() {
             [count, unit] => (*count, *unit),
             [one] => {
-                let split = one
-                    .find(|c: char| !c.is_ascii_digit())
-                    .unwrap_or(one.len());
+                let split = one.find(|c: char| !c.is_ascii_digit()).unwrap_or(one.len());
                 one.split_at(split)
             }
             _ => return m,
@@ -107,9 +102,7 @@ fn period(text: &str) -> Result<Period, String> {
             Ok(n) => n,
             Err(_) => match number_word(count) {
                 Some(n) => {
-                    return format!(
-                        "`{t}` spells out its count; write the count in digits, as in \"{n} {unit}\""
-                    );
+                    return format!("`{t}` spells out its count; write the count in digits, as in \"{n} {unit}\"");
                 }
                 None => return m,
             },
@@ -120,9 +113,7 @@ fn period(text: &str) -> Result<Period, String> {
             );
         }
         if unit.is_empty() {
-            return format!(
-                "`{t}` has no unit; add one, as in \"{count} days\" or \"{count} months\""
-            );
+            return format!("`{t}` has no unit; add one, as in \"{count} days\" or \"{count} months\"");
         }
         let singular = ["hour", "day", "week", "month", "year"];
         let lower = unit.to_ascii_lowercase();
@@ -146,15 +137,10 @@ fn period(text: &str) -> Result<Period, String> {
 }
 
 fn number_word(word: &str) -> Option<u32> {
-    const WORDS: [&str; 12] = [
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-        "twelve",
-    ];
+    const WORDS: [&str; 12] =
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
     let lower = word.to_ascii_lowercase();
-    WORDS
-        .iter()
-        .position(|w| *w == lower)
-        .and_then(|i| u32::try_from(i + 1).ok())
+    WORDS.iter().position(|w| *w == lower).and_then(|i| u32::try_from(i + 1).ok())
 }
 
 /// Shared visitor: integers and strings become text for `parse`, floats fail.
@@ -326,9 +312,7 @@ fn parse_share(s: &str) -> Result<ShareLit, String> {
         None => decimal(t)?,
     };
     if value < Decimal::ZERO || value > Decimal::ONE {
-        return Err(format!(
-            "`{t}` is outside 0%..100%; write a share such as \"20%\" or \"0.2\""
-        ));
+        return Err(format!("`{t}` is outside 0%..100%; write a share such as \"20%\" or \"0.2\""));
     }
     Ok(ShareLit(value))
 }
@@ -368,9 +352,7 @@ fn parse_amount(s: &str) -> Result<AmountLit, String> {
     if s.trim() == "unlimited" {
         Ok(AmountLit::Unlimited)
     } else {
-        decimal(s)
-            .map(AmountLit::Amount)
-            .map_err(|e| format!("{e} (or write \"unlimited\")"))
+        decimal(s).map(AmountLit::Amount).map_err(|e| format!("{e} (or write \"unlimited\")"))
     }
 }
 
@@ -430,16 +412,14 @@ mod tests {
 
     #[test]
     fn strings_and_integers_are_exact() {
-        let p = probe("d = \"1234567890.123456789\"\nm = \"€5\"\np = \"2 months\"\ns = \"20%\"\na = \"unlimited\"").unwrap();
+        let p = probe("d = \"1234567890.123456789\"\nm = \"€5\"\np = \"2 months\"\ns = \"20%\"\na = \"unlimited\"")
+            .unwrap();
         assert_eq!(p.d, Some(DecimalLit(dec!(1234567890.123456789))));
         assert_eq!(p.m.map(|m| m.amount), Some(dec!(5)));
         assert_eq!(p.p, Some(PeriodLit(Period::months(2))));
         assert_eq!(p.s, Some(ShareLit(dec!(0.2))));
         assert_eq!(p.a, Some(AmountLit::Unlimited));
-        assert_eq!(
-            probe("d = 15_000_000").unwrap().d,
-            Some(DecimalLit(dec!(15000000)))
-        );
+        assert_eq!(probe("d = 15_000_000").unwrap().d, Some(DecimalLit(dec!(15000000))));
     }
 
     #[test]

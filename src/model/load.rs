@@ -34,27 +34,18 @@ const MAX_ERRORS: usize = 50;
 /// The messages do not repeat the path: the diagnostic that carries them
 /// already points at the file.
 pub fn read_source(path: &Path) -> Result<String, (Code, String)> {
-    let meta =
-        std::fs::metadata(path).map_err(|e| (Code::Io, format!("cannot read this file: {e}")))?;
+    let meta = std::fs::metadata(path).map_err(|e| (Code::Io, format!("cannot read this file: {e}")))?;
     if meta.len() > MAX_FILE_BYTES {
         return Err((
             Code::FileTooLarge,
-            format!(
-                "this file is {} bytes; pricebook reads files up to {} bytes",
-                meta.len(),
-                MAX_FILE_BYTES
-            ),
+            format!("this file is {} bytes; pricebook reads files up to {} bytes", meta.len(), MAX_FILE_BYTES),
         ));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| (Code::Io, format!("cannot read this file: {e}")))?;
+    let bytes = std::fs::read(path).map_err(|e| (Code::Io, format!("cannot read this file: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         (
             Code::NotUtf8,
-            format!(
-                "this file is not UTF-8 text (invalid byte at offset {})",
-                e.utf8_error().valid_up_to()
-            ),
+            format!("this file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
         )
     })
 }
@@ -63,11 +54,7 @@ pub fn read_source(path: &Path) -> Result<String, (Code, String)> {
 ///
 /// `T`'s JSON Schema supplies the hint for a missing key: what the key is
 /// for (its `///` description) and whether it is a table.
-pub fn parse_toml<T: DeserializeOwned + JsonSchema>(
-    text: &str,
-    file: FileId,
-    diags: &mut Diagnostics,
-) -> Option<T> {
+pub fn parse_toml<T: DeserializeOwned + JsonSchema>(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<T> {
     let mut root = match DeTable::parse(text) {
         Ok(root) => root,
         Err(e) => {
@@ -98,15 +85,9 @@ pub fn parse_toml<T: DeserializeOwned + JsonSchema>(
             if reported.iter().any(|(s, m)| *s == span && *m == raw) {
                 return None;
             }
-            let schema = schema.get_or_insert_with(|| {
-                serde_json::to_value(schemars::schema_for!(T)).unwrap_or(Value::Null)
-            });
-            let ctx = Context {
-                text,
-                root: root.get_ref(),
-                root_span: &root_span,
-                schema,
-            };
+            let schema =
+                schema.get_or_insert_with(|| serde_json::to_value(schemars::schema_for!(T)).unwrap_or(Value::Null));
+            let ctx = Context { text, root: root.get_ref(), root_span: &root_span, schema };
             report_shape(&e, &ctx, file, diags);
             reported.push((span.clone(), raw));
             if reported.len() >= MAX_ERRORS {
@@ -134,11 +115,7 @@ enum Removed {
 /// Extents can overlap (`[catalog.extra]` may come after `[credits]`), so
 /// every key that holds the span is tried before the smallest one is removed
 /// whole.
-fn remove_at(
-    table: &mut DeTable<'_>,
-    table_span: &Range<usize>,
-    span: &Range<usize>,
-) -> Option<Removed> {
+fn remove_at(table: &mut DeTable<'_>, table_span: &Range<usize>, span: &Range<usize>) -> Option<Removed> {
     let mut smallest: Option<(usize, String)> = None;
     for (key, value) in table.iter_mut() {
         let name = key.get_ref().to_string();
@@ -166,17 +143,12 @@ fn remove_at(
     }
     let (_, name) = smallest?;
     table.remove(name.as_str());
-    Some(Removed::Key {
-        name,
-        table: table_span.clone(),
-    })
+    Some(Removed::Key { name, table: table_span.clone() })
 }
 
 /// [`remove_at`] for the elements of an array.
 fn remove_in(items: &mut DeArray<'_>, span: &Range<usize>) -> Option<Removed> {
-    let index = items
-        .iter()
-        .position(|item: &Spanned<DeValue<'_>>| contains(&extent(item), span))?;
+    let index = items.iter().position(|item: &Spanned<DeValue<'_>>| contains(&extent(item), span))?;
     let item = items.get_mut(index)?;
     let item_span = item.span();
     let inner = match item.get_mut() {
@@ -247,9 +219,7 @@ fn caret_span(text: &str, span: Range<usize>) -> Range<usize> {
         return start..start + rest.chars().next().map_or(0, char::len_utf8);
     }
     // Stop at the end of the first line: the start is where the problem is.
-    let line_end = text[start..end]
-        .find(['\r', '\n'])
-        .map_or(end, |i| start + i);
+    let line_end = text[start..end].find(['\r', '\n']).map_or(end, |i| start + i);
     start..line_end
 }
 
@@ -280,9 +250,7 @@ fn report_syntax(e: &toml::de::Error, text: &str, file: FileId, diags: &mut Diag
             "plan files nest a few levels at most; look for unbalanced `[` or `{`".to_string(),
         )
     } else if what.contains("string values must be quoted") {
-        let word = line
-            .split_once('=')
-            .map(|(k, v)| format!("`{} = \"{}\"`", k.trim(), v.trim()));
+        let word = line.split_once('=').map(|(k, v)| format!("`{} = \"{}\"`", k.trim(), v.trim()));
         (
             "text must be in quotes".to_string(),
             match word {
@@ -305,24 +273,17 @@ fn report_syntax(e: &toml::de::Error, text: &str, file: FileId, diags: &mut Diag
             "this multi-line string is never closed".to_string(),
             "end it with the three quotes it started with (\"\"\" or \'\'\')".to_string(),
         )
-    } else if what.contains("string")
-        && expected.is_some_and(|x| x.contains('"') || x.contains('\''))
-    {
+    } else if what.contains("string") && expected.is_some_and(|x| x.contains('"') || x.contains('\'')) {
         (
             "this string is not closed before the end of the line".to_string(),
-            "end it with the quote it started with; for text on several lines use \"\"\"...\"\"\""
-                .to_string(),
+            "end it with the quote it started with; for text on several lines use \"\"\"...\"\"\"".to_string(),
         )
     } else if what.contains("missing comma between array elements") {
-        (
-            what.to_string(),
-            "separate array elements with `,` and close the array with `]`".to_string(),
-        )
+        (what.to_string(), "separate array elements with `,` and close the array with `]`".to_string())
     } else if what.contains("missing comma between key-value pairs") {
         (
             what.to_string(),
-            "separate the pairs of an inline table with `,` and close it with `}` on the same line"
-                .to_string(),
+            "separate the pairs of an inline table with `,` and close it with `}` on the same line".to_string(),
         )
     } else if what.contains("unexpected key or value") {
         (
@@ -330,15 +291,9 @@ fn report_syntax(e: &toml::de::Error, text: &str, file: FileId, diags: &mut Diag
             "put each `key = value` on a line of its own; a comment starts with `#`".to_string(),
         )
     } else if what.contains("leading zero") {
-        (
-            "a number starts with a zero".to_string(),
-            "write numbers without leading zeros (`1`, not `01`)".to_string(),
-        )
+        ("a number starts with a zero".to_string(), "write numbers without leading zeros (`1`, not `01`)".to_string())
     } else if what.contains("key with no value") {
-        (
-            "a key needs `=` and a value".to_string(),
-            "write `key = value`, e.g. name = \"Acme\"".to_string(),
-        )
+        ("a key needs `=` and a value".to_string(), "write `key = value`, e.g. name = \"Acme\"".to_string())
     } else {
         (
             what.to_string(),
@@ -349,9 +304,7 @@ fn report_syntax(e: &toml::de::Error, text: &str, file: FileId, diags: &mut Diag
             },
         )
     };
-    diags
-        .report(Code::TomlSyntax, file, span, message)
-        .with_help(help);
+    diags.report(Code::TomlSyntax, file, span, message).with_help(help);
 }
 
 /// A shape error (unknown key, wrong type, bad literal) as a diagnostic.
@@ -385,11 +338,9 @@ fn accepted_words(ctx: &Context<'_, '_>, at: &Range<usize>) -> Option<String> {
 fn words_of(root: &Value, node: &Value) -> Option<String> {
     let node = resolve(root, node)?;
     let words: Vec<String> = match (node.get("enum"), node.get("oneOf")) {
-        (Some(Value::Array(values)), _) => values
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|w| format!("\"{w}\""))
-            .collect(),
+        (Some(Value::Array(values)), _) => {
+            values.iter().filter_map(Value::as_str).map(|w| format!("\"{w}\"")).collect()
+        }
         (_, Some(Value::Array(variants))) => variants
             .iter()
             .filter_map(|v| resolve(root, v)?.get("const")?.as_str())
@@ -406,8 +357,7 @@ fn words_of(root: &Value, node: &Value) -> Option<String> {
 
 /// `name` when `raw` says a required field is missing.
 fn missing_field(raw: &str) -> Option<&str> {
-    raw.strip_prefix("missing field `")
-        .and_then(|rest| rest.split('`').next())
+    raw.strip_prefix("missing field `").and_then(|rest| rest.split('`').next())
 }
 
 fn classify(raw: &str, text: &str, span: &Range<usize>) -> (Code, String, String) {
@@ -433,18 +383,10 @@ fn classify(raw: &str, text: &str, span: &Range<usize>) -> (Code, String, String
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let candidates = backticked(expected);
         let help = suggest::help_for(name, "values", candidates.iter().copied());
-        return (
-            Code::InvalidValue,
-            format!("`{name}` is not an accepted value"),
-            help,
-        );
+        return (Code::InvalidValue, format!("`{name}` is not an accepted value"), help);
     }
     if let Some(name) = missing_field(raw) {
-        return (
-            Code::MissingKey,
-            format!("missing key `{name}`"),
-            format!("add `{name} = ...` to this table"),
-        );
+        return (Code::MissingKey, format!("missing key `{name}`"), format!("add `{name} = ...` to this table"));
     }
     if raw.contains("number overflowed") {
         let value = text.get(span.clone()).unwrap_or("").trim();
@@ -457,11 +399,7 @@ fn classify(raw: &str, text: &str, span: &Range<usize>) -> (Code, String, String
     if let Some((message, help)) = mismatch(raw, text, span) {
         return (Code::WrongType, message, help);
     }
-    (
-        Code::WrongType,
-        raw.replace('\n', "; "),
-        "run `pricebook schema` to see what each key takes".to_string(),
-    )
+    (Code::WrongType, raw.replace('\n', "; "), "run `pricebook schema` to see what each key takes".to_string())
 }
 
 /// Rewords serde's "invalid type: X, expected Y" (and toml's "wanted string
@@ -521,9 +459,8 @@ fn mismatch(raw: &str, text: &str, span: &Range<usize>) -> Option<(String, Strin
 /// The TOML type of a value as written, falling back to serde's words.
 fn toml_kind(value: &str, serde_found: &str) -> &'static str {
     let first = value.chars().next().unwrap_or(' ');
-    let date_like = value.len() >= 10
-        && value.as_bytes().get(4) == Some(&b'-')
-        && value.as_bytes().get(7) == Some(&b'-');
+    let date_like =
+        value.len() >= 10 && value.as_bytes().get(4) == Some(&b'-') && value.as_bytes().get(7) == Some(&b'-');
     if serde_found == "map" || serde_found.is_empty() {
         if first == '{' {
             return "an inline table";
@@ -577,9 +514,8 @@ fn key_before(text: &str, offset: usize) -> Option<&str> {
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let before = text.get(line_start..offset)?.trim_end();
     let before = before.strip_suffix('=')?.trim_end();
-    let start = before
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '"')))
-        .map_or(0, |i| i + 1);
+    let start =
+        before.rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '"'))).map_or(0, |i| i + 1);
     let key = &before[start..];
     (!key.is_empty()).then_some(key)
 }
@@ -611,10 +547,7 @@ fn missing_key(name: &str, at: &Range<usize>, ctx: &Context<'_, '_>) -> (String,
     };
     let place = if at_root { "the file" } else { "this table" };
     let mut help = format!("add {written} to {place}");
-    if let Some(d) = property
-        .and_then(|p| p.get("description"))
-        .and_then(Value::as_str)
-    {
+    if let Some(d) = property.and_then(|p| p.get("description")).and_then(Value::as_str) {
         help.push_str(": ");
         help.push_str(&lower_first(d));
     }
@@ -710,20 +643,14 @@ fn resolve<'s>(root: &'s Value, mut node: &'s Value) -> Option<&'s Value> {
 }
 
 fn schema_type<'s>(root: &'s Value, node: &'s Value) -> &'s str {
-    resolve(root, node)
-        .and_then(|n| n.get("type"))
-        .and_then(Value::as_str)
-        .unwrap_or("")
+    resolve(root, node).and_then(|n| n.get("type")).and_then(Value::as_str).unwrap_or("")
 }
 
 /// "message; write it as …" → message and hint, where our literals put one.
 fn split_hint(message: &str) -> (String, String) {
     match message.split_once("; ") {
         Some((m, h)) => (m.to_string(), h.to_string()),
-        None => (
-            message.to_string(),
-            "run `pricebook schema` to see what each key takes".to_string(),
-        ),
+        None => (message.to_string(), "run `pricebook schema` to see what each key takes".to_string()),
     }
 }
 

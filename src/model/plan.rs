@@ -97,9 +97,7 @@ pub struct CreditsSection {
 }
 
 /// A key of the consumption order.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderKey {
     /// Lower source priority number first.
@@ -176,9 +174,7 @@ pub enum SourceKind {
 }
 
 /// Whether a grant was paid for.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Funding {
     Promotional,
@@ -210,13 +206,11 @@ impl<'de> Deserialize<'de> for ExpiryLit {
             "never" => Ok(ExpiryLit::Never),
             "end_of_day" => Ok(ExpiryLit::EndOfDay),
             "end_of_cycle" => Ok(ExpiryLit::EndOfCycle),
-            other => crate::calendar::Period::parse(other)
-                .map(ExpiryLit::After)
-                .map_err(|e| {
-                    serde::de::Error::custom(format!(
-                        "[invalid-duration] {e}; or one of \"never\", \"end_of_day\", \"end_of_cycle\""
-                    ))
-                }),
+            other => crate::calendar::Period::parse(other).map(ExpiryLit::After).map_err(|e| {
+                serde::de::Error::custom(format!(
+                    "[invalid-duration] {e}; or one of \"never\", \"end_of_day\", \"end_of_cycle\""
+                ))
+            }),
         }
     }
 }
@@ -465,9 +459,7 @@ fn yes() -> bool {
 }
 
 /// What kind of payment can be refunded.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema,
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Refundable {
     Subscription,

@@ -51,10 +51,7 @@ impl<T: Ord> Ord for Sp<T> {
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sp<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = toml::Spanned::<T>::deserialize(d)?;
-        Ok(Sp {
-            span: s.span(),
-            value: s.into_inner(),
-        })
+        Ok(Sp { span: s.span(), value: s.into_inner() })
     }
 }
 
@@ -79,9 +76,6 @@ impl<T: JsonSchema> JsonSchema for Sp<T> {
 impl<T: Default> Default for Sp<T> {
     /// A value that was not written: its span is empty.
     fn default() -> Self {
-        Sp {
-            value: T::default(),
-            span: 0..0,
-        }
+        Sp { value: T::default(), span: 0..0 }
     }
 }

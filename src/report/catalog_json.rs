@@ -22,10 +22,7 @@ pub fn render(catalogs: &[Catalog]) -> Result<String, serde_json::Error> {
     let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
     let mut root = Map::new();
     root.insert("format".into(), Value::String(FORMAT.into()));
-    root.insert(
-        "content_hash".into(),
-        Value::String(format!("sha256:{hex}")),
-    );
+    root.insert("content_hash".into(), Value::String(format!("sha256:{hex}")));
     root.insert("catalogs".into(), catalogs);
     let mut out = serde_json::to_string_pretty(&Value::Object(root))?;
     out.push('\n');
