@@ -53,7 +53,7 @@ impl<'a> Checker<'a> {
                     span.clone(),
                     format!("{what} must be above zero, not {}", value.normalize()),
                 )
-                .with_help(format!("remove {what} or give it a positive value"));
+                .with_help(format!("give {what} a value above zero"));
                 false
             }
             Sign::NonNegative if value < Decimal::ZERO => {
@@ -76,14 +76,26 @@ impl<'a> Checker<'a> {
         if value.normalize().scale() > self.credit_scale {
             let scale = self.credit_scale;
             let unit = self.credit_unit.clone();
-            self.error(
-                Code::TooPrecise,
-                lit.span.clone(),
-                format!("{what} has more decimal places than {unit} are kept to ({scale})"),
-            )
-            .with_help(format!("round it to {scale} decimal places, or raise `credits.scale`"));
+            let (message, help) = if scale == 0 {
+                (
+                    format!("{what} is not a whole number, and {unit} are kept whole (scale 0)"),
+                    format!("round it to a whole number of {unit}, or raise `credits.scale`"),
+                )
+            } else {
+                (
+                    format!("{what} has more decimal places than {unit} are kept to ({scale})"),
+                    format!("round it to {scale} decimal places, or raise `credits.scale`"),
+                )
+            };
+            self.error(Code::TooPrecise, lit.span.clone(), message).with_help(help);
         }
         Credits::new(value)
+    }
+
+    /// Money as the plan file writes it ("$5", "€12.50"), so a message
+    /// quotes amounts the way the user typed them.
+    pub fn show_money(&self, m: Money) -> String {
+        show_money(self.currency, m)
     }
 
     /// Money in the catalog's currency, within its minor units.
@@ -132,10 +144,11 @@ impl<'a> Checker<'a> {
         for id in ids {
             self.id_format(id, what);
             if let Some(first) = seen.get(id.value.as_str()) {
-                let line = first.start;
+                let first = first.clone();
                 self.error(Code::DuplicateId, id.span.clone(), format!("{what} id `{}` is used twice", id.value))
                     .with_label("second use")
-                    .with_help(format!("ids must be unique among {what}s; rename one (first use at byte {line})"));
+                    .with_related(first, "first use")
+                    .with_help(format!("ids must be unique among {what}s; rename one"));
             } else {
                 seen.insert(id.value.as_str(), id.span.clone());
             }
@@ -165,5 +178,13 @@ impl<'a> Checker<'a> {
                 None
             }
         }
+    }
+}
+
+/// Money with its currency's symbol, or bare when the currency is unknown.
+pub fn show_money(currency: Option<&Currency>, m: Money) -> String {
+    match currency {
+        Some(c) => format!("{}{m}", c.symbol),
+        None => m.to_string(),
     }
 }

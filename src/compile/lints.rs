@@ -1,9 +1,10 @@
 //! Lints: warnings about smells in a plan file that compiles.
 
 use super::catalog::{Catalog, PackOffer};
-use super::check::Checker;
+use super::check::{Checker, show_money};
 use crate::diag::Code;
 use crate::model::plan::{PlanFile, SourceKind};
+use crate::money::Money;
 use rust_decimal::Decimal;
 
 pub fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
@@ -40,16 +41,20 @@ fn worse_value_packs(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
         if let Some(&(small, _, small_unit)) = smaller_better {
             let raw = &file.packs[big].value;
             let span = raw.price.as_ref().map_or(raw.id.span.clone(), |p| p.span.clone());
-            let fmt = |u: Decimal| (u * per).round_dp(4).normalize();
+            let fmt = |u: Decimal| show_money(Some(cat.currency), Money::new((u * per).round_dp(4).normalize()));
+            // "per credit", or "per 1000000 tokens" when prices are quoted per many.
+            let per_what = if per == Decimal::ONE {
+                cat.credits.unit.clone()
+            } else {
+                format!("{} {}", cat.credits.price_per, cat.credits.plural)
+            };
             ck.error(
                 Code::WorseValuePack,
                 span,
                 format!(
-                    "pack `{}` is larger than `{}` but costs more per {} {} ({} vs {})",
+                    "pack `{}` is larger than `{}` but costs more per {per_what} ({} vs {})",
                     cat.packs[big].id,
                     cat.packs[small].id,
-                    cat.credits.price_per,
-                    cat.credits.plural,
                     fmt(big_unit),
                     fmt(small_unit)
                 ),
@@ -71,8 +76,8 @@ fn yearly_not_cheaper(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
                 format!(
                     "paying `{}` yearly ({}) costs no less than twelve monthly payments ({})",
                     plan.id,
-                    y,
-                    m.get() * Decimal::from(12)
+                    show_money(Some(cat.currency), y),
+                    show_money(Some(cat.currency), m * Decimal::from(12))
                 ),
             )
             .with_help("yearly billing usually carries a discount; check the price");

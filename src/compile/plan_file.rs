@@ -692,14 +692,15 @@ fn auto_recharge(
         if let Some(cheapest) = cheapest
             && cap < cheapest
         {
+            let (cap, cheapest) = (ck.show_money(cap), ck.show_money(cheapest));
             ck.error(
                 Code::RechargeCapBelowPack,
                 cap_lit.span.clone(),
-                format!(
-                    "monthly_cap {cap} is below the cheapest recharge ({cheapest}), so auto-recharge could never run"
-                ),
+                format!("monthly_cap ({cap}) is below the price of one recharge ({cheapest}), so auto-recharge could never run"),
             )
-            .with_help(format!("raise monthly_cap to at least {cheapest}, or recharge a smaller amount"));
+            .with_help(format!(
+                "raise monthly_cap to at least {cheapest}, or recharge a smaller amount"
+            ));
         }
     }
     Some(AutoRecharge {
@@ -744,11 +745,14 @@ fn refund_policy(r: Option<&Sp<raw::Refunds>>, plans: &[Sp<raw::Plan>], ck: &mut
                 && t.value.0.min_days() >= w.value.0.max_days()
             {
                 ck.error(
-                            Code::RefundWindowBeforeTrialEnd,
-                            w.span.clone(),
-                            format!("the refund window ({}) closes before plan `{}`'s {} trial ends, so its first payment can never be refunded", w.value.0, p.id.value, t.value.0),
-                        )
-                        .with_help("count the window from the payment (window_starts = \"payment\"), or make it longer than the trial");
+                    Code::RefundWindowBeforeTrialEnd,
+                    w.span.clone(),
+                    format!(
+                        "the refund window ({} from the subscription start) closes before the trial of plan `{}` ({}) ends, so its first payment can never be refunded",
+                        w.value.0, p.id.value, t.value.0
+                    ),
+                )
+                .with_help("count the window from the payment (window_starts = \"payment\"), or make it longer than the trial");
             }
         }
     }

@@ -30,6 +30,10 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// Other places in the same file that explain this one (the first use
+    /// of a duplicated id), each with a short label. Quoted in the snippet
+    /// so the reader need not count lines or bytes.
+    pub related: Vec<(Range<usize>, String)>,
 }
 
 impl Diagnostic {
@@ -44,6 +48,12 @@ impl Diagnostic {
 
     pub fn with_help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// Points at a second place in the same file, with a label.
+    pub fn with_related(&mut self, span: Range<usize>, label: impl Into<String>) -> &mut Self {
+        self.related.push((span, label.into()));
         self
     }
 }
@@ -67,7 +77,15 @@ impl Diagnostics {
         span: Range<usize>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        self.items.push(Diagnostic { code, file, span, message: message.into(), label: None, help: None });
+        self.items.push(Diagnostic {
+            code,
+            file,
+            span,
+            message: message.into(),
+            label: None,
+            help: None,
+            related: Vec::new(),
+        });
         let last = self.items.len() - 1;
         &mut self.items[last]
     }

@@ -1,8 +1,8 @@
 //! Turning diagnostics into text: the full form (source line, caret, help)
 //! through annotate-snippets, and a one-line `file:line:col:` form for logs.
 
-use super::{Diagnostic, Severity, SourceMap};
-use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use super::{Code, Diagnostic, Severity, SourceMap};
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 /// Colour for terminals, plain for files, snapshots and pipes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,14 +29,24 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, style: Style) -> String {
         Severity::Warning => Level::WARNING,
     };
     let annotation = AnnotationKind::Primary.span(start..end).label(d.label.as_deref());
-    let mut report = vec![
-        level
-            .primary_title(d.message.as_str())
-            .id(d.code.id())
-            .element(Snippet::source(file.text.as_str()).path(file.path.as_str()).annotation(annotation)),
-    ];
-    if let Some(help) = &d.help {
-        report.push(Group::with_title(Level::HELP.secondary_title(help.as_str())));
+    let related = d.related.iter().map(|(span, label)| {
+        let start = file.clamp(span.start);
+        let end = file.clamp(span.end.max(span.start));
+        AnnotationKind::Context.span(start..end).label(Some(label.as_str()))
+    });
+    let title = level.primary_title(d.message.as_str()).id(d.code.id());
+    // A file with no text (unreadable, or empty) has no line to quote: an
+    // empty snippet would draw a caret under nothing.
+    let group = if file.text.is_empty() {
+        title.element(Origin::path(file.path.as_str()))
+    } else {
+        title.element(
+            Snippet::source(file.text.as_str()).path(file.path.as_str()).annotation(annotation).annotations(related),
+        )
+    };
+    let mut report = vec![group];
+    if let Some(help) = d.help.as_deref().or_else(|| default_help(d.code)) {
+        report.push(Group::with_title(Level::HELP.secondary_title(help)));
     }
     let renderer = match style {
         Style::Plain => Renderer::plain(),
@@ -58,6 +68,17 @@ pub fn render_all(all: &[&Diagnostic], sources: &SourceMap, style: Style) -> Str
         out.push_str(&format!("{} error{}, {} warning{}\n", errors, plural(errors), warnings, plural(warnings)));
     }
     out
+}
+
+/// A hint for codes whose diagnostics are made where no hint is known (a
+/// file that cannot be read is reported before anything about it is).
+fn default_help(code: Code) -> Option<&'static str> {
+    match code {
+        Code::Io => Some("check that the file exists and that pricebook may read it"),
+        Code::NotUtf8 => Some("plan files are text: save it as UTF-8, or remove it from the folder"),
+        Code::FileTooLarge => Some("split it into several plan files, one per product"),
+        _ => None,
+    }
 }
 
 fn plural(n: usize) -> &'static str {

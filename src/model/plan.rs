@@ -261,7 +261,7 @@ pub struct Plan {
     pub yearly_price: Option<Sp<MoneyLit>>,
     /// Credits granted at the start of every monthly cycle from the allowance source, or "unlimited".
     pub monthly_credits: Option<Sp<AmountLit>>,
-    /// When this plan's monthly cycles start. Default: registration for free plans, subscription for paid ones.
+    /// When this plan's monthly cycles start. Default: registration for the default plan, subscription for the others.
     pub cycle_anchor: Option<CycleAnchor>,
     /// Length of the free trial, e.g. "7 days". During it the plan's monthly credits are granted and nothing is charged.
     pub trial: Option<Sp<PeriodLit>>,

@@ -1,0 +1,102 @@
+//! The JSON Schemas: the committed files are what the code generates, every
+//! bundled plan file validates against the plan schema with an independent
+//! validator, and that validator really rejects bad plans.
+
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn committed_schemas_are_up_to_date() {
+    for (kind, scenario) in [("plan", false), ("scenario", true)] {
+        let file = format!("schemas/{kind}.schema.json");
+        let committed = read(&root().join(&file));
+        let generated = pricebook::schema::json(scenario).expect("schema renders");
+        assert!(
+            committed == generated,
+            "{file} is out of date with the model types; regenerate it with\n\n    cargo run -- schema {kind} > {file}\n"
+        );
+    }
+}
+
+fn plan_schema() -> Value {
+    serde_json::from_str(&read(&root().join("schemas/plan.schema.json"))).expect("schema is JSON")
+}
+
+/// A plan file as the JSON an editor's schema validator sees.
+fn plan_as_json(text: &str) -> Value {
+    let value: toml::Value = toml::from_str(text).expect("bundled plans are TOML");
+    serde_json::to_value(value).expect("TOML converts to JSON")
+}
+
+fn bundled_plans() -> Vec<PathBuf> {
+    let mut plans: Vec<PathBuf> = std::fs::read_dir(root().join("plans"))
+        .expect("plans/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    plans.sort();
+    plans
+}
+
+fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
+    validator.iter_errors(instance).map(|e| format!("{}: {e}", e.instance_path())).collect()
+}
+
+#[test]
+fn bundled_plans_validate_against_the_plan_schema() {
+    let validator = jsonschema::validator_for(&plan_schema()).expect("a valid JSON Schema");
+    let plans = bundled_plans();
+    assert_eq!(plans.len(), 5, "expected the five bundled plan files");
+    for path in plans {
+        let instance = plan_as_json(&read(&path));
+        let errors = errors(&validator, &instance);
+        assert!(
+            errors.is_empty(),
+            "{} does not match schemas/plan.schema.json:\n{}",
+            path.display(),
+            errors.join("\n")
+        );
+    }
+}
+
+#[test]
+fn the_plan_schema_rejects_bad_plans() {
+    let validator = jsonschema::validator_for(&plan_schema()).expect("a valid JSON Schema");
+    let good = plan_as_json(&read(&root().join("plans/eigent.toml")));
+    assert!(validator.is_valid(&good));
+
+    let mut float_price = good.clone();
+    float_price["plans"][1]["monthly_price"] = json!(19.99);
+    let found = errors(&validator, &float_price);
+    assert!(
+        found.iter().any(|e| e.starts_with("/plans/1/monthly_price")),
+        "a float price was not rejected at its path: {found:?}"
+    );
+
+    let mut unknown_key = good.clone();
+    unknown_key["catalogue"] = json!({ "name": "typo" });
+    let found = errors(&validator, &unknown_key);
+    assert!(!found.is_empty(), "an unknown top-level key was accepted");
+
+    let mut float_credits = good.clone();
+    float_credits["sources"][0]["amount"] = json!(200.5);
+    assert!(!validator.is_valid(&float_credits), "a float amount was accepted");
+
+    let mut bad_duration = good.clone();
+    bad_duration["plans"][1]["trial"] = json!("7 dayz");
+    assert!(!validator.is_valid(&bad_duration), "\"7 dayz\" was accepted");
+
+    let mut missing_catalog = good;
+    if let Some(map) = missing_catalog.as_object_mut() {
+        map.remove("catalog");
+    }
+    assert!(!validator.is_valid(&missing_catalog), "a plan without [catalog] was accepted");
+}
