@@ -1,0 +1,178 @@
+//! Performance targets (figures go in the closing notes, never in tests):
+//! - one account, 1,000,000 usage events over a year with daily, monthly and
+//!   pack grants and auto-recharge: under 1 s;
+//! - a ten-year scenario with a handful of events costs about what a
+//!   one-month one does (the clock jumps; it never steps day by day);
+//! - replaying every bundled scenario (what `pricebook test` does): well
+//!   under 1 s.
+
+use chrono::{DateTime, Duration, Utc};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use pricebook::compile::{Catalog, Workspace, compile_plan_text};
+use pricebook::diag::{Diagnostics, SourceFile, SourceMap};
+use pricebook::model::scenario::Billing;
+use pricebook::money::Credits;
+use pricebook::project::Project;
+use pricebook::simulate::command::{Quantity, Usage};
+use pricebook::simulate::{Command, Engine};
+use rust_decimal::Decimal;
+use std::hint::black_box;
+use std::path::Path;
+
+/// A plan with every grant kind the target names: daily, monthly, packs,
+/// auto-recharge.
+const BENCH_PLAN: &str = r#"
+[catalog]
+name = "Bench"
+currency = "USD"
+default_plan = "pro"
+
+[credits]
+unit = "credit"
+consumption_order = ["priority", "soonest_expiry", "oldest"]
+on_exhaustion = "refuse"
+
+[[sources]]
+id = "daily"
+kind = "daily_activity"
+amount = 500
+expires = "end_of_day"
+
+[[sources]]
+id = "monthly"
+kind = "allowance"
+expires = "end_of_cycle"
+priority = 1
+
+[[sources]]
+id = "topup"
+kind = "purchase"
+expires = "never"
+priority = 2
+
+[[plans]]
+id = "pro"
+name = "Pro"
+monthly_price = 0
+monthly_credits = 20000
+
+[[packs]]
+id = "pack"
+name = "Pack"
+credits = 10000
+price = "$10"
+
+[[features]]
+id = "task"
+name = "Task"
+rates = [{ model = "default", per_request = 1 }]
+
+[auto_recharge]
+enabled_by_default = true
+threshold = 100
+buys = "pack"
+pack = "pack"
+"#;
+
+fn bench_catalog() -> Catalog {
+    let mut sources = SourceMap::new();
+    let file = sources.add(SourceFile::new("bench.toml", BENCH_PLAN));
+    let mut diags = Diagnostics::new();
+    compile_plan_text("bench", file, &sources, &mut diags).expect("the bench plan compiles")
+}
+
+fn start() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}
+
+fn usage() -> Command {
+    Command::Use(Usage {
+        rate: Some((0, 0)),
+        quantity: Quantity::default(),
+        credits: None,
+        project: None,
+        session: None,
+        operation: None,
+    })
+}
+
+/// One account, `n` usage events spread evenly over a year.
+fn year_of_usage(cat: &Catalog, n: u32) -> (usize, Credits) {
+    let t0 = start();
+    let step = Duration::milliseconds(365 * 24 * 3600 * 1000 / i64::from(n));
+    let mut engine = Engine::new(cat, t0);
+    let _ = engine.apply(t0, 0, &Command::SignUp { invited_by: None });
+    let cmd = usage();
+    let mut t = t0;
+    for _ in 0..n {
+        t += step;
+        let _ = engine.apply(t, 0, &cmd);
+    }
+    let balance = engine.view(0).map(|v| v.balance).unwrap_or_default();
+    (engine.ledger().len(), balance)
+}
+
+fn million_events(c: &mut Criterion) {
+    let cat = bench_catalog();
+    let mut group = c.benchmark_group("one_account_year");
+    group.sample_size(10);
+    for n in [100_000u32, 1_000_000] {
+        group.throughput(Throughput::Elements(u64::from(n)));
+        group
+            .bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| b.iter(|| black_box(year_of_usage(&cat, n))));
+    }
+    group.finish();
+}
+
+/// A yearly subscriber with a handful of events over `months`.
+fn horizon(cat: &Catalog, months: i64) -> usize {
+    let t0 = start();
+    let mut engine = Engine::new(cat, t0);
+    let _ = engine.apply(t0, 0, &Command::SignUp { invited_by: None });
+    let _ = engine.apply(
+        t0 + Duration::days(1),
+        0,
+        &Command::Subscribe { plan: 1, billing: Billing::Yearly, trial: None, price: None },
+    );
+    let _ = engine.apply(
+        t0 + Duration::days(2),
+        0,
+        &Command::Use(Usage {
+            rate: None,
+            quantity: Quantity::default(),
+            credits: Some(Credits::new(Decimal::from(100))),
+            project: None,
+            session: None,
+            operation: None,
+        }),
+    );
+    engine.advance_to(t0 + Duration::days(months * 31));
+    engine.ledger().len()
+}
+
+fn ten_years_vs_one_month(c: &mut Criterion) {
+    let project = Project::open(Workspace::new(Path::new(env!("CARGO_MANIFEST_DIR"))));
+    let Some(voice) = project.catalogs.get("voiceagent") else { return };
+    let mut group = c.benchmark_group("horizon");
+    for months in [1i64, 12, 120] {
+        group.bench_with_input(BenchmarkId::new("months", months), &months, |b, &m| {
+            b.iter(|| black_box(horizon(voice, m)))
+        });
+    }
+    group.finish();
+}
+
+fn bundled_suite(c: &mut Criterion) {
+    let ws = Workspace::new(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let files = ws.scenario_files();
+    c.bench_function("replay_all_bundled_scenarios", |b| {
+        b.iter(|| {
+            let mut project = Project::open(ws.clone());
+            let rendered: usize = files.iter().filter_map(|f| project.replay(f)).map(|r| r.table.len()).sum();
+            black_box(rendered)
+        })
+    });
+}
+
+criterion_group!(benches, million_events, ten_years_vs_one_month, bundled_suite);
+criterion_main!(benches);
