@@ -51,15 +51,15 @@ fn command(cat: &Catalog, r: &Raw) -> Option<Command> {
         0 => Command::Active,
         1 => Command::Subscribe {
             plan: pick(cat.plans.len(), r.a),
-            billing: if r.b % 3 == 0 { Billing::Yearly } else { Billing::Monthly },
-            trial: Some(r.b % 2 == 0),
-            price: (r.b % 5 == 0).then_some(money),
+            billing: if r.b.is_multiple_of(3) { Billing::Yearly } else { Billing::Monthly },
+            trial: Some(r.b.is_multiple_of(2)),
+            price: r.b.is_multiple_of(5).then_some(money),
         },
         2 => Command::ChangePlan { plan: pick(cat.plans.len(), r.a) },
         3 => Command::Cancel,
         4 => Command::Refund { purchase: Some(r.a % 12) },
         5..=8 => {
-            if cat.features.is_empty() || r.b % 4 == 0 {
+            if cat.features.is_empty() || r.b.is_multiple_of(4) {
                 Command::Use(Usage {
                     rate: None,
                     quantity: Quantity::default(),
@@ -92,18 +92,18 @@ fn command(cat: &Catalog, r: &Raw) -> Option<Command> {
             }
             Command::Buy {
                 pack: pick(cat.packs.len(), r.a),
-                credits: (r.b % 2 == 0).then_some(credits),
+                credits: r.b.is_multiple_of(2).then_some(credits),
                 amount: (r.b % 2 == 1).then_some(money),
                 idempotency_key: Some(r.b % 4),
             }
         }
         10 => Command::AutoRecharge(RechargeSettings {
-            enabled: Some(r.a % 2 == 0),
+            enabled: Some(r.a.is_multiple_of(2)),
             threshold: Some(credits),
             pack: (!cat.packs.is_empty()).then(|| pick(cat.packs.len(), r.b)),
-            amount: (r.b % 3 == 0).then_some(money),
+            amount: r.b.is_multiple_of(3).then_some(money),
             target: (r.b % 3 == 1).then_some(credits),
-            monthly_cap: (r.b % 2 == 0).then_some(money),
+            monthly_cap: r.b.is_multiple_of(2).then_some(money),
         }),
         11 => Command::PaymentMethod([PaymentState::Valid, PaymentState::Declining, PaymentState::None][pick(3, r.a)]),
         12 if !cat.addons.is_empty() => Command::EnableAddon(pick(cat.addons.len(), r.a)),
@@ -114,10 +114,10 @@ fn command(cat: &Catalog, r: &Raw) -> Option<Command> {
         17 => Command::Grant(DirectGrant {
             credits: Credits::new(Decimal::from(r.amount % 3000 + 1)),
             label: Some("promo".into()),
-            funding: if r.a % 2 == 0 { Funding::Paid } else { Funding::Promotional },
+            funding: if r.a.is_multiple_of(2) { Funding::Paid } else { Funding::Promotional },
             priority: (r.a % 5) as i32,
             effective: None,
-            expires: if r.b % 2 == 0 {
+            expires: if r.b.is_multiple_of(2) {
                 GrantExpiry::After(pricebook::calendar::Period::months(1))
             } else {
                 GrantExpiry::Never
