@@ -3,50 +3,24 @@
 //! mismatch fails without writing anything; locally insta leaves a
 //! `.snap.new` beside the snapshot for `cargo insta review`.
 
-use pricebook::compile::Workspace;
-use pricebook::diag::{Style, render_all};
-use pricebook::project::Project;
-use pricebook::snapshot;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+mod common;
+
 use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
 
 #[test]
 fn scenarios_match_their_snapshots() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let ws = Workspace::new(root);
-    let mut project = Project::open(ws.clone());
-    let files = ws.scenario_files();
-    assert!(!files.is_empty(), "no scenarios found under {}", ws.scenarios_dir().display());
-    let mut failures = Vec::new();
-    for path in &files {
-        let shown = ws.display(path);
-        let Some(replayed) = project.replay(path) else {
-            failures.push(format!("{shown}: does not compile"));
-            continue;
-        };
-        if replayed.failed {
-            failures.push(format!("{shown}: an expectation or the conservation check failed"));
-        }
-        let snap = snapshot::path_for(&ws, path);
-        let mut settings = insta::Settings::clone_current();
-        settings.set_snapshot_path(snap.parent().unwrap_or(root));
-        settings.set_prepend_module_to_snapshot(false);
-        settings.set_input_file(path);
-        let name = snapshot::name_for(path);
-        let ledger = replayed.table;
-        let compared = catch_unwind(AssertUnwindSafe(|| {
-            settings.bind(|| insta::assert_snapshot!(name, ledger));
-        }));
-        if compared.is_err() {
-            failures.push(format!("{shown}: ledger differs from {}", ws.display(&snap)));
-        }
-    }
-    let problems = render_all(&project.diags.sorted(), &project.sources, Style::Plain);
-    assert!(
-        failures.is_empty() && !project.diags.has_errors(),
-        "{} of {} scenarios failed:\n{}\n{problems}",
-        failures.len(),
-        files.len(),
-        failures.join("\n")
-    );
+    common::assert_snapshots(root());
+}
+
+/// Rule X3: the same inputs give byte-identical ledgers, tables and JSON.
+#[test]
+fn replaying_twice_gives_the_same_bytes() {
+    let first = common::render_all_scenarios(root());
+    let second = common::render_all_scenarios(root());
+    assert!(!first.is_empty());
+    assert_eq!(first, second);
 }

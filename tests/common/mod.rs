@@ -1,0 +1,58 @@
+//! Shared by the scenario tests: replay every scenario of a project folder
+//! and compare each ledger with its snapshot through insta.
+
+use pricebook::compile::Workspace;
+use pricebook::diag::{Style, render_all};
+use pricebook::project::Project;
+use pricebook::snapshot;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+/// Panics with every failing scenario listed (not only the first).
+pub fn assert_snapshots(root: &Path) {
+    let ws = Workspace::new(root);
+    let mut project = Project::open(ws.clone());
+    let files = ws.scenario_files();
+    assert!(!files.is_empty(), "no scenarios found under {}", ws.scenarios_dir().display());
+    let mut failures = Vec::new();
+    for path in &files {
+        let shown = ws.display(path);
+        let Some(replayed) = project.replay(path) else {
+            failures.push(format!("{shown}: does not compile"));
+            continue;
+        };
+        if replayed.failed {
+            failures.push(format!("{shown}: an expectation or the conservation check failed"));
+        }
+        let snap = snapshot::path_for(&ws, path);
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(snap.parent().unwrap_or(root));
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_input_file(path);
+        let name = snapshot::name_for(path);
+        let ledger = replayed.table;
+        let compared = catch_unwind(AssertUnwindSafe(|| {
+            settings.bind(|| insta::assert_snapshot!(name, ledger));
+        }));
+        if compared.is_err() {
+            failures.push(format!("{shown}: ledger differs from {}", ws.display(&snap)));
+        }
+    }
+    let problems = render_all(&project.diags.sorted(), &project.sources, Style::Plain);
+    assert!(
+        failures.is_empty() && !project.diags.has_errors(),
+        "{} of {} scenarios failed:\n{}\n{problems}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+}
+
+/// Every scenario's table and JSON, rendered once.
+// Each test binary compiles this module; not every one calls every helper.
+#[allow(dead_code)]
+pub fn render_all_scenarios(root: &Path) -> Vec<(String, String, String)> {
+    let ws = Workspace::new(root);
+    let mut project = Project::open(ws.clone());
+    ws.scenario_files().iter().filter_map(|p| project.replay(p)).map(|r| (r.path, r.table, r.json)).collect()
+}
