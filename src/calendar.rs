@@ -159,12 +159,15 @@ pub fn from_local(local: NaiveDateTime, tz: Tz) -> Instant {
         LocalResult::Single(t) => t.with_timezone(&Utc),
         LocalResult::Ambiguous(first, _) => first.with_timezone(&Utc),
         LocalResult::None => {
-            // Walk forward minute by minute: gaps are at most a few hours.
-            let mut probe = local;
-            for _ in 0..(24 * 60) {
-                probe += Duration::minutes(1);
-                if let LocalResult::Single(t) | LocalResult::Ambiguous(t, _) = tz.from_local_datetime(&probe) {
-                    return t.with_timezone(&Utc);
+            // In a spring-forward gap: apply the offset in force just before
+            // the gap, which moves the time forward by the gap's length
+            // (02:30 in a 02:00-03:00 gap becomes 03:30), as java.time does.
+            for hours in 1..=48 {
+                if let LocalResult::Single(t) | LocalResult::Ambiguous(t, _) =
+                    tz.from_local_datetime(&(local - Duration::hours(hours)))
+                {
+                    let offset = chrono::Offset::fix(t.offset());
+                    return Utc.from_utc_datetime(&(local - Duration::seconds(i64::from(offset.local_minus_utc()))));
                 }
             }
             Utc.from_utc_datetime(&local)
@@ -273,6 +276,17 @@ mod tests {
         let before = utc("2026-03-07T15:00:00Z");
         assert_eq!(end_of_day(before, ny), utc("2026-03-08T05:00:00Z"));
         assert_eq!(Period::parse("1 day").unwrap().add_to(before, ny), utc("2026-03-08T14:00:00Z"));
+    }
+
+    #[test]
+    fn a_time_in_the_spring_gap_moves_forward_by_the_gap() {
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        // 2026-03-29 02:30 does not exist in Paris (02:00 → 03:00): 03:30 CEST.
+        let local = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap().and_hms_opt(2, 30, 0).unwrap();
+        assert_eq!(from_local(local, paris), utc("2026-03-29T01:30:00Z"));
+        // The repeated hour in October takes its first occurrence (CEST).
+        let local = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap().and_hms_opt(2, 30, 0).unwrap();
+        assert_eq!(from_local(local, paris), utc("2026-10-25T00:30:00Z"));
     }
 
     #[test]

@@ -16,7 +16,8 @@ pub const EXPRESSION: &str = "ledger";
 
 /// `scenarios/eigent/x.toml` → `snapshots/eigent/x.snap`.
 pub fn path_for(ws: &Workspace, scenario: &Path) -> PathBuf {
-    let rel = scenario.strip_prefix(ws.scenarios_dir()).unwrap_or(scenario);
+    let rel = ws.relative(scenario).unwrap_or_else(|| scenario.to_path_buf());
+    let rel = rel.strip_prefix("scenarios").unwrap_or(&rel);
     ws.snapshots_dir().join(rel).with_extension("snap")
 }
 

@@ -4,8 +4,9 @@ use crate::project::Project;
 use std::path::Path;
 
 pub fn run(root: &Path, scenario: &Path, format: LedgerFormat, out: &mut Output) -> u8 {
-    let mut project = Project::open(Workspace::new(root));
-    let path = if scenario.is_absolute() || scenario.exists() { scenario.to_path_buf() } else { root.join(scenario) };
+    let ws = Workspace::new(root);
+    let path = ws.locate(scenario);
+    let mut project = Project::new(ws);
     let replayed = project.replay(&path);
     out.diagnostics(&project.diags, &project.sources, false);
     match replayed {

@@ -12,11 +12,8 @@ use std::path::{Path, PathBuf};
 pub fn run(root: &Path, selected: &[PathBuf], accept: bool, coverage: bool, out: &mut Output) -> u8 {
     let ws = Workspace::new(root);
     let mut project = Project::open(ws.clone());
-    let scenarios = if selected.is_empty() {
-        ws.scenario_files()
-    } else {
-        selected.iter().map(|p| if p.is_absolute() || p.exists() { p.clone() } else { root.join(p) }).collect()
-    };
+    let scenarios =
+        if selected.is_empty() { ws.scenario_files() } else { selected.iter().map(|p| ws.locate(p)).collect() };
     if scenarios.is_empty() {
         out.eprint(&format!("error: no scenarios in {}\n", ws.scenarios_dir().display()));
         return 2;
@@ -45,7 +42,8 @@ pub fn run(root: &Path, selected: &[PathBuf], accept: bool, coverage: bool, out:
         if let Comparison::Changed(diff) = &comparison {
             report.push_str(&paint_diff(diff, color));
         }
-        if comparison != Comparison::Match && accept {
+        // A scenario whose expectations fail is never accepted: its ledger is suspect.
+        if comparison != Comparison::Match && accept && !r.failed {
             match snapshot::write(&snap, &shown, &r.table) {
                 Ok(()) => {
                     written += 1;
@@ -97,6 +95,7 @@ fn coverage_report(covered: &BTreeSet<String>) -> String {
     } else {
         s.push_str(&format!("not covered: {}\n", missing.join(" ")));
     }
+    s.push('\n');
     s
 }
 

@@ -38,6 +38,8 @@ pub struct Script {
     pub syms: Vec<String>,
     /// Names of `ref`s (purchases and grants), by index.
     pub refs: Vec<String>,
+    /// Names of usage operations, by [`OpId`].
+    pub operations: Vec<String>,
     pub steps: Vec<Step>,
 }
 
@@ -49,10 +51,19 @@ pub struct Step {
     pub command: Option<Command>,
     /// The `ref` this step's purchase or grant is bound to.
     pub binds: Option<usize>,
-    /// The `ref` a refund or void names, resolved when the step runs.
-    pub uses: Option<usize>,
+    /// What a refund or void names, resolved when the step runs.
+    pub uses: Option<Target>,
     pub checks: Vec<Check>,
     pub span: Range<usize>,
+}
+
+/// A purchase or grant named by a step, known only once the engine made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A `ref` bound by an earlier step.
+    Ref(usize),
+    /// The account's current subscription payment.
+    CurrentSubscription,
 }
 
 /// One key of an `expect` table.
@@ -186,6 +197,11 @@ pub fn compile_scenario(raw: &ScenarioFile, cat: &Catalog, file: FileId, diags: 
         end,
         accounts: names.accounts,
         syms: names.syms,
+        operations: {
+            let mut ops: Vec<(OpId, String)> = names.ops.into_iter().map(|(name, id)| (id, name)).collect();
+            ops.sort();
+            ops.into_iter().map(|(_, name)| name).collect()
+        },
         refs: names.refs,
         steps,
     })
@@ -349,11 +365,20 @@ fn step(
         Some(Command::Subscribe { plan, billing, trial: s.trial, price })
     } else if let Some(c) = &e.change_plan {
         let plan = ck.resolve(&c.plan, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")?;
-        Some(Command::ChangePlan { plan })
+        let price = c.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
+        Some(Command::ChangePlan { plan, price })
     } else if e.cancel.is_some() {
         Some(Command::Cancel)
     } else if let Some(r) = &e.refund {
-        uses = Some(use_ref(&r.purchase, true, "purchase", names, ck)?);
+        uses = Some(match (&r.purchase, &r.current_subscription) {
+            (Some(p), None) => Target::Ref(use_ref(p, true, "purchase", names, ck)?),
+            (None, Some(Sp { value: true, .. })) => Target::CurrentSubscription,
+            _ => {
+                ck.error(Code::IncompleteItem, r.span.clone(), "a refund names `purchase = \"<ref>\"` or `current_subscription = true`")
+                    .with_help("name the purchase by the `ref` given when it was made, or refund the current subscription's latest payment");
+                return None;
+            }
+        });
         Some(Command::Refund { purchase: None })
     } else if let Some(u) = &e.use_ {
         Some(Command::Use(usage(u, cat, names, ck)?))
@@ -428,7 +453,7 @@ fn step(
         binds = bind_ref(g.reference.as_ref(), false, "grant", names, ck);
         Some(Command::Grant(direct_grant(g, cat, ck)?))
     } else if let Some(v) = &e.void {
-        uses = Some(use_ref(v, false, "grant", names, ck)?);
+        uses = Some(Target::Ref(use_ref(v, false, "grant", names, ck)?));
         Some(Command::Void { lot: None })
     } else if let Some(ent) = &e.allocate {
         Some(Command::Allocate(resolve_ix(

@@ -6,11 +6,30 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Debug)]
 pub struct Workspace {
     pub root: PathBuf,
+    /// The root with links and `.` resolved, to recognise paths users type
+    /// in another form (`scenarios/x.toml` for `./scenarios/x.toml`).
+    canonical: PathBuf,
 }
 
 impl Workspace {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        Workspace { root: root.into() }
+        let root = root.into();
+        let canonical = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
+        Workspace { root, canonical }
+    }
+
+    /// A path a user typed: as given if it exists from here, else under the root.
+    pub fn locate(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() || path.exists() { path.to_path_buf() } else { self.root.join(path) }
+    }
+
+    /// `path` relative to the root, if it is under it (by any spelling).
+    pub fn relative(&self, path: &Path) -> Option<PathBuf> {
+        if let Ok(rel) = path.strip_prefix(&self.root) {
+            return Some(rel.to_path_buf());
+        }
+        let canonical = std::fs::canonicalize(path).ok()?;
+        canonical.strip_prefix(&self.canonical).ok().map(Path::to_path_buf)
     }
 
     pub fn plans_dir(&self) -> PathBuf {
@@ -46,7 +65,7 @@ impl Workspace {
 
     /// A path as users see it: relative to the root, with `/`.
     pub fn display(&self, path: &Path) -> String {
-        let Ok(rel) = path.strip_prefix(&self.root) else {
+        let Some(rel) = self.relative(path) else {
             return path.display().to_string();
         };
         rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")

@@ -157,14 +157,18 @@ pub enum Billing {
 pub struct ChangePlan {
     /// The plan to move to.
     pub plan: Sp<String>,
+    /// Agreed price for a plan priced on request.
+    pub price: Option<Sp<MoneyLit>>,
 }
 
-/// `refund = { purchase = "pack-1" }`
+/// `refund = { purchase = "pack-1" }` or `refund = { current_subscription = true }`
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefundRequest {
-    /// The `ref` of an earlier `buy` or `subscribe`.
-    pub purchase: Sp<String>,
+    /// The `ref` of an earlier `buy` or `subscribe` (for a trial: its first payment).
+    pub purchase: Option<Sp<String>>,
+    /// The current subscription's latest payment (a renewal, say), which no `ref` can name.
+    pub current_subscription: Option<Sp<bool>>,
 }
 
 /// `use = { feature = "chat", model = "gpt-4o", input_tokens = 1200 }`

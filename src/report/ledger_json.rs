@@ -51,7 +51,11 @@ pub fn render(script: &Script, engine: &Engine<'_, Vec<Entry>>) -> String {
                     if let Some(m) = e.money {
                         t["money"] = json!({ "amount": m.to_string(), "currency": cat.currency.code });
                     }
-                    if let Detail::Usage { project, session, .. } = &e.detail {
+                    let usage = match &e.detail {
+                        Detail::Returned { usage, .. } => usage.as_ref(),
+                        other => other,
+                    };
+                    if let Detail::Usage { project, session, .. } = usage {
                         t["resource"] = json!({
                             "project": project.map(|p| names.sym(p).to_string()),
                             "session": session.map(|s| names.sym(s).to_string()),
@@ -72,6 +76,10 @@ pub fn render(script: &Script, engine: &Engine<'_, Vec<Entry>>) -> String {
                 "by_source": by_source,
             },
             "money": { "currency": cat.currency.code, "charged": v.charged.to_string(), "refunded": v.refunded.to_string() },
+            "spent_on": super::ledger_table::spent_on(cat, entries.iter().filter(|e| e.account == id))
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v.to_string())))
+                .collect::<Map<String, Value>>(),
             "pending_topups": a.pending_topups.iter().map(|p| json!({
                 "credits": p.credits.to_string(),
                 "arrives": p.settles_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),

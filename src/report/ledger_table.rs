@@ -5,11 +5,13 @@
 use super::format;
 use crate::calendar::Instant;
 use crate::compile::Catalog;
+use crate::compile::catalog::RechargeRule;
 use crate::compile::scenario::Script;
+use crate::model::scenario::PaymentState;
 use crate::money::Credits;
 use crate::simulate::Engine;
 use crate::simulate::conservation;
-use crate::simulate::ledger::{Bucket, Detail, Entry, EntryKind, Paid};
+use crate::simulate::ledger::{Bucket, Detail, Entry, EntryKind, Paid, Setting};
 use chrono_tz::Tz;
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -28,6 +30,10 @@ impl Names<'_> {
 
     pub fn sym(&self, id: u32) -> &str {
         self.script.syms.get(id as usize).map_or("?", String::as_str)
+    }
+
+    pub fn op(&self, id: u32) -> &str {
+        self.script.operations.get(id as usize).map_or("?", String::as_str)
     }
 
     pub fn bucket(&self, b: Bucket) -> &str {
@@ -68,7 +74,7 @@ impl Names<'_> {
                     let _ = write!(s, ", session {}", self.sym(*p));
                 }
                 if let Some(op) = operation {
-                    let _ = write!(s, ", op #{op}");
+                    let _ = write!(s, ", op {}", self.op(*op));
                 }
                 s
             }
@@ -115,8 +121,34 @@ impl Names<'_> {
                 crate::simulate::ledger::VoidWhy::Bonus => "bonus voided by refund".into(),
             },
             Detail::Rebook(p) => format!("spent from refunded purchase #{p}, charged again"),
-            Detail::Returned(op) => format!("failed operation #{op}"),
+            Detail::Returned { usage, .. } => format!("returned: failed {}", self.detail(usage)),
             Detail::Settles(t) => format!("arrives {}", self.time(*t)),
+            Detail::Setting(setting) => self.setting(setting),
+        }
+    }
+
+    fn setting(&self, s: &Setting) -> String {
+        let cat = self.cat;
+        match s {
+            Setting::Addon(ix, on) => format!("add-on {} {}", cat.addons[*ix].id, if *on { "on" } else { "off" }),
+            Setting::AutoRecharge { on, threshold, pack, rule, cap } => {
+                if !on {
+                    return "auto-recharge off".into();
+                }
+                let buys = match rule {
+                    RechargeRule::Pack => cat.packs[*pack].id.clone(),
+                    RechargeRule::Amount(m) => format!("{} of {}", format::money(cat, *m), cat.packs[*pack].id),
+                    RechargeRule::RefillToTarget(t) => format!("{} up to {}", cat.packs[*pack].id, format::credits(*t)),
+                };
+                let cap = cap.map_or(String::new(), |c| format!(", cap {} a month", format::money(cat, c)));
+                format!("auto-recharge on: at or below {} buy {buys}{cap}", format::credits(*threshold))
+            }
+            Setting::PaymentMethod(state) => match state {
+                PaymentState::Valid => "payment method: valid card".into(),
+                PaymentState::Declining => "payment method: card declines".into(),
+                PaymentState::None => "payment method: none".into(),
+            },
+            Setting::InUse(ix, n) => format!("{} in use: {n}", cat.entitlements[*ix].id),
         }
     }
 
@@ -168,6 +200,7 @@ pub fn render(script: &Script, path: &str, engine: &Engine<'_, Vec<Entry>>) -> S
     for e in entries {
         let credits = match e.kind {
             EntryKind::Plan
+            | EntryKind::Setting
             | EntryKind::Notice
             | EntryKind::Refused
             | EntryKind::Charge
@@ -196,6 +229,34 @@ pub fn render(script: &Script, path: &str, engine: &Engine<'_, Vec<Entry>>) -> S
     out.push('\n');
     summary(&mut out, &names, engine);
     out
+}
+
+/// Credits spent, by what they were spent on (rule A6): feature and model,
+/// add-on, rebooking, adjustment. Unlimited plans count what usage would
+/// have cost; credits returned for failed operations are taken off.
+pub fn spent_on<'a>(cat: &Catalog, entries: impl Iterator<Item = &'a Entry>) -> BTreeMap<String, Credits> {
+    let key = |detail: &Detail| match detail {
+        Detail::Usage { rate: Some((f, r)), .. } => {
+            let feature = &cat.features[*f];
+            format!("{} {}", feature.id, feature.rates[*r].model)
+        }
+        Detail::Usage { rate: None, .. } => "usage".into(),
+        Detail::Addon(ix) => format!("add-on {}", cat.addons[*ix].id),
+        Detail::Rebook(_) => "refund rebooking".into(),
+        Detail::Adjustment(_) => "support adjustment".into(),
+        _ => "other".into(),
+    };
+    let mut spent: BTreeMap<String, Credits> = BTreeMap::new();
+    for e in entries {
+        let (k, amount) = match (&e.kind, &e.detail) {
+            (EntryKind::Consume, Detail::Usage { cost, .. }) if e.bucket == Bucket::None => (key(&e.detail), *cost),
+            (EntryKind::Consume, d) => (key(d), -e.credits),
+            (EntryKind::Refund, Detail::Returned { usage, .. }) => (key(usage), -e.credits),
+            _ => continue,
+        };
+        *spent.entry(k).or_default() += amount;
+    }
+    spent
 }
 
 /// Writes rows with columns padded to their widest cell.
@@ -282,25 +343,7 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Engine<'_, Vec<Entry>>)
             );
         }
         let mine = || entries.iter().filter(move |e| e.account == id);
-        let mut spent: BTreeMap<String, Credits> = BTreeMap::new();
-        for e in mine().filter(|e| e.kind == EntryKind::Consume) {
-            let key = match &e.detail {
-                Detail::Usage { rate: Some((f, r)), .. } => {
-                    let feature = &cat.features[*f];
-                    format!("{} {}", feature.id, feature.rates[*r].model)
-                }
-                Detail::Usage { rate: None, .. } => "usage".into(),
-                Detail::Addon(ix) => format!("add-on {}", cat.addons[*ix].id),
-                Detail::Rebook(_) => "refund rebooking".into(),
-                Detail::Adjustment(_) => "support adjustment".into(),
-                _ => "other".into(),
-            };
-            let metered = match &e.detail {
-                Detail::Usage { cost, .. } if e.bucket == Bucket::None => *cost,
-                _ => -e.credits,
-            };
-            *spent.entry(key).or_default() += metered;
-        }
+        let spent = spent_on(cat, mine());
         if !spent.is_empty() {
             let parts: Vec<String> = spent.iter().map(|(k, c)| format!("{k} {}", format::credits(*c))).collect();
             let _ = writeln!(out, "    spent on: {}", parts.join(", "));

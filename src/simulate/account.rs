@@ -19,7 +19,8 @@ pub enum Status {
 /// A change that takes effect at the end of the cycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PendingChange {
-    Downgrade(usize),
+    /// To this plan, at an agreed price if it is priced on request.
+    Downgrade(usize, Option<Money>),
     Cancel,
 }
 
@@ -52,8 +53,12 @@ pub struct PendingTopUp {
 #[derive(Clone, Debug, PartialEq)]
 pub struct OpRecord {
     pub taken: Vec<(LotId, Credits)>,
+    /// Lots the operation emptied (and the wallet dropped), to restore on failure.
+    pub emptied: Vec<super::wallet::Lot>,
     pub overdraft: Credits,
     pub returned: bool,
+    /// What the operation was, for the lines that return its credits.
+    pub usage: super::ledger::Detail,
 }
 
 /// The account's auto-recharge settings and this month's spend.

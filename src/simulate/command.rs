@@ -81,7 +81,7 @@ pub enum Command {
     SignUp { invited_by: Option<AccountId> },
     Active,
     Subscribe { plan: usize, billing: Billing, trial: Option<bool>, price: Option<Money> },
-    ChangePlan { plan: usize },
+    ChangePlan { plan: usize, price: Option<Money> },
     Cancel,
     Refund { purchase: Option<PurchaseId> },
     Use(Usage),

@@ -42,6 +42,8 @@ pub enum EntryKind {
     Pending,
     /// The account's plan changes, or a change is scheduled.
     Plan,
+    /// The customer changes a setting (add-on, auto-recharge, card, units in use).
+    Setting,
     /// A message to the customer.
     Notice,
     /// An action is refused.
@@ -65,6 +67,7 @@ impl EntryKind {
             EntryKind::PaymentRefund => "payment_refund",
             EntryKind::Pending => "pending",
             EntryKind::Plan => "plan",
+            EntryKind::Setting => "setting",
             EntryKind::Notice => "notice",
             EntryKind::Refused => "refused",
         }
@@ -242,6 +245,7 @@ pub enum PlanWhy {
     Downgraded,
     DowngradeScheduled,
     CancelScheduled,
+    ChangeWithdrawn,
     Cancelled,
     TrialCancelled,
     TrialUnpaid,
@@ -259,6 +263,7 @@ impl PlanWhy {
             PlanWhy::Downgraded => "downgraded",
             PlanWhy::DowngradeScheduled => "downgrade at cycle end",
             PlanWhy::CancelScheduled => "cancels at cycle end",
+            PlanWhy::ChangeWithdrawn => "scheduled change withdrawn",
             PlanWhy::Cancelled => "cancelled",
             PlanWhy::TrialCancelled => "trial cancelled, nothing charged",
             PlanWhy::TrialUnpaid => "trial ended, payment failed",
@@ -284,6 +289,22 @@ pub enum VoidWhy {
     Refund(PurchaseId),
     Operator,
     Bonus,
+}
+
+/// A setting the customer changed.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Setting {
+    Addon(usize, bool),
+    AutoRecharge {
+        on: bool,
+        threshold: Credits,
+        pack: usize,
+        rule: crate::compile::catalog::RechargeRule,
+        cap: Option<Money>,
+    },
+    PaymentMethod(crate::model::scenario::PaymentState),
+    /// Units of a countable entitlement now in use.
+    InUse(usize, u64),
 }
 
 /// The context of a line.
@@ -329,8 +350,13 @@ pub enum Detail {
     Void(VoidWhy),
     /// Credits spent from a refunded purchase charged again to other credits.
     Rebook(PurchaseId),
-    Returned(OpId),
+    /// Credits of a failed operation coming back; `usage` is its `Detail::Usage`.
+    Returned {
+        op: OpId,
+        usage: Box<Detail>,
+    },
     Settles(Instant),
+    Setting(Setting),
 }
 
 /// One line of the ledger.

@@ -6,7 +6,7 @@ use super::conservation;
 use super::engine::{Engine, Outcome};
 use super::ledger::Entry;
 use crate::compile::Catalog;
-use crate::compile::scenario::{Check, Expected, Script};
+use crate::compile::scenario::{Check, Expected, Script, Target};
 use crate::diag::{Code, Diagnostics};
 use crate::money::Credits;
 use std::fmt::Display;
@@ -20,7 +20,11 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
         let outcome = match &step.command {
             Some(command) => {
                 let mut command = command.clone();
-                let bound = step.uses.and_then(|r| refs.get(r).copied().flatten());
+                let bound = match step.uses {
+                    Some(Target::Ref(r)) => refs.get(r).copied().flatten(),
+                    Some(Target::CurrentSubscription) => engine.account(step.account).and_then(|a| a.subscription),
+                    None => None,
+                };
                 match &mut command {
                     super::Command::Refund { purchase } => *purchase = bound,
                     super::Command::Void { lot } => *lot = bound,

@@ -138,8 +138,9 @@ impl Wallet {
     }
 
     /// Takes up to `amount` from the first lot in spending order that has
-    /// credits. An emptied lot is dropped unless a reset can refill it.
-    pub fn take_one(&mut self, amount: Credits) -> Option<Take> {
+    /// credits. An emptied lot is dropped unless a reset can refill it; the
+    /// dropped lot is handed back so a failed operation can restore it.
+    pub fn take_one(&mut self, amount: Credits) -> Option<(Take, Option<Lot>)> {
         let at = self.lots.iter().position(|l| l.remaining.is_positive())?;
         let lot = &mut self.lots[at];
         let t = lot.remaining.min(amount);
@@ -147,10 +148,14 @@ impl Wallet {
         self.total -= t;
         let take = Take { lot: lot.id, label: lot.label, purchase: lot.purchase(), amount: t };
         let refillable = lot.boundary.as_ref().is_some_and(|b| b.rule.min_kept.is_some_and(Credits::is_positive));
-        if !lot.remaining.is_positive() && !refillable {
-            self.lots.remove(at);
-        }
-        Some(take)
+        let dropped = (!lot.remaining.is_positive() && !refillable).then(|| self.lots.remove(at));
+        Some((take, dropped))
+    }
+
+    /// Puts back a lot dropped when it was emptied, holding `amount`.
+    pub fn restore(&mut self, mut lot: Lot, amount: Credits, order: &[OrderKey]) {
+        lot.remaining = amount;
+        self.insert(lot, order);
     }
 
     /// Takes up to `amount` from one lot.

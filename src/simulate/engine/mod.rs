@@ -17,7 +17,7 @@ mod usage;
 
 use super::account::{Account, AccountView, AutoState, Status};
 use super::command::{AccountId, Command, LotId, PurchaseId};
-use super::ledger::{Bucket, Detail, Entry, EntryKind, LabelId, Notice, Reason, Sink};
+use super::ledger::{Bucket, Detail, Entry, EntryKind, LabelId, Notice, Reason, Setting, Sink};
 use super::wallet::{Boundary, Lot, Origin, Step, Take};
 use crate::calendar::{self, Cycles, Instant};
 use crate::compile::catalog::{Catalog, Expiry};
@@ -252,7 +252,7 @@ impl<'c, S: Sink> Engine<'c, S> {
                 out.purchase = self.subscribe(a, id, *plan, *billing, *trial, *price)?;
                 Ok(())
             }
-            Command::ChangePlan { plan } => self.change_plan(a, id, *plan),
+            Command::ChangePlan { plan, price } => self.change_plan(a, id, *plan, *price),
             Command::Cancel => self.cancel(a, id),
             Command::Refund { purchase } => self.refund(a, id, *purchase),
             Command::Use(usage) => self.use_feature(a, id, usage),
@@ -263,15 +263,16 @@ impl<'c, S: Sink> Engine<'c, S> {
             Command::AutoRecharge(settings) => self.set_auto_recharge(a, id, settings),
             Command::PaymentMethod(state) => {
                 a.payment = *state;
+                self.line(a, id, EntryKind::Setting, Detail::Setting(Setting::PaymentMethod(*state)));
                 Ok(())
             }
             Command::EnableAddon(addon) => self.enable_addon(a, id, *addon),
             Command::DisableAddon(addon) => {
-                if a.addons.remove(addon) {
-                    Ok(())
-                } else {
-                    Err(Reason::AddonNotOn)
+                if !a.addons.remove(addon) {
+                    return Err(Reason::AddonNotOn);
                 }
+                self.line(a, id, EntryKind::Setting, Detail::Setting(Setting::Addon(*addon, false)));
+                Ok(())
             }
             Command::Transfer { to, credits } => self.transfer(a, id, *to, *credits),
             Command::Adjust { credits, reason } => self.adjust(a, id, *credits, *reason),
@@ -281,14 +282,14 @@ impl<'c, S: Sink> Engine<'c, S> {
                 Ok(())
             }
             Command::Void { lot } => self.void_direct(a, id, *lot),
-            Command::Allocate(ent) => self.allocate(a, *ent),
-            Command::Release(ent) => match a.allocated.get_mut(ent) {
-                Some(n) if *n > 0 => {
-                    *n -= 1;
-                    Ok(())
-                }
-                _ => Err(Reason::NothingAllocated),
-            },
+            Command::Allocate(ent) => self.allocate(a, id, *ent),
+            Command::Release(ent) => {
+                let n = a.allocated.get_mut(ent).filter(|n| **n > 0).ok_or(Reason::NothingAllocated)?;
+                *n -= 1;
+                let in_use = *n;
+                self.line(a, id, EntryKind::Setting, Detail::Setting(Setting::InUse(*ent, in_use)));
+                Ok(())
+            }
         }
     }
 
@@ -449,7 +450,7 @@ impl<'c, S: Sink> Engine<'c, S> {
     }
 
     fn expire(&mut self, a: &mut Account, id: AccountId, lot: LotId) {
-        let due = a.wallet.get(lot).is_some_and(|l| l.expires == Some(self.now));
+        let due = a.wallet.get(lot).is_some_and(|l| l.expires.is_some_and(|t| t <= self.now));
         if !due {
             return;
         }

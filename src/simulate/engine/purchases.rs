@@ -2,14 +2,14 @@
 
 use super::{Engine, LotSpec, Scheduled};
 use crate::calendar;
-use crate::compile::catalog::{PackOffer, RechargeRule};
+use crate::compile::catalog::{Expiry, PackOffer, RechargeRule};
 use crate::model::plan::SourceKind;
 use crate::model::plan::{OnDecline, Refundable, UsedCredits, WindowStart};
 use crate::model::scenario::PaymentState;
 use crate::money::{Credits, Money, Rounding};
 use crate::simulate::account::{Account, PendingTopUp, Purchase};
 use crate::simulate::command::{AccountId, PurchaseId, RechargeSettings, Sym};
-use crate::simulate::ledger::{Bucket, Detail, EntryKind, Notice, Paid, PlanWhy, Reason, Sink, VoidWhy};
+use crate::simulate::ledger::{Bucket, Detail, EntryKind, Notice, Paid, PlanWhy, Reason, Setting, Sink, VoidWhy};
 use crate::simulate::wallet::Origin;
 
 impl<S: Sink> Engine<'_, S> {
@@ -123,7 +123,14 @@ impl<S: Sink> Engine<'_, S> {
             funding: src.funding,
             priority: src.priority,
             effective: self.now,
-            expires: self.expiry_of(a, src.expires),
+            // A lifetime counts from the purchase, not from when a pending
+            // top-up's credits arrive.
+            expires: match src.expires {
+                Expiry::After(p) => {
+                    Some(p.add_to(a.purchases.get(&purchase).map_or(self.now, |p| p.paid_at), self.cat.time_zone))
+                }
+                other => self.expiry_of(a, other),
+            },
             boundary: None,
             amount: credits,
             cost_basis: if credits.is_positive() { price.get() / credits.get() } else { Default::default() },
@@ -162,7 +169,7 @@ impl<S: Sink> Engine<'_, S> {
     pub(super) fn set_auto_recharge(
         &mut self,
         a: &mut Account,
-        _id: AccountId,
+        id: AccountId,
         s: &RechargeSettings,
     ) -> Result<(), Reason> {
         let Some(ar) = &self.cat.auto_recharge else {
@@ -192,6 +199,14 @@ impl<S: Sink> Engine<'_, S> {
         if let Some(c) = s.monthly_cap {
             state.cap = Some(c);
         }
+        let shown = Setting::AutoRecharge {
+            on: state.enabled,
+            threshold: state.threshold,
+            pack: state.pack,
+            rule: state.rule,
+            cap: state.cap,
+        };
+        self.line(a, id, EntryKind::Setting, Detail::Setting(shown));
         Ok(())
     }
 
@@ -322,22 +337,43 @@ impl<S: Sink> Engine<'_, S> {
         {
             return Err(Reason::RefundTooMuchUsed);
         }
-        if let Some(rec) = a.purchases.get_mut(&purchase) {
-            rec.refunded = true;
+        // A full refund of a subscription payment also undoes the payments
+        // that followed it (an upgrade's proration): nothing of it stays paid.
+        let mut targets = vec![purchase];
+        if kind == Refundable::Subscription {
+            targets.extend(
+                a.purchases
+                    .iter()
+                    .filter(|(pid, q)| {
+                        **pid != purchase
+                            && !q.refunded
+                            && q.paid_at >= p.paid_at
+                            && matches!(q.paid, Paid::Subscription { .. } | Paid::Proration { .. })
+                    })
+                    .map(|(pid, _)| *pid),
+            );
         }
-        a.refunded += p.money;
-        self.record(
-            a,
-            id,
-            EntryKind::PaymentRefund,
-            Bucket::None,
-            Credits::ZERO,
-            Some(-p.money),
-            Detail::Paid(p.paid, purchase),
-        );
-        self.void_lots(a, id, &p.lots, VoidWhy::Refund(purchase));
-        a.pending_topups.retain(|t| t.purchase != purchase);
-        if kind == Refundable::Subscription && a.subscription == Some(purchase) {
+        let current = kind == Refundable::Subscription && a.subscription.is_some_and(|s| targets.contains(&s));
+        let mut used = Credits::ZERO;
+        for target in &targets {
+            let Some(rec) = a.purchases.get_mut(target) else { continue };
+            rec.refunded = true;
+            let (money, paid, lots) = (rec.money, rec.paid, rec.lots.clone());
+            used += rec.used;
+            a.refunded += money;
+            self.record(
+                a,
+                id,
+                EntryKind::PaymentRefund,
+                Bucket::None,
+                Credits::ZERO,
+                Some(-money),
+                Detail::Paid(paid, *target),
+            );
+            self.void_lots(a, id, &lots, VoidWhy::Refund(*target));
+            a.pending_topups.retain(|t| t.purchase != *target);
+        }
+        if current {
             if policy.void_bonuses {
                 let cat = self.cat;
                 let bonus = a.wallet.ids_where(|l| {
@@ -348,8 +384,8 @@ impl<S: Sink> Engine<'_, S> {
             let reset = policy.reset_anchor;
             self.revert_to_default(a, id, PlanWhy::Refunded, reset);
         }
-        if policy.used_credits == UsedCredits::Rebook && p.used.is_positive() {
-            self.spend_forced(a, id, p.used, Detail::Rebook(purchase));
+        if policy.used_credits == UsedCredits::Rebook && used.is_positive() {
+            self.spend_forced(a, id, used, Detail::Rebook(purchase));
         }
         Ok(())
     }

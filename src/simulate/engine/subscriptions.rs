@@ -181,9 +181,10 @@ impl<S: Sink> Engine<'_, S> {
                 self.revert_to_default(a, id, PlanWhy::Cancelled, true);
                 return;
             }
-            Some(PendingChange::Downgrade(plan)) => {
+            Some(PendingChange::Downgrade(plan, agreed)) => {
                 self.line(a, id, EntryKind::Plan, Detail::Plan { from: a.plan, to: plan, why: PlanWhy::Downgraded });
                 a.plan = plan;
+                a.agreed_price = agreed;
             }
             None => {}
         }
@@ -238,14 +239,11 @@ impl<S: Sink> Engine<'_, S> {
         agreed: Option<Money>,
     ) -> Result<Option<PurchaseId>, Reason> {
         let default = self.cat.default_plan.ix;
-        if plan == a.plan {
-            return Err(Reason::AlreadyOnPlan);
-        }
         if plan == default {
             return Err(Reason::NotAPaidPlan);
         }
         if a.plan != default {
-            self.change_plan(a, id, plan)?;
+            self.change_plan(a, id, plan, agreed)?;
             return Ok(None);
         }
         let price = agreed.or(self.price_for(plan, billing)).ok_or(Reason::PriceOnRequest)?;
@@ -377,26 +375,37 @@ impl<S: Sink> Engine<'_, S> {
         if total <= 0 { Decimal::ZERO } else { Decimal::from(left) / Decimal::from(total) }
     }
 
-    pub(super) fn change_plan(&mut self, a: &mut Account, id: AccountId, plan: usize) -> Result<(), Reason> {
+    pub(super) fn change_plan(
+        &mut self,
+        a: &mut Account,
+        id: AccountId,
+        plan: usize,
+        agreed: Option<Money>,
+    ) -> Result<(), Reason> {
         let default = self.cat.default_plan.ix;
         if plan == a.plan {
-            return Err(Reason::AlreadyOnPlan);
+            // Choosing the current plan again withdraws a scheduled downgrade or cancel.
+            if a.pending_change.take().is_none() {
+                return Err(Reason::AlreadyOnPlan);
+            }
+            self.line(a, id, EntryKind::Plan, Detail::Plan { from: plan, to: plan, why: PlanWhy::ChangeWithdrawn });
+            return Ok(());
         }
         if a.plan == default {
-            return self.subscribe(a, id, plan, Billing::Monthly, None, None).map(|_| ());
+            return self.subscribe(a, id, plan, Billing::Monthly, None, agreed).map(|_| ());
         }
         if plan == default {
             return self.cancel(a, id);
         }
         let old = a.plan;
         let old_price = a.agreed_price.or(self.price_for(old, a.billing)).ok_or(Reason::PriceOnRequest)?;
-        let new_price = self.price_for(plan, a.billing).ok_or(Reason::PriceOnRequest)?;
+        let new_price = agreed.or(self.price_for(plan, a.billing)).ok_or(Reason::PriceOnRequest)?;
         if matches!(a.status, Status::Trialing { .. }) {
             self.leave_plan(a, id);
             let why = if new_price > old_price { PlanWhy::Upgraded } else { PlanWhy::Downgraded };
             self.line(a, id, EntryKind::Plan, Detail::Plan { from: old, to: plan, why });
             a.plan = plan;
-            a.agreed_price = None;
+            a.agreed_price = agreed;
             self.grant_allowance(a, id, None);
             return Ok(());
         }
@@ -405,11 +414,11 @@ impl<S: Sink> Engine<'_, S> {
                 Timing::Immediately => {
                     self.line(a, id, EntryKind::Plan, Detail::Plan { from: old, to: plan, why: PlanWhy::Downgraded });
                     a.plan = plan;
-                    a.agreed_price = None;
+                    a.agreed_price = agreed;
                     Ok(())
                 }
                 Timing::EndOfCycle => {
-                    a.pending_change = Some(PendingChange::Downgrade(plan));
+                    a.pending_change = Some(PendingChange::Downgrade(plan, agreed));
                     self.line(
                         a,
                         id,
@@ -433,7 +442,9 @@ impl<S: Sink> Engine<'_, S> {
         let old_credits = self.cat.plans[old].monthly_credits();
         let new_credits = self.cat.plans[plan].monthly_credits();
         self.line(a, id, EntryKind::Plan, Detail::Plan { from: old, to: plan, why: PlanWhy::Upgraded });
-        a.agreed_price = None;
+        a.agreed_price = agreed;
+        // An upgrade supersedes a scheduled downgrade or cancel.
+        a.pending_change = None;
         if policy.upgrade_charge == UpgradeCharge::Full {
             self.leave_plan(a, id);
             a.plan = plan;

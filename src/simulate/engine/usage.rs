@@ -7,9 +7,17 @@ use crate::model::plan::{Funding, SourceKind};
 use crate::money::Credits;
 use crate::simulate::account::{Account, OpRecord};
 use crate::simulate::command::{AccountId, DirectGrant, GrantExpiry, LotId, OpId, Quantity, Sym, Usage};
-use crate::simulate::ledger::{Bucket, Detail, EntryKind, Notice, Reason, Sink, VoidWhy};
+use crate::simulate::ledger::{Bucket, Detail, EntryKind, Notice, Reason, Setting, Sink, VoidWhy};
 use crate::simulate::wallet::{Boundary, Lot, Origin, Step, Take};
 use rust_decimal::Decimal;
+
+/// What a spend took: from which grants, which grants it emptied, and what
+/// became an overdraft.
+struct Spent {
+    takes: Vec<Take>,
+    emptied: Vec<Lot>,
+    overdraft: Credits,
+}
 
 /// How a spend treats a balance that does not cover it.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -68,12 +76,12 @@ impl<S: Sink> Engine<'_, S> {
             self.record(a, id, EntryKind::Consume, Bucket::None, Credits::ZERO, None, detail);
             return Ok(());
         }
-        let (takes, overdraft) = self.spend(a, id, cost, detail, Mode::Usage)?;
+        let spent = self.spend(a, id, cost, detail.clone(), Mode::Usage)?;
         if let Some(op) = usage.operation {
-            a.ops.insert(
-                op,
-                OpRecord { taken: takes.iter().map(|t| (t.lot, t.amount)).collect(), overdraft, returned: false },
-            );
+            let taken = spent.takes.iter().map(|t| (t.lot, t.amount)).collect();
+            let record =
+                OpRecord { taken, emptied: spent.emptied, overdraft: spent.overdraft, returned: false, usage: detail };
+            a.ops.insert(op, record);
         }
         Ok(())
     }
@@ -92,17 +100,17 @@ impl<S: Sink> Engine<'_, S> {
         cost: Credits,
         detail: Detail,
         mode: Mode,
-    ) -> Result<(Vec<Take>, Credits), Reason> {
+    ) -> Result<Spent, Reason> {
         if mode != Mode::Forced {
             self.check_covered(a, id, cost, mode)?;
         }
         let kind = if matches!(detail, Detail::Transfer(_)) { EntryKind::TransferOut } else { EntryKind::Consume };
         let mut need = cost;
         let mut takes = Vec::new();
+        let mut emptied = Vec::new();
         while need.is_positive() {
-            let Some(t) = a.wallet.take_one(need) else {
-                break;
-            };
+            let Some((t, dropped)) = a.wallet.take_one(need) else { break };
+            emptied.extend(dropped);
             need -= t.amount;
             self.note_taken(a, &[t]);
             self.record(a, id, kind, Bucket::Label(t.label), -t.amount, None, detail.clone());
@@ -115,7 +123,7 @@ impl<S: Sink> Engine<'_, S> {
             self.record(a, id, kind, Bucket::None, Credits::ZERO, None, detail);
         }
         self.after_decrease(a, id);
-        Ok((takes, need))
+        Ok(Spent { takes, emptied, overdraft: need })
     }
 
     /// Whether a spend may go ahead; auto-recharge gets one chance first.
@@ -244,17 +252,27 @@ impl<S: Sink> Engine<'_, S> {
         if let Some(r) = a.ops.get_mut(&op) {
             r.returned = true;
         }
+        let detail = Detail::Returned { op, usage: Box::new(record.usage.clone()) };
         for (lot, amount) in &record.taken {
-            if a.wallet.give_back(*lot, *amount) {
-                let label = a.wallet.get(*lot).map_or(0, |l| l.label);
-                self.record(a, id, EntryKind::Refund, Bucket::Label(label), *amount, None, Detail::Returned(op));
-                self.settle_deficit(a, id, *lot);
+            if !a.wallet.give_back(*lot, *amount) {
+                // The operation emptied this grant and the wallet dropped it.
+                let Some(l) = record.emptied.iter().find(|l| l.id == *lot) else { continue };
+                a.wallet.restore(l.clone(), *amount, &self.cat.credits.consumption_order);
             }
+            let (label, expires) = a.wallet.get(*lot).map_or((0, None), |l| (l.label, l.expires));
+            self.record(a, id, EntryKind::Refund, Bucket::Label(label), *amount, None, detail.clone());
+            if expires.is_some_and(|t| t <= self.now) {
+                // The grant expired meanwhile: what comes back expires with it.
+                a.wallet.remove(*lot);
+                self.record(a, id, EntryKind::Expire, Bucket::Label(label), -*amount, None, Detail::None);
+                continue;
+            }
+            self.settle_deficit(a, id, *lot);
         }
         if record.overdraft.is_positive() {
             let back = record.overdraft.min(a.wallet.deficit);
             a.wallet.deficit -= back;
-            self.record(a, id, EntryKind::Refund, Bucket::Overdraft, back, None, Detail::Returned(op));
+            self.record(a, id, EntryKind::Refund, Bucket::Overdraft, back, None, detail);
         }
         Ok(())
     }
@@ -300,7 +318,7 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// Uses one unit of a countable entitlement (rule V7).
-    pub(super) fn allocate(&mut self, a: &mut Account, entitlement: usize) -> Result<(), Reason> {
+    pub(super) fn allocate(&mut self, a: &mut Account, id: AccountId, entitlement: usize) -> Result<(), Reason> {
         let used = a.allocated.get(&entitlement).copied().unwrap_or(0);
         let allowed = match self.cat.plans[a.plan].limit(entitlement) {
             Some(Limit::Unlimited) => true,
@@ -311,6 +329,7 @@ impl<S: Sink> Engine<'_, S> {
             return Err(Reason::LimitReached);
         }
         a.allocated.insert(entitlement, used + 1);
+        self.line(a, id, EntryKind::Setting, Detail::Setting(Setting::InUse(entitlement, used + 1)));
         Ok(())
     }
 
@@ -323,6 +342,7 @@ impl<S: Sink> Engine<'_, S> {
         }
         self.charge_addon(a, id, addon)?;
         a.addons.insert(addon);
+        self.line(a, id, EntryKind::Setting, Detail::Setting(Setting::Addon(addon, true)));
         Ok(())
     }
 
