@@ -55,7 +55,7 @@ fn command(cat: &Catalog, r: &Raw) -> Option<Command> {
             trial: Some(r.b.is_multiple_of(2)),
             price: r.b.is_multiple_of(5).then_some(money),
         },
-        2 => Command::ChangePlan { plan: pick(cat.plans.len(), r.a), price: (r.b % 5 == 0).then_some(money) },
+        2 => Command::ChangePlan { plan: pick(cat.plans.len(), r.a), price: r.b.is_multiple_of(5).then_some(money) },
         3 => Command::Cancel,
         4 => Command::Refund { purchase: Some(r.a % 12) },
         5..=8 => {

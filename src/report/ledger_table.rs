@@ -238,7 +238,10 @@ pub fn spent_on<'a>(cat: &Catalog, entries: impl Iterator<Item = &'a Entry>) -> 
     let key = |detail: &Detail| match detail {
         Detail::Usage { rate: Some((f, r)), .. } => {
             let feature = &cat.features[*f];
-            format!("{} {}", feature.id, feature.rates[*r].model)
+            match feature.rates[*r].model.as_str() {
+                "default" => feature.id.clone(),
+                model => format!("{} {model}", feature.id),
+            }
         }
         Detail::Usage { rate: None, .. } => "usage".into(),
         Detail::Addon(ix) => format!("add-on {}", cat.addons[*ix].id),
@@ -256,6 +259,7 @@ pub fn spent_on<'a>(cat: &Catalog, entries: impl Iterator<Item = &'a Entry>) -> 
         };
         *spent.entry(k).or_default() += amount;
     }
+    spent.retain(|_, c| !c.is_zero());
     spent
 }
 
