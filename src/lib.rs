@@ -17,6 +17,7 @@ pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diag;
+#[warn(missing_docs)]
 pub mod diff;
 pub mod fsutil;
 pub mod model;

@@ -348,6 +348,23 @@ fn other_rules_add_ons_warnings_plan_changes() {
     );
 }
 
+#[test]
+fn wording_and_order_changes() {
+    let starter = "[[packs]]\nid = \"starter\"\nname = \"Starter\"\ntagline = \"Occasional overflow\"\ncredits = 1_000_000\nprice = \"€5\"\nplans = [\"team\", \"business\"]\n\n";
+    let standard = "[[packs]]\nid = \"standard\"\nname = \"Standard\"\ntagline = \"Regular use (most popular)\"\ncredits = 2_500_000\nprice = \"€10\"\nplans = [\"team\", \"business\"]\n\n";
+    let swapped = format!("{standard}{starter}");
+    assert_eq!(
+        changes(
+            "enrichment",
+            &[(&format!("{starter}{standard}"), &swapped), ("Heavy enrichment", "For heavy enrichment")]
+        ),
+        [
+            "packs: order starter, standard, plus, pro → standard, starter, plus, pro",
+            "Plus pack: tagline Heavy enrichment → For heavy enrichment"
+        ]
+    );
+}
+
 // ----------------------------------------------------------------- impact
 
 #[test]

@@ -6,7 +6,7 @@ use super::{DiffFormat, Output};
 use crate::compile::Workspace;
 use crate::diag::Style;
 use crate::diff::{self, Options, Spec};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What the user typed.
 pub struct Args<'a> {
@@ -56,8 +56,12 @@ pub fn run(root: &Path, args: &Args<'_>, out: &mut Output) -> u8 {
         }
     };
     let mut broken = false;
-    for side in [&old_side, &new_side] {
-        out.diagnostics(&side.diags, &side.sources, false);
+    for (side, is_new) in [(&old_side, false), (&new_side, true)] {
+        // The old side's warnings are not this change's business; its
+        // errors are (nothing can be compared without them fixed).
+        if is_new || !side.compiled() {
+            out.diagnostics(&side.diags, &side.sources, false);
+        }
         if !side.compiled() {
             out.eprint(&format!("error: the {} plans do not compile; nothing to compare\n", side.label));
             broken = true;
@@ -66,7 +70,8 @@ pub fn run(root: &Path, args: &Args<'_>, out: &mut Output) -> u8 {
     if broken {
         return 2;
     }
-    let opts = Options { docs: args.docs.map(PathBuf::from), scenarios: None };
+    let docs = args.docs.map(|d| if d.is_absolute() || d.exists() { d.to_path_buf() } else { root.join(d) });
+    let opts = Options { docs, scenarios: None };
     let review = diff::review(&ws, old_side, new_side, &opts);
     let text = match args.format {
         DiffFormat::Text => diff::render::text(&review, out.stdout_style() == Style::Color),

@@ -23,8 +23,11 @@ use std::collections::BTreeMap;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
+    /// An item (plan, pack, rate, rule…) exists only on the new side.
     Added,
+    /// An item exists only on the old side.
     Removed,
+    /// A field of an item on both sides differs.
     Changed,
 }
 
@@ -33,6 +36,7 @@ pub enum ChangeKind {
 pub struct Change {
     /// Catalog id (plan-file stem).
     pub catalog: String,
+    /// Added, removed or changed.
     pub kind: ChangeKind,
     /// Stable address of what changed, by ids: `plans.plus.monthly_credits`.
     pub path: String,
@@ -46,6 +50,7 @@ pub struct Change {
     pub new: Option<String>,
     /// Exact numbers behind `old`/`new`, when the field is a number.
     pub old_value: Option<Decimal>,
+    /// See `old_value`.
     pub new_value: Option<Decimal>,
     /// `(new − old) / old`, in percent, rounded to 0.1.
     pub percent: Option<Decimal>,
@@ -53,6 +58,7 @@ pub struct Change {
     pub note: Option<String>,
     /// Rulebook ids the change touches (see `rules.rs`).
     pub rules: Vec<&'static str>,
+    /// What part of the catalog it is about (decides `rules`).
     pub topic: Topic,
 }
 
@@ -112,12 +118,8 @@ pub fn percent(old: Decimal, new: Decimal) -> Option<Decimal> {
     }
     let p = new.checked_sub(old)?.checked_div(old)?.checked_mul(Decimal::ONE_HUNDRED)?;
     let rounded = p.round_dp(1).normalize();
-    // A tiny change must not read as "±0%".
-    if rounded.is_zero() {
-        Some(if p.is_sign_positive() { Decimal::new(1, 1) } else { Decimal::new(-1, 1) })
-    } else {
-        Some(rounded)
-    }
+    // A tiny change must not read as "±0%": keep one significant digit.
+    if rounded.is_zero() { p.round_sf(1).map(|d| d.normalize()) } else { Some(rounded) }
 }
 
 /// Compares two sets of catalogs: catalogs in id order, and within one
@@ -132,6 +134,9 @@ pub fn compare(old: &BTreeMap<String, Catalog>, new: &BTreeMap<String, Catalog>)
             (Some(o), Some(n)) => {
                 let mut cx = Cx { id, old: o, new: n, out: Vec::new() };
                 cx.catalog();
+                if cx.out.is_empty() {
+                    cx.backstop();
+                }
                 out.extend(cx.out);
             }
             (None, Some(n)) => out.push(whole(id, n, ChangeKind::Added)),
@@ -165,7 +170,8 @@ fn whole(id: &str, cat: &Catalog, kind: ChangeKind) -> Change {
         new_value: None,
         percent: None,
         note: None,
-        rules: rules_for(id, Topic::Plan),
+        // A whole product arriving or leaving is not one rule's business.
+        rules: Vec::new(),
         topic: Topic::Plan,
     }
 }
@@ -264,6 +270,18 @@ impl<'a> Cx<'a> {
         self.out.last_mut()
     }
 
+    /// The order of a list of items with the same ids on both sides (the
+    /// pricing page's order; sources' order also breaks ties in spending).
+    /// Additions and removals are reported per item instead.
+    fn order<'i>(&mut self, what: &str, o: impl Iterator<Item = &'i str>, n: impl Iterator<Item = &'i str>) {
+        let (o, n): (Vec<&str>, Vec<&str>) = (o.collect(), n.collect());
+        let same_set = o.len() == n.len() && o.iter().all(|id| n.contains(id));
+        if same_set {
+            let topic = if what == "sources" { Topic::ConsumptionOrder } else { Topic::Wording };
+            self.field(topic, what.into(), what, "order", (&o, &n), |v| v.join(", "));
+        }
+    }
+
     /// Which plans something applies to, by id; `None` is every plan.
     fn plans_field(
         &mut self,
@@ -307,6 +325,23 @@ impl<'a> Cx<'a> {
         let old_text = o.map_or_else(|| none.to_string(), |m| format::money(oc, m));
         let new_text = n.map_or_else(|| none.to_string(), |m| format::money(nc, m));
         self.number(topic, path, subject, field, (o.map(Money::get), n.map(Money::get)), old_text, new_text)
+    }
+
+    /// A safety net: when no field above differs but the canonical
+    /// catalogs (what `pricebook build` hands to billing) do, report the
+    /// first differing place by its JSON path rather than say "no change".
+    /// A field added to the catalog and not yet itemised here then still
+    /// fails CI (exit 1) instead of passing unseen.
+    fn backstop(&mut self) {
+        let (Ok(o), Ok(n)) = (serde_json::to_value(self.old), serde_json::to_value(self.new)) else {
+            return;
+        };
+        if let Some((path, ov, nv)) = first_difference(&o, &n, String::new()) {
+            let mut c = self.base(Topic::Wording, ChangeKind::Changed, path.clone(), "catalog", &path);
+            c.old = Some(ov);
+            c.new = Some(nv);
+            self.out.push(c);
+        }
     }
 
     fn catalog(&mut self) {
@@ -413,6 +448,7 @@ impl<'a> Cx<'a> {
 
     fn sources(&mut self) {
         let (oc, nc) = (self.old, self.new);
+        self.order("sources", oc.sources.iter().map(|x| x.id.as_str()), nc.sources.iter().map(|x| x.id.as_str()));
         for ns in &nc.sources {
             let subject = format!("{} {}", ns.label, nc.credits.plural);
             let Some(os) = oc.sources.iter().find(|s| s.id == ns.id) else {
@@ -476,12 +512,7 @@ impl<'a> Cx<'a> {
 
     fn plans(&mut self) {
         let (oc, nc) = (self.old, self.new);
-        let order = |c: &Catalog| c.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
-        let (oo, no) = (order(oc), order(nc));
-        let same_set = oo.len() == no.len() && oo.iter().all(|id| no.contains(id));
-        if same_set {
-            self.field(Topic::Wording, "plans".into(), "plans", "order", (&oo, &no), |v| v.join(", "));
-        }
+        self.order("plans", oc.plans.iter().map(|p| p.id.as_str()), nc.plans.iter().map(|p| p.id.as_str()));
         for np in &nc.plans {
             let subject = format!("{} plan", np.name);
             let Some(op) = oc.plans.iter().find(|p| p.id == np.id) else {
@@ -602,6 +633,7 @@ impl<'a> Cx<'a> {
 
     fn packs(&mut self) {
         let (oc, nc) = (self.old, self.new);
+        self.order("packs", oc.packs.iter().map(|x| x.id.as_str()), nc.packs.iter().map(|x| x.id.as_str()));
         for np in &nc.packs {
             let subject = pack_subject(np);
             let Some(op) = oc.packs.iter().find(|p| p.id == np.id) else {
@@ -690,6 +722,11 @@ impl<'a> Cx<'a> {
 
     fn entitlements(&mut self) {
         let (oc, nc) = (self.old, self.new);
+        self.order(
+            "entitlements",
+            oc.entitlements.iter().map(|x| x.id.as_str()),
+            nc.entitlements.iter().map(|x| x.id.as_str()),
+        );
         for ne in &nc.entitlements {
             let subject = format!("{} entitlement", ne.name);
             let Some(oe) = oc.entitlements.iter().find(|e| e.id == ne.id) else {
@@ -710,6 +747,7 @@ impl<'a> Cx<'a> {
 
     fn features(&mut self) {
         let (oc, nc) = (self.old, self.new);
+        self.order("features", oc.features.iter().map(|x| x.id.as_str()), nc.features.iter().map(|x| x.id.as_str()));
         let rate_words = |c: &Catalog, r: &Rate| {
             rate_parts(r)
                 .iter()
@@ -774,6 +812,7 @@ impl<'a> Cx<'a> {
 
     fn addons(&mut self) {
         let (oc, nc) = (self.old, self.new);
+        self.order("addons", oc.addons.iter().map(|x| x.id.as_str()), nc.addons.iter().map(|x| x.id.as_str()));
         let words = |c: &Catalog, a: &crate::compile::catalog::Addon| {
             let mut parts = Vec::new();
             if let Some(cr) = a.monthly_credits {
@@ -914,6 +953,32 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// The first place two JSON values differ: `(path, old, new)`, paths like
+/// `packs.1.offer.price`.
+fn first_difference(o: &serde_json::Value, n: &serde_json::Value, path: String) -> Option<(String, String, String)> {
+    use serde_json::Value;
+    let join = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    match (o, n) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            keys.into_iter().find_map(|k| match (a.get(k), b.get(k)) {
+                (Some(x), Some(y)) => first_difference(x, y, join(k)),
+                (x, y) => {
+                    let show = |v: Option<&Value>| v.map_or_else(|| "none".to_string(), Value::to_string);
+                    Some((join(k), show(x), show(y)))
+                }
+            })
+        }
+        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+            a.iter().zip(b).enumerate().find_map(|(i, (x, y))| first_difference(x, y, join(&i.to_string())))
+        }
+        _ if o == n => None,
+        _ => Some((path, o.to_string(), n.to_string())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -925,8 +990,19 @@ mod tests {
         assert_eq!(percent(dec!(3), dec!(4)), Some(dec!(33.3)));
         assert_eq!(percent(dec!(20), dec!(18)), Some(dec!(-10)));
         assert_eq!(percent(dec!(0), dec!(5)), None);
-        assert_eq!(percent(dec!(1000000), dec!(1000001)), Some(dec!(0.1)));
+        assert_eq!(percent(dec!(1000000), dec!(1000001)), Some(dec!(0.0001)));
         assert_eq!(show_percent(dec!(25)), "+25%");
         assert_eq!(show_percent(dec!(-10)), "-10%");
+    }
+
+    #[test]
+    fn backstop_finds_the_first_differing_json_path() {
+        let a = serde_json::json!({ "packs": [{ "id": "a", "price": "5" }, { "id": "b" }], "z": 1 });
+        let b = serde_json::json!({ "packs": [{ "id": "a", "price": "6" }, { "id": "b" }], "z": 2 });
+        assert_eq!(
+            first_difference(&a, &b, String::new()),
+            Some(("packs.0.price".into(), "\"5\"".into(), "\"6\"".into()))
+        );
+        assert_eq!(first_difference(&a, &a, String::new()), None);
     }
 }

@@ -41,9 +41,11 @@ pub struct Impact {
 pub struct ScenarioImpact {
     /// Path as users see it: `scenarios/eigent/x.toml`.
     pub path: String,
+    /// The scenario's title.
     pub title: String,
     /// The catalog it runs on.
     pub catalog: String,
+    /// Whether it runs under both sides.
     pub runs: Runs,
     /// Accounts whose end state differs.
     pub accounts: Vec<AccountImpact>,
@@ -56,6 +58,7 @@ pub struct ScenarioImpact {
 /// Under which sides a scenario runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Runs {
+    /// It runs under both sides.
     Both,
     /// It no longer compiles under the new side (the reason).
     OldOnly(String),
@@ -66,7 +69,9 @@ pub enum Runs {
 /// One account's end state, old against new.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AccountImpact {
+    /// The scenario's name for the account.
     pub account: String,
+    /// The figures that differ, in a fixed order.
     pub metrics: Vec<Metric>,
 }
 
@@ -75,11 +80,15 @@ pub struct AccountImpact {
 pub struct Metric {
     /// "balance", "monthly credits", "charged", "expired", "refusals", "plan".
     pub what: String,
+    /// The figure under the old side, as the ledger table prints it.
     pub old: String,
+    /// The figure under the new side.
     pub new: String,
     /// `+100`, `+$5.00`; none for words.
     pub change: Option<String>,
+    /// The exact number behind `old`, when it is one.
     pub old_value: Option<Decimal>,
+    /// The exact number behind `new`, when it is one.
     pub new_value: Option<Decimal>,
 }
 
@@ -90,6 +99,7 @@ pub struct LineDiff {
     pub line: usize,
     /// `None` when that ledger is shorter.
     pub old: Option<Vec<String>>,
+    /// The same line of the new ledger.
     pub new: Option<Vec<String>>,
 }
 

@@ -33,9 +33,13 @@ use std::time::SystemTime;
 pub struct Lint {
     /// Stable kebab-case code.
     pub code: &'static str,
+    /// Catalog id.
     pub catalog: String,
+    /// What is wrong, in one sentence.
     pub message: String,
+    /// What to do about it.
     pub help: String,
+    /// Rulebook ids the lint enforces.
     pub rules: Vec<&'static str>,
 }
 

@@ -38,10 +38,13 @@ use std::path::PathBuf;
 pub struct Review {
     /// How the old side was named (`origin/main`, `plans/eigent.toml`).
     pub old: String,
+    /// How the new side was named (`working tree`, a folder, a revision).
     pub new: String,
     /// Semantic changes, by catalog id, then in catalog order.
     pub changes: Vec<Change>,
+    /// What the scenarios show.
     pub impact: Impact,
+    /// Warnings about the change.
     pub lints: Vec<Lint>,
     /// Catalog names by id, from either side (new wins), for headings.
     pub names: BTreeMap<String, String>,

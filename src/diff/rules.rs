@@ -22,10 +22,15 @@ pub enum Topic {
     DefaultPlan,
     /// A plan added or removed.
     Plan,
+    /// A plan's monthly price.
     PlanPrice,
+    /// A plan's yearly price.
     YearlyPrice,
+    /// A plan's monthly credits.
     MonthlyCredits,
+    /// A plan's free trial.
     Trial,
+    /// When a plan's cycles start.
     CycleAnchor,
     /// Non-credit limits and flags, and the entitlements themselves.
     Limits,
@@ -45,14 +50,19 @@ pub enum Topic {
     FailedOperations,
     /// The rate card.
     Rate,
+    /// Add-ons.
     Addon,
+    /// Auto-recharge, except what `Decline` and `Settlement` cover.
     AutoRecharge,
     /// A declined auto-recharge payment.
     Decline,
     /// Auto-recharge settlement delay (pending top-ups).
     Settlement,
+    /// The refund policy.
     Refunds,
+    /// Upgrades, downgrades and cancelling mid-cycle.
     PlanChanges,
+    /// Low-balance warnings.
     Warnings,
 }
 

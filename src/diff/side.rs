@@ -50,7 +50,12 @@ impl Spec {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SideError {
     /// Neither a path nor a revision.
-    NotFound { arg: String, why: String },
+    NotFound {
+        /// The argument as typed.
+        arg: String,
+        /// Why git did not take it as a revision.
+        why: String,
+    },
     /// git could not be run, or refused.
     Git(String),
     /// A folder without plan files.
@@ -77,7 +82,9 @@ impl std::error::Error for SideError {}
 /// Where a side's files live, for the docs lint.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
+    /// Files on disk.
     Disk,
+    /// Blobs of this git revision.
     Git(String),
     /// Built in memory (tests, library callers).
     Memory,
@@ -90,6 +97,7 @@ pub struct PlanText {
     pub id: String,
     /// How diagnostics name the file: `plans/eigent.toml`, `main:plans/eigent.toml`.
     pub shown: String,
+    /// The file's contents.
     pub text: String,
     /// The file on disk, when it is one.
     pub disk: Option<PathBuf>,
@@ -100,15 +108,19 @@ pub struct PlanText {
 pub struct Loaded {
     /// How the review names this side.
     pub label: String,
+    /// Where the files come from.
     pub origin: Origin,
     /// Named by a single plan file (not a folder or revision).
     pub single: bool,
+    /// The plan files, by catalog id.
     pub texts: Vec<PlanText>,
 }
 
 /// A compiled side.
 pub struct Side {
+    /// How the review names this side.
     pub label: String,
+    /// Where the files came from.
     pub origin: Origin,
     /// Every file read, for diagnostics.
     pub sources: SourceMap,
