@@ -3,8 +3,8 @@
 //! The scenarios are the working tree's (`scenarios/**/*.toml`); each side
 //! brings only its catalogs. Per account the end state is compared (plan,
 //! balance, balance by source, overdraft, money charged and refunded,
-//! credits expired, refusals), and the first ledger line that differs is
-//! kept to show old against new. A scenario's own `expect` lines are
+//! credits expired, refusals, notifications), and the first ledger line
+//! that differs is kept to show old against new. A scenario's own `expect` lines are
 //! counted, not enforced: a pricing change is expected to break some, and
 //! the count tells the reviewer which journeys' stated numbers moved.
 
@@ -123,6 +123,7 @@ struct End {
     refunded: (Money, String),
     expired: Credits,
     refusals: usize,
+    notifications: usize,
     /// The side's currency, to show differences of money.
     currency: &'static Currency,
 }
@@ -234,6 +235,7 @@ fn run(project: &mut Project, path: &std::path::Path) -> Result<Run, String> {
                 refunded: (v.refunded, format::money(cat, v.refunded)),
                 expired: totals.expired,
                 refusals: mine().filter(|e| e.kind == EntryKind::Refused).count(),
+                notifications: mine().filter(|e| e.kind == EntryKind::Notice).count(),
                 currency: cat.currency,
             },
         ));
@@ -337,16 +339,18 @@ fn metrics(o: &End, n: &End) -> Vec<Metric> {
         }
     }
     out.extend(credits_metric("expired", o.expired, n.expired));
-    if o.refusals != n.refusals {
-        let d = n.refusals as i64 - o.refusals as i64;
-        out.push(Metric {
-            what: "refusals".into(),
-            old: o.refusals.to_string(),
-            new: n.refusals.to_string(),
-            change: Some(if d > 0 { format!("+{d}") } else { d.to_string() }),
-            old_value: Some(Decimal::from(o.refusals)),
-            new_value: Some(Decimal::from(n.refusals)),
-        });
+    for (what, a, b) in [("refusals", o.refusals, n.refusals), ("notifications", o.notifications, n.notifications)] {
+        if a != b {
+            let d = b as i64 - a as i64;
+            out.push(Metric {
+                what: what.into(),
+                old: a.to_string(),
+                new: b.to_string(),
+                change: Some(if d > 0 { format!("+{d}") } else { d.to_string() }),
+                old_value: Some(Decimal::from(a)),
+                new_value: Some(Decimal::from(b)),
+            });
+        }
     }
     out
 }
