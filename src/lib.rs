@@ -17,6 +17,8 @@ pub mod check;
 pub mod cli;
 pub mod compile;
 pub mod diag;
+#[warn(missing_docs)]
+pub mod diff;
 pub mod fsutil;
 pub mod model;
 pub mod money;

@@ -51,6 +51,22 @@ impl Project {
         }
     }
 
+    /// A project whose catalogs are already compiled, keyed by plan-file
+    /// name; `plans/` on disk is not read. `pricebook diff` replays the
+    /// working tree's scenarios under plans read from elsewhere (another
+    /// folder, a git revision) this way.
+    pub fn with_catalogs(ws: Workspace, catalogs: BTreeMap<String, Catalog>) -> Project {
+        let names: Vec<String> = catalogs.keys().cloned().collect();
+        Project {
+            ws,
+            sources: SourceMap::new(),
+            diags: Diagnostics::new(),
+            catalogs,
+            plan_names: names.clone(),
+            loaded: names,
+        }
+    }
+
     /// A project with every plan file in `plans/` compiled.
     pub fn open(ws: Workspace) -> Project {
         let mut p = Project::new(ws);

@@ -6,6 +6,7 @@
 
 mod build;
 mod check;
+mod diff;
 mod output;
 mod run;
 mod schema;
@@ -89,6 +90,35 @@ pub enum Command {
         #[arg(long)]
         coverage: bool,
     },
+    /// Review a pricing change: what changed in words and money, which scenario ledgers it moves.
+    ///
+    /// Each side is a plan file, a folder of plan files, or a git revision.
+    /// Exit 0: no change; 1: changes found; 2: error (including a side that
+    /// does not compile).
+    Diff {
+        /// The old side. With --base, omit it: the only argument is NEW.
+        old: Option<String>,
+        /// The new side. Default with --base: the working tree's plans/.
+        new: Option<String>,
+        /// Read the old plan files from this git revision (as CI does on a pull request).
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+        format: DiffFormat,
+        /// Folder of generated docs to check for staleness. Default: docs/ when it exists.
+        #[arg(long, value_name = "DIR")]
+        docs: Option<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// For people at a terminal (colour when it is one).
+    Text,
+    /// For a pull-request comment.
+    Markdown,
+    /// For machines: sorted keys, decimals as strings.
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -117,6 +147,13 @@ pub fn main() -> ExitCode {
         Command::Build { output } => build::run(&cli.root, output.as_deref(), &mut out),
         Command::Run { scenario, format } => run::run(&cli.root, scenario, *format, &mut out),
         Command::Test { scenarios, accept, coverage } => test::run(&cli.root, scenarios, *accept, *coverage, &mut out),
+        Command::Diff { old, new, base, format, docs } => {
+            // With --base the one positional argument is NEW.
+            let (old, new) =
+                if base.is_some() && new.is_none() { (None, old.as_deref()) } else { (old.as_deref(), new.as_deref()) };
+            let args = diff::Args { old, new, base: base.as_deref(), format: *format, docs: docs.as_deref() };
+            diff::run(&cli.root, &args, &mut out)
+        }
     };
     ExitCode::from(code)
 }

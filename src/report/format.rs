@@ -1,7 +1,7 @@
 //! Numbers for people: thousands separators, signs, currency symbols.
 
 use crate::compile::Catalog;
-use crate::money::{Credits, Money};
+use crate::money::{Credits, Currency, Money};
 use rust_decimal::Decimal;
 
 /// `1234567.5` → `"1,234,567.5"`; trailing zeros dropped.
@@ -39,7 +39,11 @@ pub fn signed(c: Credits) -> String {
 
 /// `$20.00`, `€5.00`, `-$3.50`: always the currency's minor units.
 pub fn money(cat: &Catalog, m: Money) -> String {
-    let c = cat.currency;
+    money_in(cat.currency, m)
+}
+
+/// [`money`] for a currency rather than a catalog's.
+pub fn money_in(c: &Currency, m: Money) -> String {
     let v = m.get().abs().round_dp(c.minor_units.max(m.get().normalize().scale()));
     let mut digits = group(v);
     if c.minor_units > 0 {

@@ -194,38 +194,8 @@ pub fn render(script: &Script, path: &str, engine: &Engine<'_, Vec<Entry>>) -> S
     let _ = writeln!(out, "period:   {} → {}", names.time(script.start), names.time(script.end));
     out.push('\n');
 
-    let header = ["#", "time", "account", "event", "source", "credits", "balance", "money", "details"];
-    let right = [true, false, false, false, false, true, true, true, false];
-    let mut rows: Vec<[String; 9]> = Vec::with_capacity(entries.len());
-    for e in entries {
-        let credits = match e.kind {
-            EntryKind::Plan
-            | EntryKind::Setting
-            | EntryKind::Notice
-            | EntryKind::Refused
-            | EntryKind::Charge
-            | EntryKind::Declined
-            | EntryKind::PaymentRefund
-                if e.credits.is_zero() =>
-            {
-                String::new()
-            }
-            EntryKind::Settle | EntryKind::Pending => format!("({})", format::credits(e.credits)),
-            _ => format::signed(e.credits),
-        };
-        rows.push([
-            e.seq.to_string(),
-            names.time(e.at),
-            names.account(e.account).to_string(),
-            e.kind.word().to_string(),
-            names.bucket(e.bucket).to_string(),
-            credits,
-            format::credits(e.balance),
-            e.money.map_or(String::new(), |m| format::money(cat, m)),
-            names.detail(&e.detail),
-        ]);
-    }
-    table(&mut out, &header, &right, &rows);
+    let rows: Vec<[String; 9]> = entries.iter().map(|e| row(&names, e)).collect();
+    table(&mut out, &HEADER, &RIGHT, &rows);
     out.push('\n');
     summary(&mut out, &names, engine);
     out
@@ -261,6 +231,42 @@ pub fn spent_on<'a>(cat: &Catalog, entries: impl Iterator<Item = &'a Entry>) -> 
     }
     spent.retain(|_, c| !c.is_zero());
     spent
+}
+
+/// The ledger table's column titles.
+pub const HEADER: [&str; 9] = ["#", "time", "account", "event", "source", "credits", "balance", "money", "details"];
+/// Which columns are right-aligned (numbers).
+pub const RIGHT: [bool; 9] = [true, false, false, false, false, true, true, true, false];
+
+/// One ledger line as the table's cells (also used by `pricebook diff` to
+/// show the first line that differs between two ledgers).
+pub fn row(names: &Names<'_>, e: &Entry) -> [String; 9] {
+    let credits = match e.kind {
+        EntryKind::Plan
+        | EntryKind::Setting
+        | EntryKind::Notice
+        | EntryKind::Refused
+        | EntryKind::Charge
+        | EntryKind::Declined
+        | EntryKind::PaymentRefund
+            if e.credits.is_zero() =>
+        {
+            String::new()
+        }
+        EntryKind::Settle | EntryKind::Pending => format!("({})", format::credits(e.credits)),
+        _ => format::signed(e.credits),
+    };
+    [
+        e.seq.to_string(),
+        names.time(e.at),
+        names.account(e.account).to_string(),
+        e.kind.word().to_string(),
+        names.bucket(e.bucket).to_string(),
+        credits,
+        format::credits(e.balance),
+        e.money.map_or(String::new(), |m| format::money(names.cat, m)),
+        names.detail(&e.detail),
+    ]
 }
 
 /// Writes rows with columns padded to their widest cell.

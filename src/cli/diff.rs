@@ -1,0 +1,89 @@
+//! `pricebook diff`: review a pricing change. Thin: arguments to sides,
+//! the library's review, a rendering, an exit code (0 no change, 1 changes
+//! found, 2 errors, including a side that does not compile).
+
+use super::{DiffFormat, Output};
+use crate::compile::Workspace;
+use crate::diag::Style;
+use crate::diff::{self, Options, Spec};
+use std::path::Path;
+
+/// What the user typed.
+pub struct Args<'a> {
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+    pub base: Option<&'a str>,
+    pub format: DiffFormat,
+    pub docs: Option<&'a Path>,
+}
+
+pub fn run(root: &Path, args: &Args<'_>, out: &mut Output) -> u8 {
+    let ws = Workspace::new(root);
+    // The two stages: what was typed → two named specs.
+    let (old, new) = match (args.base, args.old, args.new) {
+        (Some(base), None, new) => ((Spec::Git(base.to_string()), base.to_string()), new),
+        (Some(_), Some(_), _) => {
+            out.eprint("error: with --base, give at most one path (NEW)\n");
+            return 2;
+        }
+        (None, Some(old), Some(new)) => match Spec::resolve(root, old) {
+            Ok(spec) => ((spec, old.to_string()), Some(new)),
+            Err(e) => {
+                out.eprint(&format!("error: {e}\n"));
+                return 2;
+            }
+        },
+        (None, _, _) => {
+            out.eprint("error: give OLD and NEW (plan files, folders or git revisions), or --base REV [NEW]\n");
+            return 2;
+        }
+    };
+    let new = match new {
+        Some(arg) => match Spec::resolve(root, arg) {
+            Ok(spec) => (spec, arg.to_string()),
+            Err(e) => {
+                out.eprint(&format!("error: {e}\n"));
+                return 2;
+            }
+        },
+        None => (Spec::Path(ws.plans_dir()), "working tree".to_string()),
+    };
+    let (old_side, new_side) = match diff::load(&ws, (&old.0, &old.1), (&new.0, &new.1)) {
+        Ok(sides) => sides,
+        Err(e) => {
+            out.eprint(&format!("error: {e}\n"));
+            return 2;
+        }
+    };
+    let mut broken = false;
+    for (side, is_new) in [(&old_side, false), (&new_side, true)] {
+        // The old side's warnings are not this change's business; its
+        // errors are (nothing can be compared without them fixed).
+        if is_new || !side.compiled() {
+            out.diagnostics(&side.diags, &side.sources, false);
+        }
+        if !side.compiled() {
+            out.eprint(&format!("error: the {} plans do not compile; nothing to compare\n", side.label));
+            broken = true;
+        }
+    }
+    if broken {
+        return 2;
+    }
+    let docs = args.docs.map(|d| if d.is_absolute() || d.exists() { d.to_path_buf() } else { root.join(d) });
+    let opts = Options { docs, scenarios: None };
+    let review = diff::review(&ws, old_side, new_side, &opts);
+    let text = match args.format {
+        DiffFormat::Text => diff::render::text(&review, out.stdout_style() == Style::Color),
+        DiffFormat::Markdown => diff::render::markdown(&review),
+        DiffFormat::Json => match diff::render::json(&review) {
+            Ok(t) => t,
+            Err(e) => {
+                out.eprint(&format!("error: cannot render the review: {e}\n"));
+                return 2;
+            }
+        },
+    };
+    out.print(&text);
+    u8::from(review.changed())
+}
