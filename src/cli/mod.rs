@@ -6,6 +6,7 @@
 
 mod build;
 mod check;
+mod docs;
 mod output;
 mod run;
 mod schema;
@@ -89,6 +90,28 @@ pub enum Command {
         #[arg(long)]
         coverage: bool,
     },
+    /// Render customer docs (pricing page and credits FAQ) from the plan files.
+    Docs {
+        /// Plan names (`eigent`) or plan files. Default: every plan in plans/.
+        plans: Vec<String>,
+        /// Output folder; each plan gets a sub-folder. Default: out/ in the project.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// A folder of your own templates (`<page>.md.j2`, `<page>.html.j2`). Default: the bundled ones.
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Render one format only. Default: both.
+        #[arg(long, value_enum)]
+        format: Option<DocsFormat>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DocsFormat {
+    /// Markdown.
+    Md,
+    /// A self-contained HTML file.
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -117,6 +140,9 @@ pub fn main() -> ExitCode {
         Command::Build { output } => build::run(&cli.root, output.as_deref(), &mut out),
         Command::Run { scenario, format } => run::run(&cli.root, scenario, *format, &mut out),
         Command::Test { scenarios, accept, coverage } => test::run(&cli.root, scenarios, *accept, *coverage, &mut out),
+        Command::Docs { plans, output, templates, format } => {
+            docs::run(&cli.root, plans, output.as_deref(), templates.as_deref(), *format, &mut out)
+        }
     };
     ExitCode::from(code)
 }
