@@ -7,6 +7,8 @@ use crate::diag::{Diagnostics, SourceMap};
 use crate::report::docs::{self, DocFormat, Request};
 use std::path::Path;
 
+/// Runs `pricebook docs`; returns the exit code (0 written, 1 errors in
+/// plans or templates, 2 cannot do the job).
 pub fn run(
     root: &Path,
     plans: &[String],

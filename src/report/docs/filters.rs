@@ -29,6 +29,7 @@ pub struct Formats {
 }
 
 impl Formats {
+    /// The formats of one catalog: its currency, unit names and quoting unit.
     pub fn of(cat: &crate::compile::Catalog) -> Self {
         Formats {
             currency: cat.currency,

@@ -31,20 +31,35 @@ fn start() -> Instant {
 
 /// A journey in progress: an engine, a clock, and the steps told so far.
 pub struct Journey<'c> {
+    /// The catalog the journey runs on.
     pub cat: &'c Catalog,
+    /// Its words, for actions and results.
     pub w: Words<'c>,
+    /// The simulator, driven only through commands.
     pub engine: Engine<'c>,
+    /// The journey's clock: the instant of the next command.
     pub at: Instant,
     steps: Vec<ExampleStep>,
+    /// The balance the story last told, so the next step can say "becomes".
+    told: Option<Credits>,
     /// Set when the engine refused to be driven (a bug, not a refusal of
     /// an action): the example is then dropped rather than told wrong.
     broken: bool,
 }
 
 impl<'c> Journey<'c> {
+    /// A journey on a fresh engine at the fixed start instant.
     pub fn new(cat: &'c Catalog) -> Self {
         let at = start();
-        Journey { cat, w: Words::new(cat), engine: Engine::new(cat, at), at, steps: Vec::new(), broken: false }
+        Journey {
+            cat,
+            w: Words::new(cat),
+            engine: Engine::new(cat, at),
+            at,
+            steps: Vec::new(),
+            told: None,
+            broken: false,
+        }
     }
 
     /// Moves the clock forward by whole hours (a later moment of the day).
@@ -109,6 +124,7 @@ impl<'c> Journey<'c> {
         self.engine.account(YOU).map(|a| a.cycle_end)
     }
 
+    /// The balance of [`YOU`] now (zero before signing up).
     pub fn balance(&self) -> Credits {
         self.engine.view(YOU).map_or(Credits::ZERO, |v| v.balance)
     }
@@ -118,6 +134,7 @@ impl<'c> Journey<'c> {
         self.engine.ledger().get(start..).unwrap_or_default()
     }
 
+    /// The example told so far; `None` if the engine could not be driven.
     pub fn finish(self, id: &str, title: String, on_pricing: bool) -> Option<Example> {
         if self.broken || self.steps.is_empty() {
             return None;
@@ -137,14 +154,16 @@ impl<'c> Journey<'c> {
         })
     }
 
+    /// Subscribing to a plan at its list price, with or without its trial.
     pub fn subscribe(plan: usize, billing: Billing, trial: bool) -> Command {
         Command::Subscribe { plan, billing, trial: Some(trial), price: None }
     }
 
     /// What the ledger says happened to [`YOU`] since `start`, then the balance.
-    fn tell(&self, start: usize) -> String {
+    fn tell(&mut self, start: usize) -> String {
         let mut parts = Narrator::new(self).lines(self.entries_since(start));
         parts.push(self.balance_sentence());
+        self.told = Some(self.balance());
         parts.join(" ")
     }
 
@@ -152,9 +171,14 @@ impl<'c> Journey<'c> {
     pub fn balance_sentence(&self) -> String {
         let Some(view) = self.engine.view(YOU) else { return String::new() };
         let w = &self.w;
+        let verb = match self.told {
+            None => "is",
+            Some(before) if before == view.balance => "is still",
+            Some(_) => "becomes",
+        };
         if view.balance.is_negative() {
             return format!(
-                "Your balance is {}, shown as {}.",
+                "Your balance {verb} {}, shown as {}.",
                 w.amount(view.balance.get()),
                 crate::report::format::group(Decimal::ZERO)
             );
@@ -174,7 +198,7 @@ impl<'c> Journey<'c> {
             [one] => format!(", all {}", strip_amount(one)),
             _ => String::new(),
         };
-        format!("Your balance is {}{only}{detail}.", w.amount(view.balance.get()))
+        format!("Your balance {verb} {}{only}{detail}.", w.amount(view.balance.get()))
     }
 }
 

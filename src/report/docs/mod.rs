@@ -11,11 +11,16 @@
 //! (`compile`). Template errors become diagnostics; nothing panics.
 
 mod examples;
+/// minijinja filters for money and amounts.
 pub mod filters;
 mod journey;
+/// Words for catalog things.
 pub mod names;
+/// Rules turned into sentences.
 pub mod sentences;
+/// Template sets, the environment, template errors.
 pub mod templates;
+/// The view model templates see.
 pub mod view;
 mod write;
 

@@ -41,10 +41,12 @@ pub fn capitalize(text: &str) -> String {
 /// The catalog's unit and currency, for amounts in sentences.
 #[derive(Clone, Copy, Debug)]
 pub struct Words<'c> {
+    /// The catalog whose unit and currency amounts are written in.
     pub cat: &'c Catalog,
 }
 
 impl<'c> Words<'c> {
+    /// Words for one catalog.
     pub fn new(cat: &'c Catalog) -> Self {
         Words { cat }
     }
@@ -64,6 +66,7 @@ impl<'c> Words<'c> {
         &self.cat.credits.plural
     }
 
+    /// The singular unit: `credit`, `token`, `request`.
     pub fn singular(&self) -> &'c str {
         &self.cat.credits.unit
     }

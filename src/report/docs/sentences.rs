@@ -290,7 +290,7 @@ pub fn expiry(cat: &Catalog) -> Vec<String> {
             Expiry::EndOfCycle => {
                 "expire at the end of each billing cycle: unused ones do not roll over to the next cycle".to_string()
             }
-            Expiry::After(p) if s.kind == SourceKind::Purchase => format!("expire {p} after purchase"),
+            Expiry::After(p) if s.kind == SourceKind::Purchase => format!("expire {p} after they arrive"),
             Expiry::After(p) => format!("expire {p} after they are granted"),
         };
         match groups.iter_mut().find(|(p, _)| *p == phrase) {
@@ -916,7 +916,8 @@ pub fn corrections(cat: &Catalog) -> Vec<String> {
     let failed = cat.credits.refund_failed_operations;
     if failed {
         out.push(format!(
-            "If an operation fails, the {} it used are returned to your balance and keep their original expiry.",
+            "If an operation fails, the {} it used are returned to your balance with their original expiry; {} that expired in the meantime are not returned.",
+            w.plural(),
             w.plural()
         ));
     }

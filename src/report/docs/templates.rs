@@ -31,6 +31,7 @@ pub enum DocFormat {
 }
 
 impl DocFormat {
+    /// Every format, in the order pages are rendered.
     pub const ALL: [DocFormat; 2] = [DocFormat::Markdown, DocFormat::Html];
 
     /// The file extension of the output, also the template's middle extension.
@@ -165,6 +166,7 @@ pub struct TemplateErrors<'a> {
 }
 
 impl<'a> TemplateErrors<'a> {
+    /// Reports into `diags`, adding template files to `sources` as needed.
     pub fn new(sources: &'a mut SourceMap, diags: &'a mut Diagnostics) -> Self {
         TemplateErrors { sources, diags, files: BTreeMap::new(), seen: BTreeSet::new() }
     }
