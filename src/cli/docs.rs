@@ -44,7 +44,15 @@ pub fn run(
     match docs::write_all(&dir, &rendered) {
         Ok(files) => {
             let plans: std::collections::BTreeSet<&str> = rendered.iter().map(|d| d.plan.as_str()).collect();
-            out.eprint(&format!("wrote {} files for {} plans under {}\n", files.len(), plans.len(), dir.display()));
+            let s = |n: usize| if n == 1 { "" } else { "s" };
+            out.eprint(&format!(
+                "wrote {} file{} for {} plan{} under {}\n",
+                files.len(),
+                s(files.len()),
+                plans.len(),
+                s(plans.len()),
+                dir.display()
+            ));
             0
         }
         Err(e) => {

@@ -183,28 +183,23 @@ impl<'c> Journey<'c> {
                 crate::report::format::group(Decimal::ZERO)
             );
         }
-        let mut parts = Vec::new();
-        if let Some(a) = self.engine.account(YOU) {
-            for (ix, _) in self.cat.sources.iter().enumerate() {
-                let Ok(label) = u16::try_from(ix) else { continue };
-                let c = a.wallet.by_label(label);
-                if c.is_positive() {
-                    parts.push(format!("{} {}", crate::report::format::group(c.get()), w.source(ix)));
-                }
+        // Remaining credits by catalog source, in declaration order.
+        let by_source: Vec<(usize, Decimal)> = self.engine.account(YOU).map_or_else(Vec::new, |a| {
+            (0..self.cat.sources.len())
+                .filter_map(|ix| u16::try_from(ix).ok().map(|label| (ix, a.wallet.by_label(label).get())))
+                .filter(|(_, c)| *c > Decimal::ZERO)
+                .collect()
+        });
+        let total = w.amount(view.balance.get());
+        match by_source.as_slice() {
+            [] => format!("Your balance {verb} {total}."),
+            [(ix, _)] => format!("Your balance {verb} {total}, all {}.", w.source(*ix)),
+            many => {
+                let parts: Vec<String> = many.iter().map(|(ix, c)| w.source_amount(*ix, *c)).collect();
+                format!("Your balance {verb} {total} ({}).", join_and(&parts))
             }
         }
-        let detail = if parts.len() > 1 { format!(" ({})", join_and(&parts)) } else { String::new() };
-        let only = match parts.as_slice() {
-            [one] => format!(", all {}", strip_amount(one)),
-            _ => String::new(),
-        };
-        format!("Your balance {verb} {}{only}{detail}.", w.amount(view.balance.get()))
     }
-}
-
-/// "400 monthly credits" → "monthly credits".
-fn strip_amount(text: &str) -> &str {
-    text.split_once(' ').map_or(text, |(_, rest)| rest)
 }
 
 /// What kind of sentence a ledger line belongs to: consecutive lines of
@@ -234,23 +229,19 @@ impl<'j, 'c> Narrator<'j, 'c> {
         Narrator { j }
     }
 
-    fn source_name(&self, label: u16) -> String {
-        let ix = usize::from(label);
-        if ix < self.j.cat.sources.len() {
-            self.j.w.source(ix)
-        } else {
-            let name = self.j.engine.labels().get(ix).map_or("other", String::as_str);
-            format!("{name} {}", self.j.w.plural())
-        }
-    }
-
-    /// "500 monthly credits"
+    /// "500 monthly credits", "1 top-up credit", "250 credits more than you have".
     fn amount_of(&self, bucket: Bucket, credits: Credits) -> String {
-        let n = crate::report::format::group(credits.get().abs());
+        let value = credits.get().abs();
+        let w = &self.j.w;
         match bucket {
-            Bucket::Label(l) => format!("{n} {}", self.source_name(l)),
-            Bucket::Overdraft => format!("{n} {} more than you have", self.j.w.plural()),
-            Bucket::None => self.j.w.amount(credits.get().abs()),
+            Bucket::Label(l) if usize::from(l) < self.j.cat.sources.len() => w.source_amount(usize::from(l), value),
+            Bucket::Label(l) => {
+                // A label the engine made (a transfer, a direct grant).
+                let name = self.j.engine.labels().get(usize::from(l)).map_or("other", String::as_str);
+                format!("{} ({name})", w.amount(value))
+            }
+            Bucket::Overdraft => format!("{} more than you have", w.amount(value)),
+            Bucket::None => w.amount(value),
         }
     }
 

@@ -81,10 +81,19 @@ impl<'c> Words<'c> {
     /// What the credits of a source are called: "monthly credits",
     /// "daily credits", "top-up credits".
     pub fn source(&self, ix: usize) -> String {
+        self.source_named(ix, self.plural())
+    }
+
+    /// An amount of a source's credits: "500 monthly credits", "1 top-up credit".
+    pub fn source_amount(&self, ix: usize, value: Decimal) -> String {
+        let unit = if value.normalize() == Decimal::ONE { self.singular() } else { self.plural() };
+        format!("{} {}", format::group(value), self.source_named(ix, unit))
+    }
+
+    fn source_named(&self, ix: usize, plural: &str) -> String {
         let Some(src) = self.cat.sources.get(ix) else {
-            return self.plural().to_string();
+            return plural.to_string();
         };
-        let plural = self.plural();
         match src.kind {
             SourceKind::Allowance => format!("monthly {plural}"),
             SourceKind::DailyActivity => format!("daily {plural}"),
