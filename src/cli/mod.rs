@@ -7,6 +7,7 @@
 mod build;
 mod check;
 mod diff;
+mod docs;
 mod output;
 mod run;
 mod schema;
@@ -109,6 +110,20 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         docs: Option<PathBuf>,
     },
+    /// Render customer docs (pricing page and credits FAQ) from the plan files.
+    Docs {
+        /// Plan names (`eigent`) or plan files. Default: every plan in plans/.
+        plans: Vec<String>,
+        /// Output folder; each plan gets a sub-folder. Default: out/ in the project.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// A folder of your own templates (`<page>.md.j2`, `<page>.html.j2`). Default: the bundled ones.
+        #[arg(long)]
+        templates: Option<PathBuf>,
+        /// Render one format only. Default: both.
+        #[arg(long, value_enum)]
+        format: Option<DocsFormat>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -119,6 +134,14 @@ pub enum DiffFormat {
     Markdown,
     /// For machines: sorted keys, decimals as strings.
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DocsFormat {
+    /// Markdown.
+    Md,
+    /// A self-contained HTML file.
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -153,6 +176,9 @@ pub fn main() -> ExitCode {
                 if base.is_some() && new.is_none() { (None, old.as_deref()) } else { (old.as_deref(), new.as_deref()) };
             let args = diff::Args { old, new, base: base.as_deref(), format: *format, docs: docs.as_deref() };
             diff::run(&cli.root, &args, &mut out)
+        }
+        Command::Docs { plans, output, templates, format } => {
+            docs::run(&cli.root, plans, output.as_deref(), templates.as_deref(), *format, &mut out)
         }
     };
     ExitCode::from(code)
