@@ -25,6 +25,10 @@ macro_rules! decimal_newtype {
                 Self(value)
             }
 
+            pub const fn new_const(value: Decimal) -> Self {
+                Self(value)
+            }
+
             pub fn get(self) -> Decimal {
                 self.0
             }

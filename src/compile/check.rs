@@ -8,6 +8,11 @@ use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+/// The largest amount a plan or scenario may state (10^15). Decimals hold
+/// 28 digits; this bound leaves room for sums and products over millions of
+/// events without overflow.
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+
 /// Which amounts are meaningful.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Sign {
@@ -63,6 +68,17 @@ impl<'a> Checker<'a> {
                     format!("{what} cannot be negative ({})", value.normalize()),
                 )
                 .with_help("use zero or a positive value");
+                false
+            }
+            _ if value.abs() > MAX_AMOUNT => {
+                self.error(
+                    Code::InvalidRange,
+                    span.clone(),
+                    format!("{what} ({}) is larger than pricebook accepts", value.normalize()),
+                )
+                .with_help(
+                    "amounts are limited to 1,000,000,000,000,000 so that sums over millions of events stay exact",
+                );
                 false
             }
             _ => true,
@@ -186,5 +202,13 @@ pub fn show_money(currency: Option<&Currency>, m: Money) -> String {
     match currency {
         Some(c) => format!("{}{m}", c.symbol),
         None => m.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_amount_bound_is_ten_to_the_fifteenth() {
+        assert_eq!(super::MAX_AMOUNT, rust_decimal::Decimal::from(1_000_000_000_000_000_i64));
     }
 }

@@ -18,6 +18,7 @@ use crate::simulate::command::{
 use crate::simulate::ledger::Reason;
 use crate::suggest;
 use chrono::{LocalResult, TimeZone, Utc};
+use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::ops::Range;
 
@@ -321,7 +322,7 @@ fn step(
         if names.account(&account_name.value).is_some() {
             ck.error(
                 Code::DuplicateId,
-                account_name.span.clone(),
+                signup.span.clone(),
                 format!("account `{}` signs up twice", account_name.value),
             )
             .with_help("each account signs up once; use another name");
@@ -546,7 +547,16 @@ fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -
                 None if models.len() == 1 => Sp::new(models[0].to_string(), f.span.clone()),
                 None => Sp::new("default".to_string(), f.span.clone()),
             };
-            let ri = resolve_ix(&model, models, &format!("model of `{}`", f.value), ck)?;
+            let Some(ri) = models.iter().position(|m| *m == model.value) else {
+                let help = suggest::help_for(&model.value, "models", models.iter().copied());
+                ck.error(
+                    Code::UnknownReference,
+                    model.span.clone(),
+                    format!("feature `{}` has no model `{}`", f.value, model.value),
+                )
+                .with_help(help);
+                return None;
+            };
             Some((fi, ri))
         }
         None => None,
@@ -566,6 +576,20 @@ fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -
         let next = names.ops.len() as OpId;
         *names.ops.entry(op.value.clone()).or_insert(next)
     });
+    let limit = Decimal::from(1_000_000_000_000_u64);
+    let quantities = [
+        u.requests.as_ref().map(|r| (r.value.0, r.span.clone(), "requests")),
+        u.input_tokens.as_ref().map(|t| (Decimal::from(t.value), t.span.clone(), "input_tokens")),
+        u.output_tokens.as_ref().map(|t| (Decimal::from(t.value), t.span.clone(), "output_tokens")),
+        u.minutes.as_ref().map(|m| (m.value.0, m.span.clone(), "minutes")),
+    ];
+    for (value, span, what) in quantities.into_iter().flatten() {
+        if value.is_sign_negative() || value > limit {
+            ck.error(Code::InvalidRange, span, format!("{what} must be between 0 and 1,000,000,000,000"))
+                .with_help("split a larger usage into several events");
+            return None;
+        }
+    }
     Some(Usage {
         rate,
         quantity: Quantity {

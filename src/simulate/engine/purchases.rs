@@ -88,9 +88,10 @@ impl<S: Sink> Engine<'_, S> {
             PackOffer::Custom { unit_price, min_credits, max_credits } => {
                 let credits = match (credits, amount) {
                     (Some(c), _) => c,
-                    (None, Some(m)) => {
-                        Credits::new(Rounding::Down.round(m.get() / unit_price.get(), self.cat.credits.scale))
-                    }
+                    (None, Some(m)) => Credits::new(Rounding::Down.round(
+                        m.get().checked_div(unit_price.get()).ok_or(Reason::AmountOutOfRange)?,
+                        self.cat.credits.scale,
+                    )),
                     (None, None) => return Err(Reason::AmountOutOfRange),
                 };
                 let in_range = credits.is_positive()
@@ -99,7 +100,8 @@ impl<S: Sink> Engine<'_, S> {
                 if !in_range {
                     return Err(Reason::AmountOutOfRange);
                 }
-                Ok((credits, self.round_money(credits.get() * unit_price.get())))
+                let price = credits.get().checked_mul(unit_price.get()).ok_or(Reason::AmountOutOfRange)?;
+                Ok((credits, self.round_money(price)))
             }
         }
     }

@@ -11,6 +11,9 @@ use crate::simulate::ledger::{Bucket, Detail, EntryKind, Notice, Reason, Setting
 use crate::simulate::wallet::{Boundary, Lot, Origin, Step, Take};
 use rust_decimal::Decimal;
 
+/// The largest cost one usage may have (10^18 credits).
+const MAX_COST: Credits = Credits::new_const(Decimal::from_parts(2_808_348_672, 232_830_643, 0, false, 0));
+
 /// What a spend took: from which grants, which grants it emptied, and what
 /// became an overdraft.
 struct Spent {
@@ -32,27 +35,35 @@ enum Mode {
 
 impl<S: Sink> Engine<'_, S> {
     /// Credits a usage costs under the rate card, rounded by the feature's rule.
-    pub fn cost(&self, usage: &Usage) -> Credits {
-        if let Some(c) = usage.credits {
-            return c;
-        }
-        let Some((f, r)) = usage.rate else {
-            return Credits::ZERO;
+    pub fn cost(&self, usage: &Usage) -> Option<Credits> {
+        let cost = match (usage.credits, usage.rate) {
+            (Some(c), _) => c,
+            (None, None) => Credits::ZERO,
+            (None, Some((f, r))) => {
+                let feature = &self.cat.features[f];
+                let rate = &feature.rates[r];
+                let q: &Quantity = &usage.quantity;
+                let k = Decimal::from(1000);
+                let input = Decimal::from(q.input_tokens) / k;
+                let output = Decimal::from(q.output_tokens) / k;
+                let parts = [
+                    (rate.per_request, q.requests.unwrap_or(Decimal::ONE)),
+                    (rate.per_1k_input_tokens, input),
+                    (rate.per_1k_output_tokens, output),
+                    (rate.per_1k_tokens, input.checked_add(output)?),
+                    (rate.per_minute, q.minutes.unwrap_or(Decimal::ZERO)),
+                ];
+                let mut raw = Decimal::ZERO;
+                for (per, n) in parts {
+                    if let Some(per) = per {
+                        raw = raw.checked_add(per.get().checked_mul(n)?)?;
+                    }
+                }
+                Credits::new(feature.rounding.round(raw, self.cat.credits.scale))
+            }
         };
-        let feature = &self.cat.features[f];
-        let rate = &feature.rates[r];
-        let q: &Quantity = &usage.quantity;
-        let k = Decimal::from(1000);
-        let part = |per: Option<Credits>, n: Decimal| per.map_or(Decimal::ZERO, |p| p.get() * n);
-        let requests = q.requests.unwrap_or(Decimal::ONE);
-        let input = Decimal::from(q.input_tokens) / k;
-        let output = Decimal::from(q.output_tokens) / k;
-        let raw = part(rate.per_request, requests)
-            + part(rate.per_1k_input_tokens, input)
-            + part(rate.per_1k_output_tokens, output)
-            + part(rate.per_1k_tokens, input + output)
-            + part(rate.per_minute, q.minutes.unwrap_or(Decimal::ZERO));
-        Credits::new(feature.rounding.round(raw, self.cat.credits.scale))
+        // Far beyond any real usage; keeps every sum over the ledger exact.
+        (cost.abs() <= MAX_COST).then_some(cost)
     }
 
     pub(super) fn use_feature(&mut self, a: &mut Account, id: AccountId, usage: &Usage) -> Result<(), Reason> {
@@ -63,7 +74,7 @@ impl<S: Sink> Engine<'_, S> {
         {
             return Err(Reason::FeatureNotInPlan);
         }
-        let cost = self.cost(usage);
+        let cost = self.cost(usage).ok_or(Reason::AmountOutOfRange)?;
         let detail = Detail::Usage {
             rate: usage.rate,
             project: usage.project,
