@@ -124,28 +124,39 @@ fn million_events(c: &mut Criterion) {
     group.finish();
 }
 
-/// A yearly subscriber with a handful of events over `months`.
-fn horizon(cat: &Catalog, months: i64) -> usize {
+/// A handful of events, then the clock runs `months` ahead. `subscribe`:
+/// a yearly subscriber whose plan grants, rolls over and expires credits
+/// every month (work proportional to cycles, never to days); otherwise a
+/// pay-as-you-go account with nothing scheduled after its top-up expires.
+fn horizon(cat: &Catalog, months: i64, subscribe: bool) -> usize {
     let t0 = start();
     let mut engine = Engine::new(cat, t0);
     let _ = engine.apply(t0, 0, &Command::SignUp { invited_by: None });
-    let _ = engine.apply(
-        t0 + Duration::days(1),
-        0,
-        &Command::Subscribe { plan: 1, billing: Billing::Yearly, trial: None, price: None },
-    );
-    let _ = engine.apply(
-        t0 + Duration::days(2),
-        0,
-        &Command::Use(Usage {
-            rate: None,
-            quantity: Quantity::default(),
-            credits: Some(Credits::new(Decimal::from(100))),
-            project: None,
-            session: None,
-            operation: None,
-        }),
-    );
+    let day = Duration::days(1);
+    if subscribe {
+        let _ = engine.apply(
+            t0 + day,
+            0,
+            &Command::Subscribe { plan: 1, billing: Billing::Yearly, trial: None, price: None },
+        );
+    } else {
+        let buy = Command::Buy {
+            pack: 0,
+            credits: Some(Credits::new(Decimal::from(1000))),
+            amount: None,
+            idempotency_key: None,
+        };
+        let _ = engine.apply(t0 + day, 0, &buy);
+    }
+    let usage = Command::Use(Usage {
+        rate: None,
+        quantity: Quantity::default(),
+        credits: Some(Credits::new(Decimal::from(100))),
+        project: None,
+        session: None,
+        operation: None,
+    });
+    let _ = engine.apply(t0 + day * 2, 0, &usage);
     engine.advance_to(t0 + Duration::days(months * 31));
     engine.ledger().len()
 }
@@ -154,10 +165,12 @@ fn ten_years_vs_one_month(c: &mut Criterion) {
     let project = Project::open(Workspace::new(Path::new(env!("CARGO_MANIFEST_DIR"))));
     let Some(voice) = project.catalogs.get("voiceagent") else { return };
     let mut group = c.benchmark_group("horizon");
-    for months in [1i64, 12, 120] {
-        group.bench_with_input(BenchmarkId::new("months", months), &months, |b, &m| {
-            b.iter(|| black_box(horizon(voice, m)))
-        });
+    for (name, subscribe) in [("yearly_subscriber", true), ("pay_as_you_go", false)] {
+        for months in [1i64, 12, 120] {
+            group.bench_with_input(BenchmarkId::new(name, months), &months, |b, &m| {
+                b.iter(|| black_box(horizon(voice, m, subscribe)))
+            });
+        }
     }
     group.finish();
 }

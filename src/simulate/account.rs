@@ -87,6 +87,10 @@ pub struct Account {
     pub next_charge_cycle: u32,
     /// Bumped whenever cycles are re-anchored, so stale timers are ignored.
     pub generation: u32,
+    /// No cycle timer is kept because a cycle start would change nothing
+    /// (a default plan without monthly credits or add-ons); the cycle
+    /// bounds catch up when the account is next touched.
+    pub idle_cycles: bool,
     pub subscription: Option<PurchaseId>,
     /// When the current subscription (with any trial) began.
     pub subscribed_at: Option<Instant>,

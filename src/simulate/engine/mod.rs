@@ -185,7 +185,11 @@ impl<'c, S: Sink> Engine<'c, S> {
             trialing: matches!(a.status, Status::Trialing { .. }),
             charged: a.charged,
             refunded: a.refunded,
-            cycle_start: a.cycle_start,
+            cycle_start: if a.idle_cycles && self.now >= a.cycle_end {
+                a.cycles.bounds_at(self.now).0
+            } else {
+                a.cycle_start
+            },
             pending_topups: a.pending_topups.len(),
             auto_recharge: a.auto.as_ref().is_some_and(|s| s.enabled),
         })
@@ -297,9 +301,48 @@ impl<'c, S: Sink> Engine<'c, S> {
     /// can hold it and the engine mutably at once.
     fn with_account<R>(&mut self, id: AccountId, f: impl FnOnce(&mut Self, &mut Account) -> R) -> Option<R> {
         let mut a = self.accounts.get_mut(id as usize)?.take()?;
+        self.catch_up_cycles(&mut a);
         let r = f(self, &mut a);
+        self.wake_cycles(&mut a, id);
         self.accounts[id as usize] = Some(a);
         Some(r)
+    }
+
+    /// Whether the next cycle start has work to do: a renewal, monthly
+    /// credits, add-on charges or a scheduled change. If not, no timer is
+    /// kept, so a quiet account costs nothing however long time runs.
+    fn cycle_matters(&self, a: &Account) -> bool {
+        a.plan != self.cat.default_plan.ix
+            || self.cat.plans[a.plan].monthly_credits().is_positive()
+            || !a.addons.is_empty()
+            || a.pending_change.is_some()
+    }
+
+    /// Schedules the next cycle start, or lets the cycles idle.
+    fn schedule_cycle(&mut self, a: &mut Account, id: AccountId) {
+        a.idle_cycles = !self.cycle_matters(a);
+        if !a.idle_cycles {
+            self.schedule(a.cycle_end, id, Scheduled::Cycle(a.generation));
+        }
+    }
+
+    /// Brings an idle account's cycle bounds up to now.
+    fn catch_up_cycles(&self, a: &mut Account) {
+        if a.idle_cycles && self.now >= a.cycle_end {
+            let (start, end) = a.cycles.bounds_at(self.now);
+            a.cycle_start = start;
+            a.cycle_end = end;
+            a.warned = 0;
+        }
+    }
+
+    /// Starts keeping a cycle timer again once a cycle start matters.
+    fn wake_cycles(&mut self, a: &mut Account, id: AccountId) {
+        if a.idle_cycles && self.cycle_matters(a) {
+            self.catch_up_cycles(a);
+            a.idle_cycles = false;
+            self.schedule(a.cycle_end, id, Scheduled::Cycle(a.generation));
+        }
     }
 
     fn fire(&mut self, a: &mut Account, id: AccountId, what: Scheduled) {
@@ -546,6 +589,7 @@ impl<'c, S: Sink> Engine<'c, S> {
             cycle_end: self.now,
             next_charge_cycle: 0,
             generation: 0,
+            idle_cycles: false,
             subscription: None,
             subscribed_at: None,
             trial_purchase: None,

@@ -46,7 +46,7 @@ impl<S: Sink> Engine<'_, S> {
         a.cycle_end = a.cycles.start(n + 1);
         a.next_charge_cycle = n + months(a.billing);
         a.warned = 0;
-        self.schedule(a.cycle_end, id, Scheduled::Cycle(a.generation));
+        self.schedule_cycle(a, id);
     }
 
     /// Grants the plan's monthly credits for the current cycle (or trial).
@@ -207,7 +207,7 @@ impl<S: Sink> Engine<'_, S> {
                 }
             }
         }
-        self.schedule(a.cycle_end, id, Scheduled::Cycle(a.generation));
+        self.schedule_cycle(a, id);
         self.grant_allowance(a, id, purchase);
         for addon in a.addons.clone() {
             if let Err(reason) = self.charge_addon(a, id, addon) {
@@ -260,6 +260,7 @@ impl<S: Sink> Engine<'_, S> {
             a.subscribed_at = Some(self.now);
             a.status = Status::Trialing { ends };
             a.generation += 1;
+            a.idle_cycles = false;
             a.cycle_start = self.now;
             a.cycle_end = ends;
             a.warned = 0;
