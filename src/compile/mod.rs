@@ -6,7 +6,7 @@
 
 pub mod catalog;
 mod check;
-mod lints;
+pub mod lints;
 mod plan_file;
 pub mod scenario;
 mod workspace;

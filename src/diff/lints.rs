@@ -125,43 +125,12 @@ fn unit(offer: &PackOffer) -> Option<Decimal> {
     }
 }
 
-/// `(larger, smaller)` pack ids where the larger costs more per credit, as
-/// the compiler's T8 lint judges it: fixed packs, same source, same plans;
-/// for each larger pack the best-value smaller one.
-fn worse_pairs(cat: &Catalog) -> Vec<(usize, usize)> {
-    let fixed: Vec<(usize, Decimal, Decimal)> = cat
-        .packs
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| match p.offer {
-            PackOffer::Fixed { credits, .. } => unit(&p.offer).map(|u| (i, credits.get(), u)),
-            PackOffer::Custom { .. } => None,
-        })
-        .collect();
-    let plans = |ix: usize| cat.packs[ix].plans.as_ref().map(|v| v.iter().map(|r| r.ix).collect::<Vec<_>>());
-    let mut out = Vec::new();
-    for &(big, big_credits, big_unit) in &fixed {
-        let best = fixed
-            .iter()
-            .filter(|&&(small, small_credits, small_unit)| {
-                small != big
-                    && small_credits < big_credits
-                    && small_unit < big_unit
-                    && cat.packs[small].source == cat.packs[big].source
-                    && plans(small) == plans(big)
-            })
-            .min_by(|a, b| a.2.cmp(&b.2));
-        if let Some(&(small, _, _)) = best {
-            out.push((big, small));
-        }
-    }
-    out
-}
-
 fn worse_value(id: &str, o: &Catalog, n: &Catalog, out: &mut Vec<Lint>) {
-    let before: BTreeSet<(String, String)> =
-        worse_pairs(o).into_iter().map(|(b, s)| (o.packs[b].id.clone(), o.packs[s].id.clone())).collect();
-    for (big, small) in worse_pairs(n) {
+    let before: BTreeSet<(String, String)> = crate::compile::lints::worse_value_pairs(o)
+        .into_iter()
+        .map(|(b, s)| (o.packs[b].id.clone(), o.packs[s].id.clone()))
+        .collect();
+    for (big, small) in crate::compile::lints::worse_value_pairs(n) {
         let (bp, sp) = (&n.packs[big], &n.packs[small]);
         if before.contains(&(bp.id.clone(), sp.id.clone())) {
             continue;

@@ -9,13 +9,11 @@
 
 use crate::compile::{self, Catalog, Workspace, toml_files};
 use crate::diag::{Diagnostics, SourceFile, SourceMap};
+use crate::model::MAX_FILE_BYTES;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-
-/// Plan files larger than this are refused, as when read from disk.
-const MAX_PLAN_BYTES: usize = 8 * 1024 * 1024;
 
 /// Where a side's plan files come from, as the user named it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -219,8 +217,8 @@ fn read_git(ws: &Workspace, rev: &str, label: &str) -> Result<Loaded, SideError>
         }
         let bytes = git(&ws.root, &["cat-file", "blob", object])?;
         let shown = format!("{rev}:plans/{name}");
-        if bytes.len() > MAX_PLAN_BYTES {
-            return Err(SideError::Io(format!("{shown}: larger than pricebook reads ({MAX_PLAN_BYTES} bytes)")));
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(SideError::Io(format!("{shown}: larger than pricebook reads ({MAX_FILE_BYTES} bytes)")));
         }
         let text = String::from_utf8(bytes).map_err(|_| SideError::Io(format!("{shown}: not UTF-8 text")))?;
         let id = name.trim_end_matches(".toml").to_string();

@@ -11,5 +11,5 @@ pub mod scenario;
 mod spanned;
 
 pub use literal::{AmountLit, DecimalLit, MoneyLit, PeriodLit, ShareLit};
-pub use load::{parse_toml, read_source};
+pub use load::{MAX_FILE_BYTES, parse_toml, read_source};
 pub use spanned::Sp;
