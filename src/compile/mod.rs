@@ -14,7 +14,7 @@ mod workspace;
 pub use catalog::Catalog;
 pub use check::Checker;
 pub use scenario::{Script, compile_scenario};
-pub use workspace::{Workspace, toml_files};
+pub use workspace::{Workspace, files_under, toml_files};
 
 /// `.toml` files under a folder, recursively, sorted.
 pub fn workspace_toml_files(dir: &Path) -> Vec<std::path::PathBuf> {

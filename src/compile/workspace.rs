@@ -74,19 +74,23 @@ impl Workspace {
 
 /// `.toml` files under `dir`, sorted by path for deterministic output.
 pub fn toml_files(dir: &Path, recursive: bool) -> Vec<PathBuf> {
+    files_under(dir, recursive, |p| p.extension().is_some_and(|e| e == "toml"))
+}
+
+/// Files under `dir` (in sub-folders too when `recursive`) that `keep`
+/// accepts, sorted by path.
+pub fn files_under(dir: &Path, recursive: bool, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
                 if recursive {
                     stack.push(path);
                 }
-            } else if path.extension().is_some_and(|e| e == "toml") {
+            } else if keep(&path) {
                 out.push(path);
             }
         }

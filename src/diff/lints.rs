@@ -170,7 +170,7 @@ pub fn stale_docs(
     if !dir.is_dir() {
         return Vec::new();
     }
-    let all = files_under(dir);
+    let all = crate::compile::files_under(dir, true, |_| true);
     let mut out = Vec::new();
     for id in changed {
         let mine: Vec<&PathBuf> = all.iter().filter(|p| belongs(dir, p, id)).collect();
@@ -213,27 +213,6 @@ fn belongs(dir: &Path, path: &Path, id: &str) -> bool {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let stem = path.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     stem == id || [".", "-", "_"].iter().any(|sep| name.starts_with(&format!("{id}{sep}")))
-}
-
-/// Every file under `dir`, sorted.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// `Some(true)` when every file is identical at `base` and at `head` (the

@@ -230,11 +230,8 @@ fn running_out(cat: &Catalog) -> Option<Example> {
     j.finish("running-out", "Running out".to_string(), false)
 }
 
-/// Auto-recharge at its threshold (rules C4, T5, A4).
-fn auto_recharge(cat: &Catalog) -> Option<Example> {
-    let ar = cat.auto_recharge.as_ref()?;
-    let mut j = Journey::new(cat);
-    on_plan_with_credits(&mut j, |i| ar.available_on(i))?;
+/// Turns auto-recharge on an hour later when the catalog has it off by default.
+fn switch_auto_recharge_on(j: &mut Journey, ar: &crate::compile::catalog::AutoRecharge) -> Option<()> {
     if !ar.enabled_by_default {
         j.later_hours(1);
         j.step(
@@ -242,6 +239,15 @@ fn auto_recharge(cat: &Catalog) -> Option<Example> {
             Command::AutoRecharge(RechargeSettings { enabled: Some(true), ..Default::default() }),
         )?;
     }
+    Some(())
+}
+
+/// Auto-recharge at its threshold (rules C4, T5, A4).
+fn auto_recharge(cat: &Catalog) -> Option<Example> {
+    let ar = cat.auto_recharge.as_ref()?;
+    let mut j = Journey::new(cat);
+    on_plan_with_credits(&mut j, |i| ar.available_on(i))?;
+    switch_auto_recharge_on(&mut j, ar)?;
     // Use enough to land just under the threshold (or on zero).
     let threshold = ar.threshold.get();
     let margin = (threshold / Decimal::TWO).floor();
@@ -293,13 +299,7 @@ fn spending_limit(cat: &Catalog) -> Option<Example> {
     let cap = ar.monthly_cap?;
     let mut j = Journey::new(cat);
     on_plan_with_credits(&mut j, |i| ar.available_on(i))?;
-    if !ar.enabled_by_default {
-        j.later_hours(1);
-        j.step(
-            "You switch auto-recharge on.",
-            Command::AutoRecharge(RechargeSettings { enabled: Some(true), ..Default::default() }),
-        )?;
-    }
+    switch_auto_recharge_on(&mut j, ar)?;
     // Spend the whole balance again and again within one day: each time
     // auto-recharge buys, until the limit stops it.
     let start = j.engine.ledger().len();
