@@ -66,7 +66,8 @@ pub fn compare(old: Option<&str>, new: &str) -> Comparison {
         None => Comparison::Missing,
         Some(old) if normalize(old) == new => Comparison::Match,
         Some(old) => {
-            let old = normalize(old);
+            // Both end in a line break so the diff does not flag the last line.
+            let (old, new) = (normalize(old) + "\n", new + "\n");
             let diff = TextDiff::from_lines(&old, &new);
             let text = diff.unified_diff().context_radius(3).header("snapshot", "now").to_string();
             Comparison::Changed(text)

@@ -8,7 +8,8 @@ use super::ledger::Entry;
 use crate::compile::Catalog;
 use crate::compile::scenario::{Check, Expected, Script, Target};
 use crate::diag::{Code, Diagnostics};
-use crate::money::Credits;
+use crate::money::{Credits, Money};
+use crate::report::format;
 use std::fmt::Display;
 
 /// Runs a script to its end. Expectation failures and conservation
@@ -109,21 +110,24 @@ fn evaluate(
     let cat = engine.catalog();
     let view = engine.view(account)?;
     let a = engine.account(account)?;
+    // Compared as printed: the same amount written "20" or "20.00" is equal.
     fn differ<T: PartialEq + Display>(expected: T, actual: T) -> Option<(String, String)> {
         (expected != actual).then(|| (expected.to_string(), actual.to_string()))
     }
+    let credits = |expected: Credits, actual: Credits| differ(format::credits(expected), format::credits(actual));
+    let money = |expected: Money, actual: Money| differ(format::money(cat, expected), format::money(cat, actual));
     match &check.what {
-        Expected::Balance(c) => differ(*c, view.balance),
-        Expected::DisplayedBalance(c) => differ(*c, view.balance.max(Credits::ZERO)),
+        Expected::Balance(c) => credits(*c, view.balance),
+        Expected::DisplayedBalance(c) => credits(*c, view.balance.max(Credits::ZERO)),
         Expected::Source(label, c) => {
             let actual = engine.label_id(label).map_or(Credits::ZERO, |l| a.wallet.by_label(l));
-            differ(*c, actual)
+            credits(*c, actual)
         }
-        Expected::Deficit(c) => differ(*c, view.deficit),
+        Expected::Deficit(c) => credits(*c, view.deficit),
         Expected::Plan(p) => differ(cat.plans[*p].id.as_str(), cat.plans[view.plan].id.as_str()),
         Expected::Trialing(t) => differ(status(*t), status(view.trialing)),
-        Expected::Charged(m) => differ(*m, view.charged),
-        Expected::Refunded(m) => differ(*m, view.refunded),
+        Expected::Charged(m) => money(*m, view.charged),
+        Expected::Refunded(m) => money(*m, view.refunded),
         Expected::CycleStart(t) => differ(*t, view.cycle_start),
         Expected::Refused(r) => differ(r.map_or("none", |r| r.code()), outcome.refused.map_or("none", |r| r.code())),
         Expected::Notifications(n) => {
