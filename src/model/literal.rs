@@ -86,7 +86,7 @@ fn money_text(text: &str) -> Result<(Decimal, Option<&'static Currency>), String
 
 /// [`Period::parse`] with a suggestion: the unit a typo was probably meant
 /// to be, digits for a spelt-out count, a space where one is missing.
-fn period(text: &str) -> Result<Period, String> {
+pub(super) fn period(text: &str) -> Result<Period, String> {
     Period::parse(text).map_err(|m| {
         let t = text.trim();
         let words: Vec<&str> = t.split_whitespace().collect();

@@ -206,9 +206,11 @@ impl<'de> Deserialize<'de> for ExpiryLit {
             "never" => Ok(ExpiryLit::Never),
             "end_of_day" => Ok(ExpiryLit::EndOfDay),
             "end_of_cycle" => Ok(ExpiryLit::EndOfCycle),
-            other => crate::calendar::Period::parse(other).map(ExpiryLit::After).map_err(|e| {
+            other => super::literal::period(other).map(ExpiryLit::After).map_err(|e| {
+                // Keep the duration's own hint last: it is what the diagnostic shows as help.
+                let (message, hint) = e.split_once("; ").unwrap_or((&e, "write a duration such as \"30 days\""));
                 serde::de::Error::custom(format!(
-                    "[invalid-duration] {e}; or one of \"never\", \"end_of_day\", \"end_of_cycle\""
+                    "[invalid-duration] {message} (expiry is \"never\", \"end_of_day\", \"end_of_cycle\" or a duration); {hint}"
                 ))
             }),
         }
