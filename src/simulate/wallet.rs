@@ -62,6 +62,33 @@ pub struct Lot {
 }
 
 impl Lot {
+    /// A lot of `amount` credits that never expires, cost nothing and is no
+    /// plan's allowance; other fields are set by struct update. The engine
+    /// gives it its id when it is granted.
+    pub fn new(
+        label: LabelId,
+        origin: Origin,
+        funding: Funding,
+        priority: i32,
+        effective: Instant,
+        amount: Credits,
+    ) -> Lot {
+        Lot {
+            id: 0,
+            label,
+            origin,
+            allowance_of: None,
+            funding,
+            priority,
+            effective,
+            expires: None,
+            boundary: None,
+            original: amount,
+            remaining: amount,
+            cost_basis: Decimal::ZERO,
+        }
+    }
+
     pub fn purchase(&self) -> Option<PurchaseId> {
         match self.origin {
             Origin::Purchase(_, p) => Some(p),

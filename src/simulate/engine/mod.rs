@@ -18,13 +18,11 @@ mod usage;
 use super::account::{Account, AccountView, AutoState, Status};
 use super::command::{AccountId, Command, LotId, PurchaseId};
 use super::ledger::{Bucket, Detail, Entry, EntryKind, LabelId, Notice, Reason, Setting, Sink};
-use super::wallet::{Boundary, Lot, Origin, Step, Take};
+use super::wallet::{Boundary, Lot, Step, Take};
 use crate::calendar::{self, Cycles, Instant};
 use crate::compile::catalog::{Catalog, Expiry};
-use crate::model::plan::Funding;
 use crate::model::scenario::{Billing, PaymentState};
 use crate::money::{Credits, Money};
-use rust_decimal::Decimal;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
@@ -89,20 +87,6 @@ impl Scheduled {
             Scheduled::Cycle(_) => 4,
         }
     }
-}
-
-/// How a new lot is made.
-pub(crate) struct LotSpec {
-    pub label: LabelId,
-    pub origin: Origin,
-    pub allowance_of: Option<usize>,
-    pub funding: Funding,
-    pub priority: i32,
-    pub effective: Instant,
-    pub expires: Option<Instant>,
-    pub boundary: Option<Boundary>,
-    pub amount: Credits,
-    pub cost_basis: Decimal,
 }
 
 /// Replays commands against one catalog.
@@ -431,21 +415,8 @@ impl<'c, S: Sink> Engine<'c, S> {
 
     /// Creates a lot: active now (with a `grant` line and overdraft
     /// settlement) or scheduled for its effective time.
-    fn grant_lot(&mut self, a: &mut Account, id: AccountId, spec: LotSpec, detail: Detail) -> LotId {
-        let lot = Lot {
-            id: self.new_lot_id(),
-            label: spec.label,
-            origin: spec.origin,
-            allowance_of: spec.allowance_of,
-            funding: spec.funding,
-            priority: spec.priority,
-            effective: spec.effective,
-            expires: spec.expires,
-            boundary: spec.boundary,
-            original: spec.amount,
-            remaining: spec.amount,
-            cost_basis: spec.cost_basis,
-        };
+    fn grant_lot(&mut self, a: &mut Account, id: AccountId, mut lot: Lot, detail: Detail) -> LotId {
+        lot.id = self.new_lot_id();
         let lot_id = lot.id;
         if lot.effective > self.now {
             self.schedule(lot.effective, id, Scheduled::Activate(lot_id));

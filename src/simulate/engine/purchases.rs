@@ -1,6 +1,6 @@
 //! Money: payments, packs, auto-recharge (with its monthly cap), refunds.
 
-use super::{Engine, LotSpec, Scheduled};
+use super::{Engine, Scheduled};
 use crate::calendar;
 use crate::compile::catalog::{Expiry, PackOffer, RechargeRule};
 use crate::model::plan::SourceKind;
@@ -10,7 +10,7 @@ use crate::money::{Credits, Money, Rounding};
 use crate::simulate::account::{Account, PendingTopUp, Purchase};
 use crate::simulate::command::{AccountId, PurchaseId, RechargeSettings, Sym};
 use crate::simulate::ledger::{Bucket, Detail, EntryKind, Notice, Paid, PlanWhy, Reason, Setting, Sink, VoidWhy};
-use crate::simulate::wallet::Origin;
+use crate::simulate::wallet::{Lot, Origin};
 
 impl<S: Sink> Engine<'_, S> {
     /// Charges the saved payment method. A purchase record is created for
@@ -118,13 +118,7 @@ impl<S: Sink> Engine<'_, S> {
     ) {
         let src_ix = self.cat.packs[pack].source.ix;
         let src = &self.cat.sources[src_ix];
-        let spec = LotSpec {
-            label: src_ix as u16,
-            origin: Origin::Purchase(src_ix, purchase),
-            allowance_of: None,
-            funding: src.funding,
-            priority: src.priority,
-            effective: self.now,
+        let spec = Lot {
             // A lifetime counts from the purchase, not from when a pending
             // top-up's credits arrive.
             expires: match src.expires {
@@ -133,9 +127,8 @@ impl<S: Sink> Engine<'_, S> {
                 }
                 other => self.expiry_of(a, other),
             },
-            boundary: None,
-            amount: credits,
             cost_basis: if credits.is_positive() { price.get() / credits.get() } else { Default::default() },
+            ..Lot::new(src_ix as u16, Origin::Purchase(src_ix, purchase), src.funding, src.priority, self.now, credits)
         };
         let lot = self.grant_lot(a, id, spec, Detail::Purchase(purchase));
         if let Some(p) = a.purchases.get_mut(&purchase) {

@@ -1,6 +1,6 @@
 //! Plans over time: cycles, allowances, bonuses, trials, renewals, changes.
 
-use super::{Engine, LotSpec, Scheduled};
+use super::{Engine, Scheduled};
 use crate::calendar::{self, Cycles};
 use crate::compile::catalog::Expiry;
 use crate::model::plan::{CycleAnchor, ReferralTo, SourceKind, Timing, UpgradeCharge, UpgradeCredits};
@@ -9,7 +9,7 @@ use crate::money::{Credits, Money};
 use crate::simulate::account::{Account, PendingChange, Status};
 use crate::simulate::command::{AccountId, LotId, PurchaseId};
 use crate::simulate::ledger::{Detail, EntryKind, Notice, Paid, PlanWhy, Reason, Sink, VoidWhy};
-use crate::simulate::wallet::{Boundary, Origin, Step};
+use crate::simulate::wallet::{Boundary, Lot, Origin, Step};
 use rust_decimal::Decimal;
 
 /// Cycles between two charges.
@@ -95,17 +95,11 @@ impl<S: Sink> Engine<'_, S> {
             Some(p) => Origin::Purchase(src_ix, p),
             None => Origin::Source(src_ix),
         };
-        let spec = LotSpec {
-            label: src_ix as u16,
-            origin,
+        let spec = Lot {
             allowance_of: Some(a.plan),
-            funding: src.funding,
-            priority: src.priority,
-            effective: self.now,
             expires,
             boundary,
-            amount,
-            cost_basis: Decimal::ZERO,
+            ..Lot::new(src_ix as u16, origin, src.funding, src.priority, self.now, amount)
         };
         let lot = self.grant_lot(a, id, spec, detail);
         if let Some(p) = purchase.and_then(|p| a.purchases.get_mut(&p)) {
@@ -119,17 +113,9 @@ impl<S: Sink> Engine<'_, S> {
     pub(super) fn grant_source(&mut self, a: &mut Account, id: AccountId, src_ix: usize, detail: Detail) {
         let src = &self.cat.sources[src_ix];
         let Some(amount) = src.amount else { return };
-        let spec = LotSpec {
-            label: src_ix as u16,
-            origin: Origin::Source(src_ix),
-            allowance_of: None,
-            funding: src.funding,
-            priority: src.priority,
-            effective: self.now,
+        let spec = Lot {
             expires: self.expiry_of(a, src.expires),
-            boundary: None,
-            amount,
-            cost_basis: Decimal::ZERO,
+            ..Lot::new(src_ix as u16, Origin::Source(src_ix), src.funding, src.priority, self.now, amount)
         };
         self.grant_lot(a, id, spec, detail);
     }

@@ -1,7 +1,7 @@
 //! Spending: usage, add-on months, transfers, adjustments, returns, direct
 //! grants, low-balance warnings, entitlements.
 
-use super::{Engine, LotSpec};
+use super::Engine;
 use crate::compile::catalog::{ExhaustionRule, Limit, RolloverRule};
 use crate::model::plan::{Funding, SourceKind};
 use crate::money::Credits;
@@ -199,18 +199,7 @@ impl<S: Sink> Engine<'_, S> {
         let label = self.intern_label("transfer");
         let now = self.now;
         self.with_account(to, |e, b| {
-            let spec = LotSpec {
-                label,
-                origin: Origin::Transfer,
-                allowance_of: None,
-                funding: Funding::Paid,
-                priority: 0,
-                effective: now,
-                expires: None,
-                boundary: None,
-                amount: credits,
-                cost_basis: Decimal::ZERO,
-            };
+            let spec = Lot::new(label, Origin::Transfer, Funding::Paid, 0, now, credits);
             e.grant_lot(b, to, spec, Detail::Transfer(id));
         });
         Ok(())
@@ -233,17 +222,16 @@ impl<S: Sink> Engine<'_, S> {
             None => (self.intern_label("adjustment"), None),
         };
         let source = src.map(|ix| &self.cat.sources[ix]);
-        let spec = LotSpec {
-            label,
-            origin: src.map_or(Origin::Direct, Origin::Source),
-            allowance_of: None,
-            funding: source.map_or(Funding::Promotional, |s| s.funding),
-            priority: source.map_or(0, |s| s.priority),
-            effective: self.now,
+        let spec = Lot {
             expires: source.and_then(|s| self.expiry_of(a, s.expires)),
-            boundary: None,
-            amount: credits,
-            cost_basis: Decimal::ZERO,
+            ..Lot::new(
+                label,
+                src.map_or(Origin::Direct, Origin::Source),
+                source.map_or(Funding::Promotional, |s| s.funding),
+                source.map_or(0, |s| s.priority),
+                self.now,
+                credits,
+            )
         };
         self.grant_lot(a, id, spec, Detail::Adjustment(reason));
         Ok(())
@@ -303,18 +291,8 @@ impl<S: Sink> Engine<'_, S> {
             rule: rule.clone(),
             left: None,
         });
-        let spec = LotSpec {
-            label,
-            origin: Origin::Direct,
-            allowance_of: None,
-            funding: g.funding,
-            priority: g.priority,
-            effective,
-            expires,
-            boundary,
-            amount: g.credits,
-            cost_basis: Decimal::ZERO,
-        };
+        let spec =
+            Lot { expires, boundary, ..Lot::new(label, Origin::Direct, g.funding, g.priority, effective, g.credits) };
         let lot = self.next_lot;
         self.grant_lot(a, id, spec, Detail::Direct(lot))
     }
