@@ -1,21 +1,17 @@
 //! The `pricebook` binary end to end: exit codes, the one-line message
 //! format, and `build` output that is byte-for-byte reproducible.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn root() -> &'static str {
     env!("CARGO_MANIFEST_DIR")
 }
 
 fn pricebook(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pricebook"))
-        .arg("--root")
-        .arg(root())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
+    common::pricebook(std::path::Path::new(root()), args)
 }
 
 fn code(out: &Output) -> i32 {

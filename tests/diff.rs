@@ -6,6 +6,8 @@
 //! Plans come from `tests/fixtures/diff/base/` (copies of the seed plans)
 //! edited in memory, so pricing edits in `plans/` do not break these tests.
 
+mod common;
+
 use pricebook::compile::Workspace;
 use pricebook::diff::{self, ChangeKind, Loaded, Options, Review, side::PlanText};
 use std::path::{Path, PathBuf};
@@ -644,15 +646,7 @@ fn json_is_sorted_stable_and_exact() {
 
 // ------------------------------------------------------------- the binary
 
-fn pricebook(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pricebook"))
-        .arg("--root")
-        .arg(root)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
+use common::pricebook;
 
 fn code(out: &Output) -> i32 {
     out.status.code().expect("exited normally")

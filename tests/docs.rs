@@ -4,13 +4,14 @@
 //! template file and line; a changed rule changing the page; `pricebook
 //! docs` end to end.
 
+mod common;
+
 use pricebook::compile::{Catalog, Workspace, compile_plan_text, load_catalog};
 use pricebook::diag::{Diagnostics, SourceFile, SourceMap, Style, render_all, render_short};
 use pricebook::report::docs::{self, DocFormat, RenderedDoc, TemplateSet};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::str::FromStr;
 
 fn root() -> &'static Path {
@@ -277,13 +278,7 @@ fn html_pages_are_self_contained() {
 }
 
 fn pricebook(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_pricebook"))
-        .arg("--root")
-        .arg(root())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
+    common::pricebook(root(), args)
 }
 
 fn temp_dir(name: &str) -> PathBuf {

@@ -9,6 +9,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
 /// Panics with every failing scenario listed (not only the first).
+#[allow(dead_code)]
 pub fn assert_snapshots(root: &Path) {
     let ws = Workspace::new(root);
     let mut project = Project::open(ws.clone());
@@ -56,4 +57,16 @@ pub fn render_all_scenarios(root: &Path) -> Vec<(String, String, String)> {
     let ws = Workspace::new(root);
     let mut project = Project::open(ws.clone());
     ws.scenario_files().iter().filter_map(|p| project.replay(p)).map(|r| (r.path, r.table, r.json)).collect()
+}
+
+/// Runs the built `pricebook` binary on a project folder, colour off.
+#[allow(dead_code)]
+pub fn pricebook(root: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_pricebook"))
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the binary runs")
 }
