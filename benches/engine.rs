@@ -8,13 +8,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use pricebook::compile::{Catalog, Workspace, compile_plan_text};
-use pricebook::diag::{Diagnostics, SourceFile, SourceMap};
-use pricebook::model::scenario::Billing;
-use pricebook::money::Credits;
 use pricebook::project::Project;
-use pricebook::simulate::command::{Quantity, Usage};
-use pricebook::simulate::{Command, Engine};
+use pricebook_core::money::Credits;
+use pricebook_engine::command::{Quantity, Usage};
+use pricebook_engine::{Command, Engine};
+use pricebook_lang::compile::{Catalog, Workspace, compile_plan_text};
+use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap};
+use pricebook_lang::model::scenario::Billing;
 use rust_decimal::Decimal;
 use std::hint::black_box;
 use std::path::Path;

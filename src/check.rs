@@ -1,7 +1,7 @@
 //! `pricebook check`: which files to check, and checking them.
 
-use crate::compile::{self, Workspace};
 use crate::project::Project;
+use pricebook_lang::compile::{self, Workspace};
 use std::path::{Path, PathBuf};
 
 /// How many files a check looked at.

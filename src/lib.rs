@@ -1,31 +1,22 @@
 //! pricebook: pricing as code for credit-based products.
 //!
-//! How data flows:
+//! How data flows (each stage is a crate; dependencies point one way):
 //!
 //! ```text
-//! plans/*.toml ──model──▶ PlanFile (spanned) ──compile──▶ Catalog ──┬─▶ report::catalog_json (build)
-//!                                                                   ├─▶ report::docs (docs)
-//! scenarios/**/*.toml ──model──▶ ScenarioFile ──compile──▶ Script ──┴─▶ simulate::Engine ──▶ Ledger ──▶ report::{table, json, snapshot}
+//! plans/*.toml ──lang::model──▶ PlanFile (spanned) ──lang::compile──▶ core::Catalog ──┬─▶ report::catalog_json (build)
+//!                                                                                     ├─▶ report::docs (docs)
+//! scenarios/**/*.toml ──lang::model──▶ ScenarioFile ──lang::compile──▶ Script ──lang::replay──▶ engine ──▶ Ledger ──▶ report::{table, json}
 //! ```
 //!
-//! Every stage reports problems into [`diag::Diagnostics`] rather than
-//! stopping at the first. The engine is independent of the scenario format:
-//! it takes [`simulate::Command`]s at instants.
+//! `pricebook-core` holds money, the calendar and the validated catalog;
+//! `pricebook-engine` runs commands against it; `pricebook-lang` reads plan
+//! and scenario files; `pricebook-report` renders. This crate is the command
+//! line and the application around them: project folders, `check`, `test`,
+//! `diff`, snapshots.
 
-pub mod calendar;
 pub mod check;
 pub mod cli;
-pub mod compile;
-pub mod diag;
 #[warn(missing_docs)]
 pub mod diff;
-pub mod fsutil;
-pub mod model;
-pub mod money;
 pub mod project;
-pub mod report;
-pub mod rulebook;
-pub mod schema;
-pub mod simulate;
 pub mod snapshot;
-pub mod suggest;

@@ -1,12 +1,12 @@
 //! A project folder opened for work: its plan files compiled once, its
 //! scenarios compiled and replayed on demand, every problem collected.
 
-use crate::compile::scenario::Script;
-use crate::compile::{self, Catalog, Workspace};
-use crate::diag::{Code, Diagnostics, SourceMap};
-use crate::model::{self, scenario::ScenarioFile};
-use crate::simulate::replay;
-use crate::suggest;
+use pricebook_lang::compile::scenario::Script;
+use pricebook_lang::compile::{self, Catalog, Workspace};
+use pricebook_lang::diag::{Code, Diagnostics, SourceMap};
+use pricebook_lang::model::{self, scenario::ScenarioFile};
+use pricebook_lang::replay;
+use pricebook_lang::suggest;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -126,12 +126,12 @@ impl Project {
     pub fn replay(&mut self, path: &Path) -> Option<Replayed> {
         let script = self.script(path)?;
         let cat = self.catalogs.get(&script.plans)?;
-        let before = self.diags.count(crate::diag::Severity::Error);
+        let before = self.diags.count(pricebook_lang::diag::Severity::Error);
         let engine = replay::replay(&script, cat, &mut self.diags);
-        let failed = self.diags.count(crate::diag::Severity::Error) > before;
+        let failed = self.diags.count(pricebook_lang::diag::Severity::Error) > before;
         let shown = self.ws.display(path);
-        let table = crate::report::ledger_table::render(&script, &shown, &engine);
-        let json = crate::report::ledger_json::render(&script, &engine);
+        let table = pricebook_report::ledger_table::render(&script, &shown, &engine);
+        let json = pricebook_report::ledger_json::render(&script, &engine);
         Some(Replayed { script, path: shown, table, json, failed })
     }
 }

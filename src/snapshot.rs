@@ -5,7 +5,7 @@
 //! when asked (`--accept`), atomically, and never touches scenario or plan
 //! files.
 
-use crate::compile::Workspace;
+use pricebook_lang::compile::Workspace;
 use similar::TextDiff;
 use std::path::{Path, PathBuf};
 
@@ -48,7 +48,7 @@ pub fn file_text(input_file: &str, contents: &str) -> String {
 
 /// Writes a snapshot atomically.
 pub fn write(path: &Path, input_file: &str, contents: &str) -> std::io::Result<()> {
-    crate::fsutil::write_atomic(path, file_text(input_file, contents).as_bytes())
+    pricebook_lang::fsutil::write_atomic(path, file_text(input_file, contents).as_bytes())
 }
 
 /// How a fresh rendering compares with its snapshot.

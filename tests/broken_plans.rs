@@ -6,8 +6,8 @@
 //! Inputs that would be silly to commit (binary garbage, a file over the
 //! size limit, a large legal file, pathological nesting) are generated here.
 
-use pricebook::compile::{Catalog, compile_plan_text, read_into};
-use pricebook::diag::{Code, Diagnostics, Severity, SourceFile, SourceMap, Style, render_all};
+use pricebook_lang::compile::{Catalog, compile_plan_text, read_into};
+use pricebook_lang::diag::{Code, Diagnostics, Severity, SourceFile, SourceMap, Style, render_all};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

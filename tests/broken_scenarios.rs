@@ -3,9 +3,9 @@
 //! hint; the rendered diagnostics are reviewed snapshots. They run against
 //! the bundled plan files.
 
-use pricebook::compile::Workspace;
-use pricebook::diag::{Style, render_all};
 use pricebook::project::Project;
+use pricebook_lang::compile::Workspace;
+use pricebook_lang::diag::{Style, render_all};
 use std::path::Path;
 
 #[test]

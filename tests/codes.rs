@@ -2,7 +2,7 @@
 //! and users search for them. It is snapshotted so that adding, renaming,
 //! removing or re-grading a code is a reviewed change.
 
-use pricebook::diag::{Code, Severity};
+use pricebook_lang::diag::{Code, Severity};
 use std::collections::BTreeSet;
 
 #[test]

@@ -8,8 +8,8 @@
 
 mod common;
 
-use pricebook::compile::Workspace;
 use pricebook::diff::{self, ChangeKind, Loaded, Options, Review, side::PlanText};
+use pricebook_lang::compile::Workspace;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -6,9 +6,9 @@
 
 mod common;
 
-use pricebook::compile::{Catalog, Workspace, compile_plan_text, load_catalog};
-use pricebook::diag::{Diagnostics, SourceFile, SourceMap, Style, render_all, render_short};
-use pricebook::report::docs::{self, DocFormat, RenderedDoc, TemplateSet};
+use pricebook_lang::compile::{Catalog, Workspace, compile_plan_text, load_catalog};
+use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap, Style, render_all, render_short};
+use pricebook_report::docs::{self, DocFormat, RenderedDoc, TemplateSet};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -3,13 +3,13 @@
 //! twice (rule X3).
 
 use chrono::{DateTime, Duration, Utc};
-use pricebook::compile::{Catalog, Workspace};
-use pricebook::model::plan::Funding;
-use pricebook::model::scenario::{Billing, PaymentState};
-use pricebook::money::{Credits, Money};
 use pricebook::project::Project;
-use pricebook::simulate::command::{DirectGrant, GrantExpiry, Quantity, RechargeSettings, Usage};
-use pricebook::simulate::{Command, Engine, Entry, conservation};
+use pricebook_core::money::{Credits, Money};
+use pricebook_engine::command::{DirectGrant, GrantExpiry, Quantity, RechargeSettings, Usage};
+use pricebook_engine::{Command, Engine, Entry, conservation};
+use pricebook_lang::compile::{Catalog, Workspace};
+use pricebook_lang::model::plan::Funding;
+use pricebook_lang::model::scenario::{Billing, PaymentState};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 use std::path::Path;
@@ -118,7 +118,7 @@ fn command(cat: &Catalog, r: &Raw) -> Option<Command> {
             priority: (r.a % 5) as i32,
             effective: None,
             expires: if r.b.is_multiple_of(2) {
-                GrantExpiry::After(pricebook::calendar::Period::months(1))
+                GrantExpiry::After(pricebook_core::calendar::Period::months(1))
             } else {
                 GrantExpiry::Never
             },

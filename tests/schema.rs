@@ -18,7 +18,7 @@ fn committed_schemas_are_up_to_date() {
     for (kind, scenario) in [("plan", false), ("scenario", true)] {
         let file = format!("schemas/{kind}.schema.json");
         let committed = read(&root().join(&file));
-        let generated = pricebook::schema::json(scenario).expect("schema renders");
+        let generated = pricebook_lang::schema::json(scenario).expect("schema renders");
         assert!(
             committed == generated,
             "{file} is out of date with the model types; regenerate it with\n\n    cargo run -- schema {kind} > {file}\n"

@@ -1,6 +1,6 @@
 use super::Output;
-use crate::compile::{self, Workspace};
-use crate::diag::{Diagnostics, SourceMap};
+use pricebook_lang::compile::{self, Workspace};
+use pricebook_lang::diag::{Diagnostics, SourceMap};
 use std::path::Path;
 
 pub fn run(root: &Path, output: Option<&Path>, out: &mut Output) -> u8 {
@@ -18,7 +18,7 @@ pub fn run(root: &Path, output: Option<&Path>, out: &mut Output) -> u8 {
     if diags.has_errors() {
         return 1;
     }
-    let text = match crate::report::catalog_json::render(&catalogs) {
+    let text = match pricebook_report::catalog_json::render(&catalogs) {
         Ok(t) => t,
         Err(e) => {
             out.eprint(&format!("error: cannot render the catalog: {e}\n"));
@@ -30,7 +30,7 @@ pub fn run(root: &Path, output: Option<&Path>, out: &mut Output) -> u8 {
             out.print(&text);
             0
         }
-        Some(path) => match crate::fsutil::write_atomic(path, text.as_bytes()) {
+        Some(path) => match pricebook_lang::fsutil::write_atomic(path, text.as_bytes()) {
             Ok(()) => {
                 out.eprint(&format!("wrote {} ({} catalogs)\n", path.display(), catalogs.len()));
                 0

@@ -1,7 +1,7 @@
 use super::{MessageFormat, Output};
-use crate::compile::Workspace;
-use crate::diag::Severity;
 use crate::project::Project;
+use pricebook_lang::compile::Workspace;
+use pricebook_lang::diag::Severity;
 use std::path::{Path, PathBuf};
 
 pub fn run(root: &Path, paths: &[PathBuf], deny_warnings: bool, format: MessageFormat, out: &mut Output) -> u8 {

@@ -3,9 +3,9 @@
 //! found, 2 errors, including a side that does not compile).
 
 use super::{DiffFormat, Output};
-use crate::compile::Workspace;
-use crate::diag::Style;
 use crate::diff::{self, Options, Spec};
+use pricebook_lang::compile::Workspace;
+use pricebook_lang::diag::Style;
 use std::path::Path;
 
 /// What the user typed.

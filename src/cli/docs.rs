@@ -1,10 +1,10 @@
 //! `pricebook docs`: arguments in, files out. The work is in
-//! [`crate::report::docs`].
+//! [`pricebook_report::docs`].
 
 use super::{DocsFormat, Output};
-use crate::compile::Workspace;
-use crate::diag::{Diagnostics, SourceMap};
-use crate::report::docs::{self, DocFormat, Request};
+use pricebook_lang::compile::Workspace;
+use pricebook_lang::diag::{Diagnostics, SourceMap};
+use pricebook_report::docs::{self, DocFormat, Request};
 use std::path::Path;
 
 /// Runs `pricebook docs`; returns the exit code (0 written, 1 errors in

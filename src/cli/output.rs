@@ -2,7 +2,7 @@
 //! only on terminals (and never with NO_COLOR), quiet on a closed pipe.
 
 use super::Color;
-use crate::diag::{self, Diagnostic, Diagnostics, SourceMap, Style};
+use pricebook_lang::diag::{self, Diagnostic, Diagnostics, SourceMap, Style};
 use std::io::{IsTerminal, Write};
 
 pub struct Output {

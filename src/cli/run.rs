@@ -1,6 +1,6 @@
 use super::{LedgerFormat, Output};
-use crate::compile::Workspace;
 use crate::project::Project;
+use pricebook_lang::compile::Workspace;
 use std::path::Path;
 
 pub fn run(root: &Path, scenario: &Path, format: LedgerFormat, out: &mut Output) -> u8 {

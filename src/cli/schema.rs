@@ -1,7 +1,7 @@
 use super::{Output, SchemaKind};
 
 pub fn run(kind: SchemaKind, out: &mut Output) -> u8 {
-    match crate::schema::json(kind == SchemaKind::Scenario) {
+    match pricebook_lang::schema::json(kind == SchemaKind::Scenario) {
         Ok(text) => {
             out.print(&text);
             0

@@ -1,11 +1,11 @@
 //! `pricebook test`: replay scenarios, compare with snapshots, show diffs.
 
 use super::Output;
-use crate::compile::Workspace;
-use crate::diag::Style;
 use crate::project::Project;
-use crate::rulebook;
 use crate::snapshot::{self, Comparison};
+use pricebook_lang::compile::Workspace;
+use pricebook_lang::diag::Style;
+use pricebook_lang::rulebook;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

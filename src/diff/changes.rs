@@ -11,10 +11,10 @@
 
 use super::rules::{Topic, rules_for};
 use super::words::*;
-use crate::compile::Catalog;
-use crate::compile::catalog::{Allowance, Limit, PackOffer, Plan, PlanRef, Rate, RechargeRule, RolloverRule};
-use crate::money::{Credits, Money};
-use crate::report::format;
+use pricebook_core::catalog::{Allowance, Limit, PackOffer, Plan, PlanRef, Rate, RechargeRule, RolloverRule};
+use pricebook_core::format;
+use pricebook_core::money::{Credits, Money};
+use pricebook_lang::compile::Catalog;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -763,7 +763,7 @@ impl<'a> Cx<'a> {
             };
             let p = |f: &str| format!("features.{}.{f}", nf.id);
             self.field(Topic::Wording, p("name"), &nf.name, "name", (&of.name, &nf.name), Clone::clone);
-            let req = |r: &Option<crate::compile::catalog::EntitlementRef>| r.as_ref().map(|r| r.id.clone());
+            let req = |r: &Option<pricebook_core::catalog::EntitlementRef>| r.as_ref().map(|r| r.id.clone());
             self.field(
                 Topic::Limits,
                 p("requires"),
@@ -813,7 +813,7 @@ impl<'a> Cx<'a> {
     fn addons(&mut self) {
         let (oc, nc) = (self.old, self.new);
         self.order("addons", oc.addons.iter().map(|x| x.id.as_str()), nc.addons.iter().map(|x| x.id.as_str()));
-        let words = |c: &Catalog, a: &crate::compile::catalog::Addon| {
+        let words = |c: &Catalog, a: &pricebook_core::catalog::Addon| {
             let mut parts = Vec::new();
             if let Some(cr) = a.monthly_credits {
                 parts.push(format!("{} {}/month", format::credits(cr), c.credits.plural));

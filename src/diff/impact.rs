@@ -8,15 +8,15 @@
 //! counted, not enforced: a pricing change is expected to break some, and
 //! the count tells the reviewer which journeys' stated numbers moved.
 
-use crate::compile::{Catalog, Workspace};
-use crate::diag::{Code, Diagnostics, Severity};
-use crate::money::{Credits, Currency, Money};
 use crate::project::Project;
-use crate::report::format;
-use crate::report::ledger_table::{self, Names};
-use crate::simulate::conservation;
-use crate::simulate::ledger::{Bucket, Detail, EntryKind, Paid};
-use crate::simulate::replay;
+use pricebook_core::format;
+use pricebook_core::money::{Credits, Currency, Money};
+use pricebook_engine::conservation;
+use pricebook_engine::ledger::{Bucket, Detail, EntryKind, Paid};
+use pricebook_lang::compile::{Catalog, Workspace};
+use pricebook_lang::diag::{Code, Diagnostics, Severity};
+use pricebook_lang::replay;
+use pricebook_report::ledger_table::{self, Names};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;

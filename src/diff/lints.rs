@@ -19,10 +19,10 @@ use super::impact::Impact;
 use super::rules::PACK_VALUE_RULE;
 use super::side::{self, Origin};
 use super::words;
-use crate::compile::Catalog;
-use crate::compile::Workspace;
-use crate::compile::catalog::PackOffer;
-use crate::report::format;
+use pricebook_core::catalog::PackOffer;
+use pricebook_core::format;
+use pricebook_lang::compile::Catalog;
+use pricebook_lang::compile::Workspace;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -126,11 +126,11 @@ fn unit(offer: &PackOffer) -> Option<Decimal> {
 }
 
 fn worse_value(id: &str, o: &Catalog, n: &Catalog, out: &mut Vec<Lint>) {
-    let before: BTreeSet<(String, String)> = crate::compile::lints::worse_value_pairs(o)
+    let before: BTreeSet<(String, String)> = pricebook_lang::compile::lints::worse_value_pairs(o)
         .into_iter()
         .map(|(b, s)| (o.packs[b].id.clone(), o.packs[s].id.clone()))
         .collect();
-    for (big, small) in crate::compile::lints::worse_value_pairs(n) {
+    for (big, small) in pricebook_lang::compile::lints::worse_value_pairs(n) {
         let (bp, sp) = (&n.packs[big], &n.packs[small]);
         if before.contains(&(bp.id.clone(), sp.id.clone())) {
             continue;
@@ -170,7 +170,7 @@ pub fn stale_docs(
     if !dir.is_dir() {
         return Vec::new();
     }
-    let all = crate::compile::files_under(dir, true, |_| true);
+    let all = pricebook_lang::compile::files_under(dir, true, |_| true);
     let mut out = Vec::new();
     for id in changed {
         let mine: Vec<&PathBuf> = all.iter().filter(|p| belongs(dir, p, id)).collect();

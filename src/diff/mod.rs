@@ -29,7 +29,7 @@ pub use impact::Impact;
 pub use lints::Lint;
 pub use side::{Loaded, Side, SideError, Spec};
 
-use crate::compile::Workspace;
+use pricebook_lang::compile::Workspace;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 

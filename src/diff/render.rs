@@ -6,7 +6,7 @@
 use super::Review;
 use super::changes::{ChangeKind, show_percent};
 use super::impact::{LineDiff, Runs, ScenarioImpact};
-use crate::report::ledger_table::{HEADER, RIGHT};
+use pricebook_report::ledger_table::{HEADER, RIGHT};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 use std::fmt::Write;

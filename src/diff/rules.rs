@@ -6,7 +6,7 @@
 //! explicit: a reviewer can check every row against the rulebook, and a
 //! catalog not listed here simply gets no ids (only the `*` rows).
 
-use crate::model::plan::SourceKind;
+use pricebook_lang::model::plan::SourceKind;
 
 /// What part of a catalog a change is about, at the grain the rulebook
 /// speaks of.
@@ -143,9 +143,9 @@ mod tests {
     #[test]
     fn every_rule_in_the_table_exists() {
         for (_, _, rule) in TABLE {
-            assert!(crate::rulebook::is_rule(rule), "{rule} is not in the rulebook");
+            assert!(pricebook_lang::rulebook::is_rule(rule), "{rule} is not in the rulebook");
         }
-        assert!(crate::rulebook::is_rule(PACK_VALUE_RULE));
+        assert!(pricebook_lang::rulebook::is_rule(PACK_VALUE_RULE));
     }
 
     #[test]

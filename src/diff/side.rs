@@ -7,9 +7,9 @@
 //! project root. Nothing here writes anything, and git is only ever asked to
 //! read objects.
 
-use crate::compile::{self, Catalog, Workspace, toml_files};
-use crate::diag::{Diagnostics, SourceFile, SourceMap};
-use crate::model::MAX_FILE_BYTES;
+use pricebook_lang::compile::{self, Catalog, Workspace, toml_files};
+use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap};
+use pricebook_lang::model::MAX_FILE_BYTES;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -188,8 +188,8 @@ fn read_path(ws: &Workspace, path: &Path, label: &str) -> Result<Loaded, SideErr
     };
     let mut texts = Vec::new();
     for f in files {
-        let text =
-            crate::model::read_source(&f).map_err(|(_, why)| SideError::Io(format!("{}: {why}", f.display())))?;
+        let text = pricebook_lang::model::read_source(&f)
+            .map_err(|(_, why)| SideError::Io(format!("{}: {why}", f.display())))?;
         let id = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         texts.push(PlanText { id, shown: ws.display(&f), text, disk: Some(f) });
     }

@@ -3,13 +3,13 @@
 //! → "1,000,000 tokens for €5.00, €5.00 per 1M tokens". Used by the change
 //! list and the lints; nothing here compares.
 
-use crate::calendar::Period;
-use crate::compile::Catalog;
-use crate::compile::catalog::{
+use pricebook_core::calendar::Period;
+use pricebook_core::catalog::{
     Allowance, AutoRecharge, ExhaustionRule, Expiry, Pack, PackOffer, Plan, PlanRef, Rate, RechargeRule, Source,
 };
-use crate::money::{Credits, Money};
-use crate::report::format;
+use pricebook_core::format;
+use pricebook_core::money::{Credits, Money};
+use pricebook_lang::compile::Catalog;
 use rust_decimal::Decimal;
 use serde::Serialize;
 

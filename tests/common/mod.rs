@@ -1,10 +1,10 @@
 //! Shared by the scenario tests: replay every scenario of a project folder
 //! and compare each ledger with its snapshot through insta.
 
-use pricebook::compile::Workspace;
-use pricebook::diag::{Style, render_all};
 use pricebook::project::Project;
 use pricebook::snapshot;
+use pricebook_lang::compile::Workspace;
+use pricebook_lang::diag::{Style, render_all};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 

@@ -1,0 +1,135 @@
+//! One account's state. Small on purpose: live lots, a few counters, and
+//! records only for what can still be refunded or returned.
+
+use super::command::{LotId, OpId, PurchaseId, Sym};
+use super::wallet::Wallet;
+use chrono::NaiveDate;
+use pricebook_core::calendar::{Cycles, Instant};
+use pricebook_core::catalog::RechargeRule;
+use pricebook_core::money::{Credits, Money};
+use pricebook_core::policy::{Billing, PaymentState};
+use std::collections::{BTreeMap, BTreeSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    Trialing { ends: Instant },
+}
+
+/// A change that takes effect at the end of the cycle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PendingChange {
+    /// To this plan, at an agreed price if it is priced on request.
+    Downgrade(usize, Option<Money>),
+    Cancel,
+}
+
+/// A payment that may be refunded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Purchase {
+    /// What was paid for.
+    pub paid: super::ledger::Paid,
+    pub paid_at: Instant,
+    /// When the subscription (with its trial) started, for refund windows.
+    pub started_at: Instant,
+    pub money: Money,
+    pub credits: Credits,
+    /// Credits spent from this purchase's lots so far.
+    pub used: Credits,
+    pub lots: Vec<LotId>,
+    pub refunded: bool,
+}
+
+/// A top-up charged whose credits arrive later.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PendingTopUp {
+    pub purchase: PurchaseId,
+    pub pack: usize,
+    pub credits: Credits,
+    pub settles_at: Instant,
+}
+
+/// Credits an operation took, so a failure can return them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpRecord {
+    pub taken: Vec<(LotId, Credits)>,
+    /// Lots the operation emptied (and the wallet dropped), to restore on failure.
+    pub emptied: Vec<super::wallet::Lot>,
+    pub overdraft: Credits,
+    pub returned: bool,
+    /// What the operation was, for the lines that return its credits.
+    pub usage: super::ledger::Detail,
+}
+
+/// The account's auto-recharge settings and this month's spend.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AutoState {
+    pub enabled: bool,
+    pub threshold: Credits,
+    pub pack: usize,
+    pub rule: RechargeRule,
+    pub cap: Option<Money>,
+    pub month: (i32, u32),
+    pub spent: Money,
+    pub cap_noticed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub registered_at: Instant,
+    pub plan: usize,
+    pub billing: Billing,
+    pub status: Status,
+    pub cycles: Cycles,
+    pub cycle_start: Instant,
+    pub cycle_end: Instant,
+    /// Cycle index (under `cycles`) whose start charges the next renewal.
+    pub next_charge_cycle: u32,
+    /// Bumped whenever cycles are re-anchored, so stale timers are ignored.
+    pub generation: u32,
+    /// No cycle timer is kept because a cycle start would change nothing
+    /// (a default plan without monthly credits or add-ons); the cycle
+    /// bounds catch up when the account is next touched.
+    pub idle_cycles: bool,
+    pub subscription: Option<PurchaseId>,
+    /// When the current subscription (with any trial) began.
+    pub subscribed_at: Option<Instant>,
+    /// The purchase id a trial's first payment will use.
+    pub trial_purchase: Option<PurchaseId>,
+    /// A price agreed for a plan priced on request.
+    pub agreed_price: Option<Money>,
+    pub pending_change: Option<PendingChange>,
+    pub had_trial: bool,
+    pub wallet: Wallet,
+    /// Direct grants that become effective later.
+    pub future: Vec<super::wallet::Lot>,
+    pub payment: PaymentState,
+    pub auto: Option<AutoState>,
+    pub addons: BTreeSet<usize>,
+    pub allocated: BTreeMap<usize, u64>,
+    /// Low-balance warnings already sent this cycle (by share index).
+    pub warned: u32,
+    pub daily_granted_on: Option<NaiveDate>,
+    pub purchases: BTreeMap<PurchaseId, Purchase>,
+    pub idempotency_keys: BTreeSet<Sym>,
+    pub ops: BTreeMap<OpId, OpRecord>,
+    pub pending_topups: Vec<PendingTopUp>,
+    /// The default plan's allowance voided on leaving it: (its expiry, credits left).
+    pub parked_allowance: Option<(Instant, Credits)>,
+    pub charged: Money,
+    pub refunded: Money,
+}
+
+/// What can be checked about an account at a moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccountView {
+    pub balance: Credits,
+    pub deficit: Credits,
+    pub plan: usize,
+    pub trialing: bool,
+    pub charged: Money,
+    pub refunded: Money,
+    pub cycle_start: Instant,
+    pub pending_topups: usize,
+    pub auto_recharge: bool,
+}

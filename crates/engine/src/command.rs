@@ -1,0 +1,100 @@
+//! The engine's input: what can happen to an account.
+//!
+//! Commands carry indices into the catalog and small integer ids chosen by
+//! the caller, never names or file positions, so the engine can be fed from
+//! a scenario file, a CSV export of production usage or a test.
+
+use pricebook_core::calendar::{Instant, Period};
+use pricebook_core::catalog::RolloverRule;
+use pricebook_core::money::{Credits, Money};
+use pricebook_core::policy::Funding;
+use pricebook_core::policy::{Billing, PaymentState};
+
+/// An account, numbered by the caller from 0.
+pub type AccountId = u32;
+/// A purchase (pack or subscription payment), numbered by the engine.
+pub type PurchaseId = u32;
+/// A grant (lot) of credits, numbered by the engine.
+pub type LotId = u32;
+/// A usage operation, numbered by the caller, so a failure can return its credits.
+pub type OpId = u32;
+/// A caller's interned string (project, session, reason, label).
+pub type Sym = u32;
+
+/// What a usage is measured in; the rate card turns it into credits.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Quantity {
+    pub requests: Option<rust_decimal::Decimal>,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub minutes: Option<rust_decimal::Decimal>,
+}
+
+/// A usage: either a rate-card feature or an explicit credit cost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Usage {
+    /// Feature and rate (model) index; `None` when `credits` is given.
+    pub rate: Option<(usize, usize)>,
+    pub quantity: Quantity,
+    /// Cost when the product has no rate card for this usage.
+    pub credits: Option<Credits>,
+    pub project: Option<Sym>,
+    pub session: Option<Sym>,
+    pub operation: Option<OpId>,
+}
+
+/// Auto-recharge settings an account changes; `None` leaves a setting alone.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RechargeSettings {
+    pub enabled: Option<bool>,
+    pub threshold: Option<Credits>,
+    pub pack: Option<usize>,
+    pub amount: Option<Money>,
+    pub target: Option<Credits>,
+    pub monthly_cap: Option<Money>,
+}
+
+/// When a direct grant expires.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GrantExpiry {
+    Never,
+    At(Instant),
+    After(Period),
+}
+
+/// A grant made directly, as an operator or a billing API would.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DirectGrant {
+    pub credits: Credits,
+    pub label: Option<String>,
+    pub funding: Funding,
+    pub priority: i32,
+    pub effective: Option<Instant>,
+    pub expires: GrantExpiry,
+    /// Recurrence with its reset rule (OpenMeter semantics).
+    pub every: Option<(Period, RolloverRule)>,
+}
+
+/// One thing that happens to an account.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    SignUp { invited_by: Option<AccountId> },
+    Active,
+    Subscribe { plan: usize, billing: Billing, trial: Option<bool>, price: Option<Money> },
+    ChangePlan { plan: usize, price: Option<Money> },
+    Cancel,
+    Refund { purchase: Option<PurchaseId> },
+    Use(Usage),
+    Buy { pack: usize, credits: Option<Credits>, amount: Option<Money>, idempotency_key: Option<Sym> },
+    AutoRecharge(RechargeSettings),
+    PaymentMethod(PaymentState),
+    EnableAddon(usize),
+    DisableAddon(usize),
+    Transfer { to: AccountId, credits: Credits },
+    Adjust { credits: Credits, reason: Sym },
+    OperationFailed(OpId),
+    Grant(DirectGrant),
+    Void { lot: Option<LotId> },
+    Allocate(usize),
+    Release(usize),
+}

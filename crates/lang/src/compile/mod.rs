@@ -1,0 +1,55 @@
+//! Stage 2: validation. Raw spanned models in, validated types out.
+//!
+//! Plan files become a [`Catalog`]; scenarios become a [`Script`] of engine
+//! commands plus expectations. Both collect every problem into
+//! [`Diagnostics`] and return `None` when there are errors.
+
+pub use pricebook_core::catalog;
+mod check;
+pub mod lints;
+mod plan_file;
+pub mod scenario;
+mod workspace;
+
+pub use catalog::Catalog;
+pub use check::Checker;
+pub use scenario::{Script, compile_scenario};
+pub use workspace::{Workspace, files_under, toml_files};
+
+/// `.toml` files under a folder, recursively, sorted.
+pub fn workspace_toml_files(dir: &Path) -> Vec<std::path::PathBuf> {
+    toml_files(dir, true)
+}
+
+use crate::diag::{Diagnostics, FileId, SourceFile, SourceMap};
+use crate::model::{self, plan::PlanFile};
+use std::path::Path;
+
+/// Reads a file into the source map; an unreadable file becomes a diagnostic
+/// and `None`.
+pub fn read_into(path: &Path, display: String, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<FileId> {
+    match model::read_source(path) {
+        Ok(text) => Some(sources.add(SourceFile::new(display, text))),
+        Err((code, message)) => {
+            let file = sources.add(SourceFile::new(display, ""));
+            diags.report(code, file, 0..0, message);
+            None
+        }
+    }
+}
+
+/// Parses and validates one plan file already in the source map.
+pub fn compile_plan_text(id: &str, file: FileId, sources: &SourceMap, diags: &mut Diagnostics) -> Option<Catalog> {
+    let raw: PlanFile = model::parse_toml(&sources.get(file).text, file, diags)?;
+    let mut ck = Checker::new(file, diags);
+    let catalog = plan_file::compile(id, &raw, &mut ck)?;
+    lints::lint(&raw, &catalog, &mut ck);
+    Some(catalog)
+}
+
+/// Reads, parses and validates a plan file.
+pub fn load_catalog(ws: &Workspace, path: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Catalog> {
+    let file = read_into(path, ws.display(path), sources, diags)?;
+    let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    compile_plan_text(&id, file, sources, diags)
+}

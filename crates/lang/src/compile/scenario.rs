@@ -1,0 +1,742 @@
+//! Stage 2 for scenarios: raw [`ScenarioFile`] → [`Script`].
+//!
+//! Names become numbers (accounts, operations, symbols), references are
+//! checked in file order (a refund must follow its purchase), times get the
+//! catalog's time zone, and `expect` tables become typed checks that keep
+//! their spans so a failure points at the line that stated it.
+
+use super::catalog::{Catalog, PackOffer};
+use super::check::{Checker, Sign};
+use crate::diag::{Code, Diagnostics, FileId};
+use crate::model::scenario::{self as raw, Event, ScenarioFile, TimeLit};
+use crate::model::{DecimalLit, Sp};
+use crate::suggest;
+use chrono::{LocalResult, TimeZone, Utc};
+use pricebook_core::calendar::Instant;
+use pricebook_core::money::{Credits, Money};
+use pricebook_engine::command::{
+    AccountId, Command, DirectGrant, GrantExpiry, OpId, Quantity, RechargeSettings, Sym, Usage,
+};
+use pricebook_engine::ledger::Reason;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+/// A scenario ready to run.
+#[derive(Debug)]
+pub struct Script {
+    pub file: FileId,
+    pub title: String,
+    pub description: Option<String>,
+    /// The plan file's name (catalog id).
+    pub plans: String,
+    pub covers: Vec<String>,
+    pub start: Instant,
+    pub end: Instant,
+    /// Account names by id.
+    pub accounts: Vec<String>,
+    /// Interned strings by [`Sym`].
+    pub syms: Vec<String>,
+    /// Names of `ref`s (purchases and grants), by index.
+    pub refs: Vec<String>,
+    /// Names of usage operations, by [`OpId`].
+    pub operations: Vec<String>,
+    pub steps: Vec<Step>,
+}
+
+/// One event: a command (or none, for an `expect` alone) and its checks.
+#[derive(Debug)]
+pub struct Step {
+    pub at: Instant,
+    pub account: AccountId,
+    pub command: Option<Command>,
+    /// The `ref` this step's purchase or grant is bound to.
+    pub binds: Option<usize>,
+    /// What a refund or void names, resolved when the step runs.
+    pub uses: Option<Target>,
+    pub checks: Vec<Check>,
+    pub span: Range<usize>,
+}
+
+/// A purchase or grant named by a step, known only once the engine made it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A `ref` bound by an earlier step.
+    Ref(usize),
+    /// The account's current subscription payment.
+    CurrentSubscription,
+}
+
+/// One key of an `expect` table.
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub span: Range<usize>,
+    pub what: Expected,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expected {
+    Balance(Credits),
+    DisplayedBalance(Credits),
+    Source(String, Credits),
+    Deficit(Credits),
+    Plan(usize),
+    Trialing(bool),
+    Charged(Money),
+    Refunded(Money),
+    CycleStart(Instant),
+    Refused(Option<Reason>),
+    Notifications(Vec<String>),
+    PendingTopups(u32),
+    AutoRecharge(bool),
+    Allocated(usize, u64),
+}
+
+/// Names and numbers handed out while compiling.
+#[derive(Default)]
+struct Names {
+    accounts: Vec<String>,
+    syms: Vec<String>,
+    refs: Vec<String>,
+    /// `ref` name → index, with whether it names a purchase (else a grant).
+    ref_kinds: BTreeMap<String, (usize, bool)>,
+    ops: BTreeMap<String, OpId>,
+    labels: Vec<String>,
+}
+
+impl Names {
+    fn sym(&mut self, s: &str) -> Sym {
+        match self.syms.iter().position(|x| x == s) {
+            Some(i) => i as Sym,
+            None => {
+                self.syms.push(s.to_string());
+                (self.syms.len() - 1) as Sym
+            }
+        }
+    }
+
+    fn account(&self, name: &str) -> Option<AccountId> {
+        self.accounts.iter().position(|a| a == name).map(|i| i as AccountId)
+    }
+}
+
+/// Compiles a parsed scenario against its catalog. `None` on errors.
+pub fn compile_scenario(raw: &ScenarioFile, cat: &Catalog, file: FileId, diags: &mut Diagnostics) -> Option<Script> {
+    let mut ck = Checker::new(file, diags);
+    ck.currency = Some(cat.currency);
+    ck.credit_scale = cat.credits.scale;
+    ck.credit_unit = cat.credits.plural.clone();
+    let mut names = Names { labels: cat.source_labels().map(str::to_string).collect(), ..Names::default() };
+    names.labels.extend(["grant", "transfer", "adjustment"].map(String::from));
+    for g in raw.events.iter().filter_map(|e| e.grant.as_ref()) {
+        if let Some(l) = &g.label {
+            names.labels.push(l.clone());
+        }
+    }
+    let mut covers = Vec::new();
+    for rule in &raw.covers {
+        if !crate::rulebook::is_rule(&rule.value) {
+            let ids = crate::rulebook::RULES.iter().map(|(r, _)| *r);
+            let help = suggest::help_for(&rule.value, "rules", ids);
+            ck.error(Code::UnknownRule, rule.span.clone(), format!("`{}` is not a rulebook id", rule.value))
+                .with_help(help);
+        }
+        covers.push(rule.value.clone());
+    }
+    let start = raw.start.as_ref().and_then(|t| instant(t, cat, &mut ck));
+    let mut steps = Vec::new();
+    let mut last: Option<(Instant, Range<usize>)> = None;
+    for event in &raw.events {
+        let Some(at) = instant(&event.at, cat, &mut ck) else {
+            continue;
+        };
+        if let Some(s) = start
+            && at < s
+        {
+            ck.error(Code::EventBeforeStart, event.at.span.clone(), "this event is before the scenario's `start`")
+                .with_help("move `start` earlier or this event later");
+        }
+        if let Some((prev, _)) = &last
+            && at < *prev
+        {
+            ck.error(
+                Code::TimeGoesBackwards,
+                event.at.span.clone(),
+                format!("this event ({at}) is earlier than the one before it ({prev})"),
+            )
+            .with_help("list events in time order; events at the same time run in file order");
+        }
+        last = Some((at, event.at.span.clone()));
+        if let Some(step) = step(event, at, raw, cat, &mut names, &mut ck) {
+            steps.push(step);
+        }
+    }
+    let first = steps.first().map(|s| s.at);
+    let start = start.or(first).unwrap_or(chrono::DateTime::<Utc>::UNIX_EPOCH);
+    let last_at = steps.last().map_or(start, |s| s.at);
+    let end = match raw.end.as_ref().and_then(|t| instant(t, cat, &mut ck)) {
+        Some(end) if end < last_at => {
+            if let Some(e) = &raw.end {
+                ck.error(Code::TimeGoesBackwards, e.span.clone(), "`end` is before the last event")
+                    .with_help("move `end` after the last event, or remove it");
+            }
+            last_at
+        }
+        Some(end) => end,
+        None => last_at,
+    };
+    if ck.has_errors() {
+        return None;
+    }
+    Some(Script {
+        file,
+        title: raw.title.clone(),
+        description: raw.description.clone(),
+        plans: raw.plans.value.clone(),
+        covers,
+        start,
+        end,
+        accounts: names.accounts,
+        syms: names.syms,
+        operations: {
+            let mut ops: Vec<(OpId, String)> = names.ops.into_iter().map(|(name, id)| (id, name)).collect();
+            ops.sort();
+            ops.into_iter().map(|(_, name)| name).collect()
+        },
+        refs: names.refs,
+        steps,
+    })
+}
+
+/// A TOML date-time in the catalog's time zone.
+fn instant(t: &Sp<TimeLit>, cat: &Catalog, ck: &mut Checker) -> Option<Instant> {
+    let dt = &t.value.0;
+    let Some(date) = dt.date else {
+        ck.error(Code::InvalidTime, t.span.clone(), "a time without a date")
+            .with_help("write a date too, e.g. 2026-01-31T10:00:00Z");
+        return None;
+    };
+    let naive_date = chrono::NaiveDate::from_ymd_opt(i32::from(date.year), u32::from(date.month), u32::from(date.day))?;
+    let time = dt.time.map_or(chrono::NaiveTime::MIN, |t| {
+        chrono::NaiveTime::from_hms_nano_opt(
+            u32::from(t.hour),
+            u32::from(t.minute),
+            u32::from(t.second.unwrap_or(0)),
+            t.nanosecond.unwrap_or(0),
+        )
+        .unwrap_or(chrono::NaiveTime::MIN)
+    });
+    let local = naive_date.and_time(time);
+    match dt.offset {
+        Some(toml::value::Offset::Z) => Some(Utc.from_utc_datetime(&local)),
+        Some(toml::value::Offset::Custom { minutes }) => {
+            Some(Utc.from_utc_datetime(&(local - chrono::Duration::minutes(i64::from(minutes)))))
+        }
+        None => match cat.time_zone.from_local_datetime(&local) {
+            LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+            LocalResult::Ambiguous(_, _) => {
+                ck.error(
+                    Code::InvalidTime,
+                    t.span.clone(),
+                    format!("{local} happens twice in {} (clocks go back)", cat.time_zone.name()),
+                )
+                .with_help("add the offset you mean, e.g. -04:00 or -05:00");
+                None
+            }
+            LocalResult::None => {
+                ck.error(
+                    Code::InvalidTime,
+                    t.span.clone(),
+                    format!("{local} does not exist in {} (clocks go forward)", cat.time_zone.name()),
+                )
+                .with_help("pick a time outside the daylight-saving gap, or add an offset");
+                None
+            }
+        },
+    }
+}
+
+fn credits(lit: &Sp<DecimalLit>, what: &str, sign: Sign, ck: &mut Checker) -> Credits {
+    ck.credits(lit, what, sign)
+}
+
+fn resolve_ix(name: &Sp<String>, ids: Vec<&str>, what: &str, ck: &mut Checker) -> Option<usize> {
+    let owned: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    ck.resolve(name, &owned, what)
+}
+
+/// Compiles one event. `None` when it has errors (already reported).
+fn step(
+    event: &Sp<Event>,
+    at: Instant,
+    file: &ScenarioFile,
+    cat: &Catalog,
+    names: &mut Names,
+    ck: &mut Checker,
+) -> Option<Step> {
+    let e = &event.value;
+    let span = event.span.clone();
+    let actions = [
+        e.sign_up.is_some(),
+        e.active.is_some(),
+        e.subscribe.is_some(),
+        e.change_plan.is_some(),
+        e.cancel.is_some(),
+        e.refund.is_some(),
+        e.use_.is_some(),
+        e.buy.is_some(),
+        e.auto_recharge.is_some(),
+        e.payment_method.is_some(),
+        e.enable_addon.is_some(),
+        e.disable_addon.is_some(),
+        e.transfer.is_some(),
+        e.adjust.is_some(),
+        e.operation_failed.is_some(),
+        e.grant.is_some(),
+        e.void.is_some(),
+        e.allocate.is_some(),
+        e.release.is_some(),
+    ]
+    .iter()
+    .filter(|p| **p)
+    .count();
+    if actions > 1 || (actions == 0 && e.expect.is_none()) {
+        let message = if actions > 1 {
+            "this event has more than one action"
+        } else {
+            "this event has no action and no `expect`"
+        };
+        ck.error(Code::MissingAction, e.at.span.clone(), message)
+            .with_help("give each event one action key (sign_up, use, buy, subscribe, …) and optionally `expect`; split it into two events at the same time");
+        return None;
+    }
+    let account_name = e.account.as_ref().or(file.account.as_ref());
+    let Some(account_name) = account_name else {
+        ck.error(Code::MissingKey, e.at.span.clone(), "this event names no account")
+            .with_help("add `account = \"…\"` to the event, or a default `account` at the top of the file");
+        return None;
+    };
+    let mut binds = None;
+    let mut uses = None;
+    let account = if let Some(signup) = &e.sign_up {
+        if names.account(&account_name.value).is_some() {
+            ck.error(
+                Code::DuplicateId,
+                signup.span.clone(),
+                format!("account `{}` signs up twice", account_name.value),
+            )
+            .with_help("each account signs up once; use another name");
+            return None;
+        }
+        let invited_by = match &signup.invited_by {
+            Some(inviter) => Some(known_account(inviter, names, ck)?),
+            None => None,
+        };
+        names.accounts.push(account_name.value.clone());
+        let id = (names.accounts.len() - 1) as AccountId;
+        let checks = checks(e.expect.as_ref(), cat, names, ck);
+        return Some(Step {
+            at,
+            account: id,
+            command: Some(Command::SignUp { invited_by }),
+            binds,
+            uses,
+            checks,
+            span,
+        });
+    } else {
+        known_account(account_name, names, ck)?
+    };
+    let command = if e.active.is_some() {
+        Some(Command::Active)
+    } else if let Some(s) = &e.subscribe {
+        let plan = ck.resolve(&s.plan, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")?;
+        let billing = s.billing.unwrap_or_default();
+        if billing == raw::Billing::Yearly && cat.plans[plan].yearly_price.is_none() && s.price.is_none() {
+            ck.error(
+                Code::UnknownReference,
+                s.plan.span.clone(),
+                format!("plan `{}` has no yearly price", s.plan.value),
+            )
+            .with_help("subscribe monthly, give `price`, or add `yearly_price` to the plan");
+            return None;
+        }
+        binds = bind_ref(s.reference.as_ref(), true, "subscription", names, ck);
+        let price = s.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
+        Some(Command::Subscribe { plan, billing, trial: s.trial, price })
+    } else if let Some(c) = &e.change_plan {
+        let plan = ck.resolve(&c.plan, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")?;
+        let price = c.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
+        Some(Command::ChangePlan { plan, price })
+    } else if e.cancel.is_some() {
+        Some(Command::Cancel)
+    } else if let Some(r) = &e.refund {
+        uses = Some(match (&r.purchase, &r.current_subscription) {
+            (Some(p), None) => Target::Ref(use_ref(p, true, "purchase", names, ck)?),
+            (None, Some(Sp { value: true, .. })) => Target::CurrentSubscription,
+            _ => {
+                ck.error(Code::IncompleteItem, r.span.clone(), "a refund names `purchase = \"<ref>\"` or `current_subscription = true`")
+                    .with_help("name the purchase by the `ref` given when it was made, or refund the current subscription's latest payment");
+                return None;
+            }
+        });
+        Some(Command::Refund { purchase: None })
+    } else if let Some(u) = &e.use_ {
+        Some(Command::Use(usage(u, cat, names, ck)?))
+    } else if let Some(b) = &e.buy {
+        let pack = resolve_ix(&b.pack, cat.packs.iter().map(|p| p.id.as_str()).collect(), "pack", ck)?;
+        let custom = matches!(cat.packs[pack].offer, PackOffer::Custom { .. });
+        let amount_given = b.credits.is_some() as u8 + b.amount.is_some() as u8;
+        if custom && amount_given != 1 {
+            ck.error(
+                Code::IncompleteItem,
+                b.pack.span.clone(),
+                format!("`{}` is a custom-amount pack: give `credits` or `amount` (one of them)", b.pack.value),
+            )
+            .with_help("e.g. buy = { pack = \"custom\", credits = 750 }");
+            return None;
+        }
+        if !custom && amount_given != 0 {
+            ck.error(
+                Code::ConflictingKeys,
+                b.pack.span.clone(),
+                format!("`{}` is a fixed-size pack; it takes no `credits` or `amount`", b.pack.value),
+            )
+            .with_help("remove them, or buy a custom-amount pack");
+            return None;
+        }
+        let credits = b.credits.as_ref().map(|c| credits(c, "credits", Sign::Positive, ck));
+        let amount = b.amount.as_ref().map(|m| ck.money(m, "amount", Sign::Positive));
+        binds = bind_ref(b.reference.as_ref(), true, "purchase", names, ck);
+        let key = b.idempotency_key.as_deref().map(|k| names.sym(k));
+        Some(Command::Buy { pack, credits, amount, idempotency_key: key })
+    } else if let Some(s) = &e.auto_recharge {
+        let pack = match &s.pack {
+            Some(p) => Some(resolve_ix(p, cat.packs.iter().map(|p| p.id.as_str()).collect(), "pack", ck)?),
+            None => None,
+        };
+        Some(Command::AutoRecharge(RechargeSettings {
+            enabled: s.enabled,
+            threshold: s.threshold.as_ref().map(|t| credits(t, "threshold", Sign::NonNegative, ck)),
+            pack,
+            amount: s.amount.as_ref().map(|m| ck.money(m, "amount", Sign::Positive)),
+            target: s.target.as_ref().map(|t| credits(t, "target", Sign::Positive, ck)),
+            monthly_cap: s.monthly_cap.as_ref().map(|m| ck.money(m, "monthly_cap", Sign::Positive)),
+        }))
+    } else if let Some(p) = &e.payment_method {
+        Some(Command::PaymentMethod(p.value))
+    } else if let Some(a) = &e.enable_addon {
+        Some(Command::EnableAddon(resolve_ix(a, cat.addons.iter().map(|a| a.id.as_str()).collect(), "add-on", ck)?))
+    } else if let Some(a) = &e.disable_addon {
+        Some(Command::DisableAddon(resolve_ix(a, cat.addons.iter().map(|a| a.id.as_str()).collect(), "add-on", ck)?))
+    } else if let Some(t) = &e.transfer {
+        let to = known_account(&t.to, names, ck)?;
+        Some(Command::Transfer { to, credits: credits(&t.credits, "credits", Sign::Positive, ck) })
+    } else if let Some(a) = &e.adjust {
+        let reason = names.sym(&a.reason);
+        Some(Command::Adjust { credits: credits(&a.credits, "credits", Sign::Any, ck), reason })
+    } else if let Some(op) = &e.operation_failed {
+        match names.ops.get(&op.value) {
+            Some(id) => Some(Command::OperationFailed(*id)),
+            None => {
+                let known: Vec<&str> = names.ops.keys().map(String::as_str).collect();
+                let help = suggest::help_for(&op.value, "operations", known.iter().copied());
+                ck.error(
+                    Code::UnknownReference,
+                    op.span.clone(),
+                    format!("no earlier usage has `operation = \"{}\"`", op.value),
+                )
+                .with_help(help);
+                return None;
+            }
+        }
+    } else if let Some(g) = &e.grant {
+        binds = bind_ref(g.reference.as_ref(), false, "grant", names, ck);
+        Some(Command::Grant(direct_grant(g, cat, ck)?))
+    } else if let Some(v) = &e.void {
+        uses = Some(Target::Ref(use_ref(v, false, "grant", names, ck)?));
+        Some(Command::Void { lot: None })
+    } else if let Some(ent) = &e.allocate {
+        Some(Command::Allocate(resolve_ix(
+            ent,
+            cat.entitlements.iter().map(|e| e.id.as_str()).collect(),
+            "entitlement",
+            ck,
+        )?))
+    } else if let Some(ent) = &e.release {
+        Some(Command::Release(resolve_ix(
+            ent,
+            cat.entitlements.iter().map(|e| e.id.as_str()).collect(),
+            "entitlement",
+            ck,
+        )?))
+    } else {
+        None
+    };
+    let checks = checks(e.expect.as_ref(), cat, names, ck);
+    Some(Step { at, account, command, binds, uses, checks, span })
+}
+
+fn known_account(name: &Sp<String>, names: &Names, ck: &mut Checker) -> Option<AccountId> {
+    match names.account(&name.value) {
+        Some(id) => Some(id),
+        None => {
+            let help = match suggest::did_you_mean(&name.value, names.accounts.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("add an event with `sign_up = {{}}` for `{}` before this one", name.value),
+            };
+            ck.error(
+                Code::UnknownReference,
+                name.span.clone(),
+                format!("account `{}` has not signed up (yet)", name.value),
+            )
+            .with_help(help);
+            None
+        }
+    }
+}
+
+fn bind_ref(
+    name: Option<&Sp<String>>,
+    purchase: bool,
+    what: &str,
+    names: &mut Names,
+    ck: &mut Checker,
+) -> Option<usize> {
+    let name = name?;
+    if names.ref_kinds.contains_key(&name.value) {
+        ck.error(Code::DuplicateId, name.span.clone(), format!("`ref = \"{}\"` is used twice", name.value))
+            .with_help(format!("give this {what} its own name"));
+        return None;
+    }
+    names.refs.push(name.value.clone());
+    let ix = names.refs.len() - 1;
+    names.ref_kinds.insert(name.value.clone(), (ix, purchase));
+    Some(ix)
+}
+
+fn use_ref(name: &Sp<String>, purchase: bool, what: &str, names: &Names, ck: &mut Checker) -> Option<usize> {
+    match names.ref_kinds.get(&name.value) {
+        Some((ix, is_purchase)) if *is_purchase == purchase => Some(*ix),
+        _ => {
+            let known: Vec<&str> =
+                names.ref_kinds.iter().filter(|(_, (_, p))| *p == purchase).map(|(k, _)| k.as_str()).collect();
+            let help = if known.is_empty() {
+                format!("give the {what} a name with `ref = \"…\"` in an earlier event, then use that name here")
+            } else {
+                suggest::help_for(&name.value, &format!("{what}s"), known.iter().copied())
+            };
+            ck.error(
+                Code::UnknownReference,
+                name.span.clone(),
+                format!("no earlier {what} has `ref = \"{}\"`", name.value),
+            )
+            .with_help(help);
+            None
+        }
+    }
+}
+
+fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -> Option<Usage> {
+    let rate = match &u.feature {
+        Some(f) => {
+            let fi = resolve_ix(f, cat.features.iter().map(|f| f.id.as_str()).collect(), "feature", ck)?;
+            let models: Vec<&str> = cat.features[fi].rates.iter().map(|r| r.model.as_str()).collect();
+            let model = match &u.model {
+                Some(m) => Sp::new(m.value.clone(), m.span.clone()),
+                None if models.len() == 1 => Sp::new(models[0].to_string(), f.span.clone()),
+                None => Sp::new("default".to_string(), f.span.clone()),
+            };
+            let Some(ri) = models.iter().position(|m| *m == model.value) else {
+                let help = suggest::help_for(&model.value, "models", models.iter().copied());
+                ck.error(
+                    Code::UnknownReference,
+                    model.span.clone(),
+                    format!("feature `{}` has no model `{}`", f.value, model.value),
+                )
+                .with_help(help);
+                return None;
+            };
+            Some((fi, ri))
+        }
+        None => None,
+    };
+    let credits = u.credits.as_ref().map(|c| credits(c, "credits", Sign::NonNegative, ck));
+    if rate.is_some() == credits.is_some() {
+        let message = if rate.is_some() {
+            "give `feature` or `credits`, not both"
+        } else {
+            "a usage needs a `feature` (priced by the rate card) or `credits`"
+        };
+        ck.error(Code::ConflictingKeys, u.span.clone(), message)
+            .with_help("use = { feature = \"chat\", model = \"…\", input_tokens = … } or use = { credits = 120 }");
+        return None;
+    }
+    let operation = u.operation.as_ref().map(|op| {
+        let next = names.ops.len() as OpId;
+        *names.ops.entry(op.value.clone()).or_insert(next)
+    });
+    let limit = Decimal::from(1_000_000_000_000_u64);
+    let quantities = [
+        u.requests.as_ref().map(|r| (r.value.0, r.span.clone(), "requests")),
+        u.input_tokens.as_ref().map(|t| (Decimal::from(t.value), t.span.clone(), "input_tokens")),
+        u.output_tokens.as_ref().map(|t| (Decimal::from(t.value), t.span.clone(), "output_tokens")),
+        u.minutes.as_ref().map(|m| (m.value.0, m.span.clone(), "minutes")),
+    ];
+    for (value, span, what) in quantities.into_iter().flatten() {
+        if value.is_sign_negative() || value > limit {
+            ck.error(Code::InvalidRange, span, format!("{what} must be between 0 and 1,000,000,000,000"))
+                .with_help("split a larger usage into several events");
+            return None;
+        }
+    }
+    Some(Usage {
+        rate,
+        quantity: Quantity {
+            requests: u.requests.as_ref().map(|r| r.value.0),
+            input_tokens: u.input_tokens.as_ref().map_or(0, |t| t.value),
+            output_tokens: u.output_tokens.as_ref().map_or(0, |t| t.value),
+            minutes: u.minutes.as_ref().map(|m| m.value.0),
+        },
+        credits,
+        project: u.project.as_deref().map(|p| names.sym(p)),
+        session: u.session.as_deref().map(|s| names.sym(s)),
+        operation,
+    })
+}
+
+fn direct_grant(g: &Sp<raw::Grant>, cat: &Catalog, ck: &mut Checker) -> Option<DirectGrant> {
+    let expires = match (&g.expires_at, &g.expires_after) {
+        (Some(a), Some(_)) => {
+            ck.error(Code::ConflictingKeys, a.span.clone(), "give `expires_at` or `expires_after`, not both")
+                .with_help("remove one");
+            return None;
+        }
+        (Some(a), None) => GrantExpiry::At(instant(a, cat, ck)?),
+        (None, Some(p)) => GrantExpiry::After(p.value.0),
+        (None, None) => GrantExpiry::Never,
+    };
+    if g.rollover.is_some() && g.every.is_none() {
+        if let Some(r) = &g.rollover {
+            ck.error(
+                Code::ConflictingKeys,
+                r.span.clone(),
+                "`rollover` needs `every`: it says what happens at each recurrence",
+            )
+            .with_help("add every = \"1 month\", or remove rollover");
+        }
+        return None;
+    }
+    let every = g.every.as_ref().map(|p| {
+        let rule = g.rollover.as_ref().map(|r| pricebook_core::catalog::RolloverRule {
+            cycles: u32::MAX,
+            max_amount: Some(
+                r.max_amount.as_ref().map_or(Credits::ZERO, |m| ck.credits(m, "max_amount", Sign::NonNegative)),
+            ),
+            max_share: r.max_share.as_ref().map(|s| s.value.0),
+            min_kept: r.min_kept.as_ref().map(|m| ck.credits(m, "min_kept", Sign::NonNegative)),
+        });
+        let rule = rule.unwrap_or(pricebook_core::catalog::RolloverRule {
+            cycles: u32::MAX,
+            max_amount: Some(Credits::ZERO),
+            max_share: None,
+            min_kept: None,
+        });
+        (p.value.0, rule)
+    });
+    Some(DirectGrant {
+        credits: ck.credits(&g.credits, "credits", Sign::Positive),
+        label: g.label.clone(),
+        funding: g.funding.unwrap_or(crate::model::plan::Funding::Promotional),
+        priority: g.priority.unwrap_or(0),
+        effective: match &g.effective {
+            Some(t) => Some(instant(t, cat, ck)?),
+            None => None,
+        },
+        expires,
+        every,
+    })
+}
+
+fn checks(expect: Option<&Sp<raw::Expect>>, cat: &Catalog, names: &Names, ck: &mut Checker) -> Vec<Check> {
+    let Some(x) = expect else { return Vec::new() };
+    let mut out = Vec::new();
+    let mut push = |span: Range<usize>, what: Expected| out.push(Check { span, what });
+    if let Some(b) = &x.balance {
+        push(b.span.clone(), Expected::Balance(ck.credits(b, "balance", Sign::Any)));
+    }
+    if let Some(b) = &x.displayed_balance {
+        push(b.span.clone(), Expected::DisplayedBalance(ck.credits(b, "displayed_balance", Sign::NonNegative)));
+    }
+    for (label, amount) in &x.sources {
+        if !names.labels.contains(&label.value) {
+            let help = suggest::help_for(&label.value, "source labels", names.labels.iter().map(String::as_str));
+            ck.error(Code::UnknownReference, label.span.clone(), format!("no credits are labelled `{}`", label.value))
+                .with_help(help);
+            continue;
+        }
+        push(
+            amount.span.clone(),
+            Expected::Source(label.value.clone(), ck.credits(amount, "credits", Sign::NonNegative)),
+        );
+    }
+    if let Some(d) = &x.deficit {
+        push(d.span.clone(), Expected::Deficit(ck.credits(d, "deficit", Sign::NonNegative)));
+    }
+    if let Some(p) = &x.plan
+        && let Some(ix) = ck.resolve(p, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")
+    {
+        push(p.span.clone(), Expected::Plan(ix));
+    }
+    if let Some(s) = &x.status {
+        match s.value.as_str() {
+            "trialing" => push(s.span.clone(), Expected::Trialing(true)),
+            "active" => push(s.span.clone(), Expected::Trialing(false)),
+            other => {
+                ck.error(Code::InvalidValue, s.span.clone(), format!("`{other}` is not a status"))
+                    .with_help("use \"trialing\" or \"active\"");
+            }
+        }
+    }
+    if let Some(m) = &x.charged {
+        push(m.span.clone(), Expected::Charged(ck.money(m, "charged", Sign::NonNegative)));
+    }
+    if let Some(m) = &x.refunded {
+        push(m.span.clone(), Expected::Refunded(ck.money(m, "refunded", Sign::NonNegative)));
+    }
+    if let Some(t) = &x.cycle_start
+        && let Some(at) = instant(t, cat, ck)
+    {
+        push(t.span.clone(), Expected::CycleStart(at));
+    }
+    if let Some(r) = &x.refused {
+        if r.value == "none" {
+            push(r.span.clone(), Expected::Refused(None));
+        } else {
+            match Reason::ALL.iter().find(|x| x.code() == r.value) {
+                Some(reason) => push(r.span.clone(), Expected::Refused(Some(*reason))),
+                None => {
+                    let help = suggest::help_for(&r.value, "reasons", Reason::ALL.iter().map(|x| x.code()));
+                    ck.error(Code::InvalidValue, r.span.clone(), format!("`{}` is not a refusal reason", r.value))
+                        .with_help(help);
+                }
+            }
+        }
+    }
+    if let Some(n) = &x.notifications {
+        push(n.span.clone(), Expected::Notifications(n.value.clone()));
+    }
+    if let Some(p) = &x.pending_topups {
+        push(p.span.clone(), Expected::PendingTopups(p.value));
+    }
+    if let Some(a) = &x.auto_recharge {
+        push(a.span.clone(), Expected::AutoRecharge(a.value));
+    }
+    for (ent, count) in &x.allocated {
+        let ids: Vec<String> = cat.entitlements.iter().map(|e| e.id.clone()).collect();
+        if let Some(ix) = ck.resolve(ent, &ids, "entitlement") {
+            push(count.span.clone(), Expected::Allocated(ix, u64::from(count.value)));
+        }
+    }
+    out
+}

@@ -1,0 +1,322 @@
+//! The scenario language: a customer journey as timestamped events.
+//!
+//! Raw, spanned types for `scenarios/<seed>/*.toml`. `compile::scenario`
+//! resolves names against the catalog and turns events into engine commands;
+//! nothing here knows about the engine. Every `///` comment becomes a
+//! description in `pricebook schema scenario`.
+
+use super::literal::{DecimalLit, MoneyLit, PeriodLit, ShareLit};
+use super::plan::Funding;
+use super::spanned::Sp;
+pub use pricebook_core::policy::{Billing, PaymentState};
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+/// One journey, replayed against one plan file.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioFile {
+    /// What the journey shows, in one line.
+    pub title: String,
+    /// Why this journey matters and what to look for in its ledger.
+    pub description: Option<String>,
+    /// Plan file it runs against, by name: "eigent" reads plans/eigent.toml.
+    pub plans: Sp<String>,
+    /// Rulebook ids this journey demonstrates, e.g. ["E6", "E7"].
+    #[serde(default)]
+    pub covers: Vec<Sp<String>>,
+    /// When the simulation starts. Default: the first event.
+    pub start: Option<Sp<TimeLit>>,
+    /// When it stops; scheduled work (renewals, expiries) runs up to here. Default: the last event.
+    pub end: Option<Sp<TimeLit>>,
+    /// Account for events that name none.
+    pub account: Option<Sp<String>>,
+    /// The events, in time order.
+    #[serde(default)]
+    pub events: Vec<Sp<Event>>,
+}
+
+/// A date-time: `2026-01-31T10:00:00Z` (an instant), `2026-01-31T10:00:00`
+/// (local time in the catalog's time zone) or `2026-01-31` (local midnight).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeLit(pub toml::value::Datetime);
+
+impl<'de> Deserialize<'de> for TimeLit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        toml::value::Datetime::deserialize(d).map(TimeLit)
+    }
+}
+
+impl JsonSchema for TimeLit {
+    fn schema_name() -> Cow<'static, str> {
+        "DateTime".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "A TOML date-time: 2026-01-31T10:00:00Z (instant), 2026-01-31T10:00:00 (local time in the catalog's time zone) or 2026-01-31 (local midnight).",
+            "type": "string"
+        })
+    }
+}
+
+/// One thing that happens at one moment. Exactly one action key, optionally
+/// with `expect`; or `expect` alone to check the state at that moment.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// When it happens.
+    pub at: Sp<TimeLit>,
+    /// Who it happens to. Default: the scenario's account.
+    pub account: Option<Sp<String>>,
+    /// The account registers (starts on the default plan).
+    pub sign_up: Option<Sp<SignUp>>,
+    /// The account is active today without using a feature (earns the daily bonus).
+    pub active: Option<Sp<Empty>>,
+    /// Subscribe to a paid plan.
+    pub subscribe: Option<Sp<Subscribe>>,
+    /// Move to another paid plan (upgrade or downgrade).
+    pub change_plan: Option<Sp<ChangePlan>>,
+    /// Cancel the subscription (back to the default plan).
+    pub cancel: Option<Sp<Empty>>,
+    /// Ask for a refund of an earlier purchase or subscription.
+    pub refund: Option<Sp<RefundRequest>>,
+    /// Use a feature, spending credits.
+    #[serde(rename = "use")]
+    pub use_: Option<Sp<Use>>,
+    /// Buy a pack or a custom amount.
+    pub buy: Option<Sp<Buy>>,
+    /// Change the account's auto-recharge settings.
+    pub auto_recharge: Option<Sp<AutoRechargeSettings>>,
+    /// The state of the account's saved payment method.
+    pub payment_method: Option<Sp<PaymentState>>,
+    /// Turn an add-on on.
+    pub enable_addon: Option<Sp<String>>,
+    /// Turn an add-on off.
+    pub disable_addon: Option<Sp<String>>,
+    /// Move credits to another account.
+    pub transfer: Option<Sp<Transfer>>,
+    /// A support correction, positive or negative.
+    pub adjust: Option<Sp<Adjust>>,
+    /// An earlier usage (named by its `operation`) failed; its credits are returned.
+    pub operation_failed: Option<Sp<String>>,
+    /// An operator grants credits directly, with its own policy.
+    pub grant: Option<Sp<Grant>>,
+    /// An operator voids the remainder of a grant made with `grant` (named by its `ref`).
+    pub void: Option<Sp<String>>,
+    /// Use one more unit of a countable entitlement (e.g. create a chatbot).
+    pub allocate: Option<Sp<String>>,
+    /// Give back one unit of a countable entitlement.
+    pub release: Option<Sp<String>>,
+    /// What must be true right after this event.
+    pub expect: Option<Sp<Expect>>,
+}
+
+/// An action without parameters: `active = {}`.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+/// `sign_up = { invited_by = "bob" }`
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignUp {
+    /// The account whose invitation code was used.
+    pub invited_by: Option<Sp<String>>,
+}
+
+/// `subscribe = { plan = "plus", billing = "yearly" }`
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Subscribe {
+    /// Plan id.
+    pub plan: Sp<String>,
+    /// Monthly or yearly payment. Default: monthly.
+    pub billing: Option<Billing>,
+    /// Whether to start with the plan's free trial. Default: yes if the plan has one and the account never had one.
+    pub trial: Option<bool>,
+    /// Name for this subscription, to refund it later. Default: "subscription-N".
+    #[serde(rename = "ref")]
+    pub reference: Option<Sp<String>>,
+    /// Agreed price for a plan priced on request.
+    pub price: Option<Sp<MoneyLit>>,
+}
+
+/// `change_plan = { plan = "pro" }`
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePlan {
+    /// The plan to move to.
+    pub plan: Sp<String>,
+    /// Agreed price for a plan priced on request.
+    pub price: Option<Sp<MoneyLit>>,
+}
+
+/// `refund = { purchase = "pack-1" }` or `refund = { current_subscription = true }`
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefundRequest {
+    /// The `ref` of an earlier `buy` or `subscribe` (for a trial: its first payment).
+    pub purchase: Option<Sp<String>>,
+    /// The current subscription's latest payment (a renewal, say), which no `ref` can name.
+    pub current_subscription: Option<Sp<bool>>,
+}
+
+/// `use = { feature = "chat", model = "gpt-4o", input_tokens = 1200 }`
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Use {
+    /// Feature id from the rate card. Without one, `credits` must say what the usage costs.
+    pub feature: Option<Sp<String>>,
+    /// Model, size or quality. Default: "default".
+    pub model: Option<Sp<String>>,
+    /// Number of requests. Default: 1 when the rate has a per-request part.
+    pub requests: Option<Sp<DecimalLit>>,
+    /// Input tokens.
+    pub input_tokens: Option<Sp<u64>>,
+    /// Output tokens.
+    pub output_tokens: Option<Sp<u64>>,
+    /// Minutes (voice, video).
+    pub minutes: Option<Sp<DecimalLit>>,
+    /// The cost in credits, for products without a rate card for this usage.
+    pub credits: Option<Sp<DecimalLit>>,
+    /// Project the usage belongs to (recorded on the ledger line).
+    pub project: Option<String>,
+    /// Session the usage belongs to (recorded on the ledger line).
+    pub session: Option<String>,
+    /// Name for this operation, so that `operation_failed` can return its credits.
+    pub operation: Option<Sp<String>>,
+}
+
+/// `buy = { pack = "standard" }` or `buy = { pack = "custom", credits = 750 }`
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Buy {
+    /// Pack id.
+    pub pack: Sp<String>,
+    /// Credits, for a custom-amount pack.
+    pub credits: Option<Sp<DecimalLit>>,
+    /// Money to spend, for a custom-amount pack (converted at its unit price, rounded down to whole credits at the catalog's scale).
+    pub amount: Option<Sp<MoneyLit>>,
+    /// Name for this purchase, to refund it later. Default: "purchase-N".
+    #[serde(rename = "ref")]
+    pub reference: Option<Sp<String>>,
+    /// The same key twice buys once.
+    pub idempotency_key: Option<String>,
+}
+
+/// `auto_recharge = { enabled = true, threshold = 100, monthly_cap = "€50" }`
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AutoRechargeSettings {
+    /// On or off.
+    pub enabled: Option<bool>,
+    /// Recharge when the balance is at or below this many credits.
+    pub threshold: Option<Sp<DecimalLit>>,
+    /// Pack to buy.
+    pub pack: Option<Sp<String>>,
+    /// Money per recharge (buys = "amount").
+    pub amount: Option<Sp<MoneyLit>>,
+    /// Balance to refill to (buys = "refill_to_target").
+    pub target: Option<Sp<DecimalLit>>,
+    /// Most money spent by auto-recharge per calendar month.
+    pub monthly_cap: Option<Sp<MoneyLit>>,
+}
+
+/// `transfer = { to = "bob", credits = 100 }`
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// Receiving account.
+    pub to: Sp<String>,
+    /// Credits to move.
+    pub credits: Sp<DecimalLit>,
+}
+
+/// `adjust = { credits = 50, reason = "bug #123 double charge" }`
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Adjust {
+    /// Credits added (positive) or removed (negative).
+    pub credits: Sp<DecimalLit>,
+    /// Why, as support wrote it.
+    pub reason: String,
+}
+
+/// `grant = { ref = "promo", credits = 100, expires_after = "1 month" }`: a
+/// grant with its own policy, as a billing API would create it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Grant {
+    /// Name for the grant, to void it later.
+    #[serde(rename = "ref")]
+    pub reference: Option<Sp<String>>,
+    /// Credits granted.
+    pub credits: Sp<DecimalLit>,
+    /// Word shown in the history. Default: "grant".
+    pub label: Option<String>,
+    /// Paid or promotional. Default: promotional.
+    pub funding: Option<Funding>,
+    /// Spending priority (lower first). Default: 0.
+    pub priority: Option<i32>,
+    /// When it becomes usable. Default: now.
+    pub effective: Option<Sp<TimeLit>>,
+    /// When it expires, as a date-time.
+    pub expires_at: Option<Sp<TimeLit>>,
+    /// When it expires, as a duration after `effective`.
+    pub expires_after: Option<Sp<PeriodLit>>,
+    /// Recurrence: at each period the balance is reset as `rollover` says (OpenMeter semantics).
+    pub every: Option<Sp<PeriodLit>>,
+    /// With `every`: the balance after each reset is `min(max_amount, max(min_kept, remainder))`.
+    pub rollover: Option<Sp<GrantRollover>>,
+}
+
+/// Rollover caps of a recurring direct grant.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GrantRollover {
+    /// Most credits kept at a reset. Default: 0 (nothing carried).
+    pub max_amount: Option<Sp<DecimalLit>>,
+    /// Least credits kept at a reset (topped up). Default: 0.
+    pub min_kept: Option<Sp<DecimalLit>>,
+    /// Most share of the grant kept at a reset.
+    pub max_share: Option<Sp<ShareLit>>,
+}
+
+/// `expect = { balance = 1350, sources = { daily = 200 } }`: checks right
+/// after the event. Every key is optional; only the ones written are checked.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// Total balance (may be negative after an overdraft).
+    pub balance: Option<Sp<DecimalLit>>,
+    /// Balance as shown to the customer: never below zero.
+    pub displayed_balance: Option<Sp<DecimalLit>>,
+    /// Remaining credits by source label (e.g. daily, monthly, topup); a label not listed is not checked.
+    #[serde(default)]
+    pub sources: BTreeMap<Sp<String>, Sp<DecimalLit>>,
+    /// Unpaid overdraft.
+    pub deficit: Option<Sp<DecimalLit>>,
+    /// Current plan id.
+    pub plan: Option<Sp<String>>,
+    /// "trialing" or "active".
+    pub status: Option<Sp<String>>,
+    /// Money charged to this account so far (successful payments).
+    pub charged: Option<Sp<MoneyLit>>,
+    /// Money refunded to this account so far.
+    pub refunded: Option<Sp<MoneyLit>>,
+    /// Start of the current cycle.
+    pub cycle_start: Option<Sp<TimeLit>>,
+    /// Why this event's action was refused (e.g. "insufficient-credits"), or "none".
+    pub refused: Option<Sp<String>>,
+    /// Notifications this event caused, by kind (e.g. ["low-balance-20%"]).
+    pub notifications: Option<Sp<Vec<String>>>,
+    /// Top-ups charged whose credits have not arrived yet.
+    pub pending_topups: Option<Sp<u32>>,
+    /// Whether auto-recharge is on.
+    pub auto_recharge: Option<Sp<bool>>,
+    /// Units in use per countable entitlement.
+    #[serde(default)]
+    pub allocated: BTreeMap<Sp<String>, Sp<u32>>,
+}

@@ -1,0 +1,145 @@
+//! Replays a compiled [`Script`] on the [`Engine`] and checks its
+//! expectations and conservation. Failures become diagnostics pointing at
+//! the scenario line that stated the expectation.
+
+use crate::compile::Catalog;
+use crate::compile::scenario::{Check, Expected, Script, Target};
+use crate::diag::{Code, Diagnostics};
+use pricebook_core::format;
+use pricebook_core::money::{Credits, Money};
+use pricebook_engine::conservation;
+use pricebook_engine::ledger::Entry;
+use pricebook_engine::{Engine, Outcome};
+use std::fmt::Display;
+
+/// Runs a script to its end. Expectation failures and conservation
+/// violations are reported into `diags`; the engine is returned for output.
+pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) -> Engine<'c, Vec<Entry>> {
+    let mut engine = Engine::new(cat, script.start);
+    let mut refs: Vec<Option<u32>> = vec![None; script.refs.len()];
+    for step in &script.steps {
+        let outcome = match &step.command {
+            Some(command) => {
+                let mut command = command.clone();
+                let bound = match step.uses {
+                    Some(Target::Ref(r)) => refs.get(r).copied().flatten(),
+                    Some(Target::CurrentSubscription) => engine.account(step.account).and_then(|a| a.subscription),
+                    None => None,
+                };
+                match &mut command {
+                    pricebook_engine::Command::Refund { purchase } => *purchase = bound,
+                    pricebook_engine::Command::Void { lot } => *lot = bound,
+                    _ => {}
+                }
+                match engine.apply(step.at, step.account, &command) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        diags
+                            .report(
+                                Code::EngineRejected,
+                                script.file,
+                                step.span.clone(),
+                                format!("the simulator rejected this event: {e}"),
+                            )
+                            .with_help(
+                                "this is a pricebook bug if `pricebook check` accepts the scenario; please report it",
+                            );
+                        continue;
+                    }
+                }
+            }
+            None => {
+                engine.advance_to(step.at);
+                Outcome::default()
+            }
+        };
+        if let Some(r) = step.binds {
+            refs[r] = outcome.purchase.or(outcome.lot);
+        }
+        for check in &step.checks {
+            if let Some((expected, actual)) = evaluate(&engine, step.account, &outcome, check) {
+                let who = script.accounts.get(step.account as usize).map_or("?", String::as_str);
+                diags
+                    .report(Code::ExpectationFailed, script.file, check.span.clone(), format!("{} of `{who}`: expected {expected}, got {actual}", subject(&check.what, cat)))
+                    .with_label(format!("actual: {actual}"))
+                    .with_help("if the new figure is right, fix the expectation after checking it by hand against the rule; otherwise the plan or the engine changed behaviour");
+            }
+        }
+    }
+    engine.advance_to(script.end);
+    for v in conservation::check(&engine) {
+        let who = script.accounts.get(v.account as usize).map_or("?", String::as_str);
+        diags
+            .report(
+                Code::ConservationViolated,
+                script.file,
+                0..0,
+                format!("credits of `{who}` do not balance: {}", v.what),
+            )
+            .with_help("rule X4 is broken: this is a pricebook bug; please report it with this scenario");
+    }
+    engine
+}
+
+fn subject(what: &Expected, cat: &Catalog) -> String {
+    match what {
+        Expected::Balance(_) => "balance".into(),
+        Expected::DisplayedBalance(_) => "displayed balance".into(),
+        Expected::Source(label, _) => format!("`{label}` credits"),
+        Expected::Deficit(_) => "overdraft".into(),
+        Expected::Plan(_) => "plan".into(),
+        Expected::Trialing(_) => "status".into(),
+        Expected::Charged(_) => format!("money charged ({})", cat.currency.code),
+        Expected::Refunded(_) => format!("money refunded ({})", cat.currency.code),
+        Expected::CycleStart(_) => "cycle start".into(),
+        Expected::Refused(_) => "refusal".into(),
+        Expected::Notifications(_) => "notifications".into(),
+        Expected::PendingTopups(_) => "pending top-ups".into(),
+        Expected::AutoRecharge(_) => "auto-recharge".into(),
+        Expected::Allocated(ix, _) => format!("`{}` in use", cat.entitlements[*ix].id),
+    }
+}
+
+/// `None` when the check holds, else (expected, actual) as text.
+fn evaluate(
+    engine: &Engine<'_, Vec<Entry>>,
+    account: u32,
+    outcome: &Outcome,
+    check: &Check,
+) -> Option<(String, String)> {
+    let cat = engine.catalog();
+    let view = engine.view(account)?;
+    let a = engine.account(account)?;
+    // Compared as printed: the same amount written "20" or "20.00" is equal.
+    fn differ<T: PartialEq + Display>(expected: T, actual: T) -> Option<(String, String)> {
+        (expected != actual).then(|| (expected.to_string(), actual.to_string()))
+    }
+    let credits = |expected: Credits, actual: Credits| differ(format::credits(expected), format::credits(actual));
+    let money = |expected: Money, actual: Money| differ(format::money(cat, expected), format::money(cat, actual));
+    match &check.what {
+        Expected::Balance(c) => credits(*c, view.balance),
+        Expected::DisplayedBalance(c) => credits(*c, view.balance.max(Credits::ZERO)),
+        Expected::Source(label, c) => {
+            let actual = engine.label_id(label).map_or(Credits::ZERO, |l| a.wallet.by_label(l));
+            credits(*c, actual)
+        }
+        Expected::Deficit(c) => credits(*c, view.deficit),
+        Expected::Plan(p) => differ(cat.plans[*p].id.as_str(), cat.plans[view.plan].id.as_str()),
+        Expected::Trialing(t) => differ(status(*t), status(view.trialing)),
+        Expected::Charged(m) => money(*m, view.charged),
+        Expected::Refunded(m) => money(*m, view.refunded),
+        Expected::CycleStart(t) => differ(*t, view.cycle_start),
+        Expected::Refused(r) => differ(r.map_or("none", |r| r.code()), outcome.refused.map_or("none", |r| r.code())),
+        Expected::Notifications(n) => {
+            let actual: Vec<String> = outcome.notices.iter().map(|n| n.code()).collect();
+            differ(format!("{n:?}"), format!("{actual:?}"))
+        }
+        Expected::PendingTopups(n) => differ(*n as usize, view.pending_topups),
+        Expected::AutoRecharge(on) => differ(*on, view.auto_recharge),
+        Expected::Allocated(ix, n) => differ(*n, a.allocated.get(ix).copied().unwrap_or(0)),
+    }
+}
+
+fn status(trialing: bool) -> &'static str {
+    if trialing { "trialing" } else { "active" }
+}

@@ -1,0 +1,377 @@
+//! The ledger as an aligned table for people, plus closing balances, a
+//! usage breakdown and the conservation proof. This text is what scenario
+//! snapshots hold, so it must be stable byte for byte.
+
+use chrono_tz::Tz;
+use pricebook_core::calendar::Instant;
+use pricebook_core::catalog::RechargeRule;
+use pricebook_core::format;
+use pricebook_core::money::Credits;
+use pricebook_core::policy::PaymentState;
+use pricebook_engine::Engine;
+use pricebook_engine::conservation;
+use pricebook_engine::ledger::{Bucket, Detail, Entry, EntryKind, Paid, Setting};
+use pricebook_lang::compile::Catalog;
+use pricebook_lang::compile::scenario::Script;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Resolves ids in ledger lines to names.
+pub struct Names<'a> {
+    pub cat: &'a Catalog,
+    pub script: &'a Script,
+    pub labels: &'a [String],
+}
+
+impl Names<'_> {
+    pub fn account(&self, id: u32) -> &str {
+        self.script.accounts.get(id as usize).map_or("?", String::as_str)
+    }
+
+    pub fn sym(&self, id: u32) -> &str {
+        self.script.syms.get(id as usize).map_or("?", String::as_str)
+    }
+
+    pub fn op(&self, id: u32) -> &str {
+        self.script.operations.get(id as usize).map_or("?", String::as_str)
+    }
+
+    pub fn bucket(&self, b: Bucket) -> &str {
+        match b {
+            Bucket::None => "",
+            Bucket::Overdraft => "overdraft",
+            Bucket::Label(l) => self.labels.get(l as usize).map_or("?", String::as_str),
+        }
+    }
+
+    fn plan(&self, ix: usize) -> &str {
+        &self.cat.plans[ix].id
+    }
+
+    /// What a line is about, in words.
+    pub fn detail(&self, d: &Detail) -> String {
+        let cat = self.cat;
+        match d {
+            Detail::None => String::new(),
+            Detail::Usage { rate, project, session, operation, cost } => {
+                let mut s = match rate {
+                    Some((f, r)) => {
+                        let feature = &cat.features[*f];
+                        let model = &feature.rates[*r].model;
+                        if feature.rates.len() > 1 || model != "default" {
+                            format!("{} ({model})", feature.id)
+                        } else {
+                            feature.id.clone()
+                        }
+                    }
+                    None => "usage".into(),
+                };
+                let _ = write!(s, ", cost {}", format::credits(*cost));
+                if let Some(p) = project {
+                    let _ = write!(s, ", project {}", self.sym(*p));
+                }
+                if let Some(p) = session {
+                    let _ = write!(s, ", session {}", self.sym(*p));
+                }
+                if let Some(op) = operation {
+                    let _ = write!(s, ", op {}", self.op(*op));
+                }
+                s
+            }
+            Detail::Addon(a) => format!("add-on {}", cat.addons[*a].id),
+            Detail::Purchase(p) => format!("purchase #{p}"),
+            Detail::Allowance { plan } => format!("{} monthly credits", self.plan(*plan)),
+            Detail::Reinstated { plan } => {
+                format!("{} monthly credits given back (less what was spent)", self.plan(*plan))
+            }
+            Detail::Bonus => "bonus".into(),
+            Detail::Direct(lot) => format!("grant #{lot}"),
+            Detail::Paid(paid, p) => {
+                let what = match paid {
+                    Paid::Subscription { plan, billing } => {
+                        format!("{} ({})", self.plan(*plan), billing_word(*billing))
+                    }
+                    Paid::Proration { plan } => format!("{} proration", self.plan(*plan)),
+                    Paid::Pack { pack, auto } => {
+                        format!("{}{}", cat.packs[*pack].id, if *auto { " (auto-recharge)" } else { "" })
+                    }
+                    Paid::Addon(a) => format!("add-on {}", cat.addons[*a].id),
+                };
+                if *p == 0 { what } else { format!("{what}, purchase #{p}") }
+            }
+            Detail::Plan { from, to, why } => {
+                if from == to {
+                    format!("{}: {}", self.plan(*to), why.word())
+                } else {
+                    format!("{} → {}: {}", self.plan(*from), self.plan(*to), why.word())
+                }
+            }
+            Detail::Refusal(r) => format!("{}: {}", r.code(), r.explain()),
+            Detail::Notice(n) => n.code(),
+            Detail::Adjustment(reason) => format!("support: {}", self.sym(*reason)),
+            Detail::Transfer(other) => format!("with {}", self.account(*other)),
+            Detail::Rollover { kept, until } => match until {
+                Some(t) => format!("kept {} until {}", format::credits(*kept), self.time(*t)),
+                None => format!("kept {}", format::credits(*kept)),
+            },
+            Detail::Void(why) => match why {
+                pricebook_engine::ledger::VoidWhy::PlanChange => "plan change".into(),
+                pricebook_engine::ledger::VoidWhy::Refund(p) => format!("refund of purchase #{p}"),
+                pricebook_engine::ledger::VoidWhy::Operator => "voided by operator".into(),
+                pricebook_engine::ledger::VoidWhy::Bonus => "bonus voided by refund".into(),
+            },
+            Detail::Rebook(p) => format!("spent from refunded purchase #{p}, charged again"),
+            Detail::Returned { usage, .. } => format!("returned: failed {}", self.detail(usage)),
+            Detail::Settles(t) => format!("arrives {}", self.time(*t)),
+            Detail::Setting(setting) => self.setting(setting),
+        }
+    }
+
+    fn setting(&self, s: &Setting) -> String {
+        let cat = self.cat;
+        match s {
+            Setting::Addon(ix, on) => format!("add-on {} {}", cat.addons[*ix].id, if *on { "on" } else { "off" }),
+            Setting::AutoRecharge { on, threshold, pack, rule, cap } => {
+                if !on {
+                    return "auto-recharge off".into();
+                }
+                let buys = match rule {
+                    RechargeRule::Pack => cat.packs[*pack].id.clone(),
+                    RechargeRule::Amount(m) => format!("{} of {}", format::money(cat, *m), cat.packs[*pack].id),
+                    RechargeRule::RefillToTarget(t) => format!("{} up to {}", cat.packs[*pack].id, format::credits(*t)),
+                };
+                let cap = cap.map_or(String::new(), |c| format!(", cap {} a month", format::money(cat, c)));
+                format!("auto-recharge on: at or below {} buy {buys}{cap}", format::credits(*threshold))
+            }
+            Setting::PaymentMethod(state) => match state {
+                PaymentState::Valid => "payment method: valid card".into(),
+                PaymentState::Declining => "payment method: card declines".into(),
+                PaymentState::None => "payment method: none".into(),
+            },
+            Setting::InUse(ix, n) => format!("{} in use: {n}", cat.entitlements[*ix].id),
+        }
+    }
+
+    /// Local time in the catalog's zone; the offset is shown unless UTC.
+    pub fn time(&self, t: Instant) -> String {
+        local_time(t, self.cat.time_zone)
+    }
+}
+
+pub fn local_time(t: Instant, tz: Tz) -> String {
+    let local = t.with_timezone(&tz);
+    let mut s = if chrono::Timelike::second(&local) == 0 {
+        local.format("%Y-%m-%d %H:%M").to_string()
+    } else {
+        local.format("%Y-%m-%d %H:%M:%S").to_string()
+    };
+    if tz != Tz::UTC {
+        s.push_str(&local.format("%:z").to_string());
+    }
+    s
+}
+
+fn billing_word(b: pricebook_core::policy::Billing) -> &'static str {
+    match b {
+        pricebook_core::policy::Billing::Monthly => "monthly",
+        pricebook_core::policy::Billing::Yearly => "yearly",
+    }
+}
+
+/// Renders a replayed scenario: header, ledger, balances, usage, proof.
+pub fn render(script: &Script, path: &str, engine: &Engine<'_, Vec<Entry>>) -> String {
+    let cat = engine.catalog();
+    let names = Names { cat, script, labels: engine.labels() };
+    let entries: &[Entry] = engine.ledger();
+    let mut out = String::new();
+    let _ = writeln!(out, "scenario: {}", script.title);
+    let _ = writeln!(out, "file:     {path}");
+    let _ = writeln!(out, "plans:    {} (plans/{}.toml)", cat.name, script.plans);
+    if !script.covers.is_empty() {
+        let _ = writeln!(out, "covers:   {}", script.covers.join(" "));
+    }
+    let _ = writeln!(out, "times:    {}", cat.time_zone.name());
+    let _ = writeln!(out, "period:   {} → {}", names.time(script.start), names.time(script.end));
+    out.push('\n');
+
+    let rows: Vec<[String; 9]> = entries.iter().map(|e| row(&names, e)).collect();
+    table(&mut out, &HEADER, &RIGHT, &rows);
+    out.push('\n');
+    summary(&mut out, &names, engine);
+    out
+}
+
+/// Credits spent, by what they were spent on (rule A6): feature and model,
+/// add-on, rebooking, adjustment. Unlimited plans count what usage would
+/// have cost; credits returned for failed operations are taken off.
+pub fn spent_on<'a>(cat: &Catalog, entries: impl Iterator<Item = &'a Entry>) -> BTreeMap<String, Credits> {
+    let key = |detail: &Detail| match detail {
+        Detail::Usage { rate: Some((f, r)), .. } => {
+            let feature = &cat.features[*f];
+            match feature.rates[*r].model.as_str() {
+                "default" => feature.id.clone(),
+                model => format!("{} {model}", feature.id),
+            }
+        }
+        Detail::Usage { rate: None, .. } => "usage".into(),
+        Detail::Addon(ix) => format!("add-on {}", cat.addons[*ix].id),
+        Detail::Rebook(_) => "refund rebooking".into(),
+        Detail::Adjustment(_) => "support adjustment".into(),
+        _ => "other".into(),
+    };
+    let mut spent: BTreeMap<String, Credits> = BTreeMap::new();
+    for e in entries {
+        let (k, amount) = match (&e.kind, &e.detail) {
+            (EntryKind::Consume, Detail::Usage { cost, .. }) if e.bucket == Bucket::None => (key(&e.detail), *cost),
+            (EntryKind::Consume, d) => (key(d), -e.credits),
+            (EntryKind::Refund, Detail::Returned { usage, .. }) => (key(usage), -e.credits),
+            _ => continue,
+        };
+        *spent.entry(k).or_default() += amount;
+    }
+    spent.retain(|_, c| !c.is_zero());
+    spent
+}
+
+/// The ledger table's column titles.
+pub const HEADER: [&str; 9] = ["#", "time", "account", "event", "source", "credits", "balance", "money", "details"];
+/// Which columns are right-aligned (numbers).
+pub const RIGHT: [bool; 9] = [true, false, false, false, false, true, true, true, false];
+
+/// One ledger line as the table's cells (also used by `pricebook diff` to
+/// show the first line that differs between two ledgers).
+pub fn row(names: &Names<'_>, e: &Entry) -> [String; 9] {
+    let credits = match e.kind {
+        EntryKind::Plan
+        | EntryKind::Setting
+        | EntryKind::Notice
+        | EntryKind::Refused
+        | EntryKind::Charge
+        | EntryKind::Declined
+        | EntryKind::PaymentRefund
+            if e.credits.is_zero() =>
+        {
+            String::new()
+        }
+        EntryKind::Settle | EntryKind::Pending => format!("({})", format::credits(e.credits)),
+        _ => format::signed(e.credits),
+    };
+    [
+        e.seq.to_string(),
+        names.time(e.at),
+        names.account(e.account).to_string(),
+        e.kind.word().to_string(),
+        names.bucket(e.bucket).to_string(),
+        credits,
+        format::credits(e.balance),
+        e.money.map_or(String::new(), |m| format::money(names.cat, m)),
+        names.detail(&e.detail),
+    ]
+}
+
+/// Writes rows with columns padded to their widest cell.
+pub fn table(out: &mut String, header: &[&str], right: &[bool], rows: &[[String; 9]]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, cell) in r.iter().enumerate() {
+            widths[i] = widths[i].max(cell.chars().count());
+        }
+    }
+    let line = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut s = String::new();
+        for (i, cell) in cells.enumerate() {
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            if i > 0 {
+                s.push_str("  ");
+            }
+            if right[i] {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(cell);
+            } else {
+                s.push_str(cell);
+                if i + 1 < widths.len() {
+                    s.push_str(&" ".repeat(pad));
+                }
+            }
+        }
+        s.trim_end().to_string()
+    };
+    out.push_str(&line(&mut header.iter().copied()));
+    out.push('\n');
+    for r in rows {
+        out.push_str(&line(&mut r.iter().map(String::as_str)));
+        out.push('\n');
+    }
+}
+
+fn summary(out: &mut String, names: &Names<'_>, engine: &Engine<'_, Vec<Entry>>) {
+    let cat = names.cat;
+    let entries: &[Entry] = engine.ledger();
+    let _ = writeln!(out, "at the end ({}):", names.time(engine.now()));
+    for id in engine.account_ids() {
+        let (Some(a), Some(v)) = (engine.account(id), engine.view(id)) else {
+            continue;
+        };
+        let status = if v.trialing { " (trialing)" } else { "" };
+        let _ = writeln!(
+            out,
+            "  {}: plan {}{status}, cycle from {}",
+            names.account(id),
+            cat.plans[v.plan].id,
+            names.time(v.cycle_start)
+        );
+        let shown = v.balance.max(Credits::ZERO);
+        let _ = write!(out, "    balance {}", format::credits(v.balance));
+        if shown != v.balance {
+            let _ = write!(out, " (shown as {})", format::credits(shown));
+        }
+        out.push('\n');
+        let mut by_label: BTreeMap<&str, Credits> = BTreeMap::new();
+        for l in a.wallet.lots() {
+            *by_label.entry(names.bucket(Bucket::Label(l.label))).or_default() += l.remaining;
+        }
+        let parts: Vec<String> = by_label.iter().map(|(l, c)| format!("{l} {}", format::credits(*c))).collect();
+        if !parts.is_empty() {
+            let _ = writeln!(out, "    by source: {}", parts.join(", "));
+        }
+        if v.deficit.is_positive() {
+            let _ = writeln!(out, "    overdraft: {}", format::credits(v.deficit));
+        }
+        let _ = writeln!(
+            out,
+            "    money: charged {}, refunded {}",
+            format::money(cat, v.charged),
+            format::money(cat, v.refunded)
+        );
+        for p in &a.pending_topups {
+            let _ = writeln!(
+                out,
+                "    pending top-up: {} {} arriving {}",
+                format::credits(p.credits),
+                cat.credits.plural,
+                names.time(p.settles_at)
+            );
+        }
+        let mine = || entries.iter().filter(move |e| e.account == id);
+        let spent = spent_on(cat, mine());
+        if !spent.is_empty() {
+            let parts: Vec<String> = spent.iter().map(|(k, c)| format!("{k} {}", format::credits(*c))).collect();
+            let _ = writeln!(out, "    spent on: {}", parts.join(", "));
+        }
+        let refused = mine().filter(|e| e.kind == EntryKind::Refused).count();
+        let notices = mine().filter(|e| e.kind == EntryKind::Notice).count();
+        if refused + notices > 0 {
+            let _ = writeln!(out, "    refusals: {refused}, notifications: {notices}");
+        }
+        let t = conservation::totals(mine());
+        let _ = writeln!(
+            out,
+            "    conservation (X4): granted {} = consumed {} + expired {} + voided {} + remaining {}",
+            format::credits(t.granted),
+            format::credits(t.consumed),
+            format::credits(t.expired),
+            format::credits(t.voided),
+            format::credits(t.remaining)
+        );
+    }
+}
