@@ -11,7 +11,7 @@ use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_m
 use pricebook::project::Project;
 use pricebook_core::money::Credits;
 use pricebook_engine::command::{Quantity, Usage};
-use pricebook_engine::{Command, Engine};
+use pricebook_engine::{Command, Simulation};
 use pricebook_lang::compile::{Catalog, Workspace, compile_plan_text};
 use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap};
 use pricebook_lang::model::scenario::Billing;
@@ -100,7 +100,7 @@ fn usage() -> Command {
 fn year_of_usage(cat: &Catalog, n: u32) -> (usize, Credits) {
     let t0 = start();
     let step = Duration::milliseconds(365 * 24 * 3600 * 1000 / i64::from(n));
-    let mut engine = Engine::new(cat, t0);
+    let mut engine = Simulation::new(cat, t0);
     let _ = engine.apply(t0, 0, &Command::SignUp { invited_by: None });
     let cmd = usage();
     let mut t = t0;
@@ -130,7 +130,7 @@ fn million_events(c: &mut Criterion) {
 /// pay-as-you-go account with nothing scheduled after its top-up expires.
 fn horizon(cat: &Catalog, months: i64, subscribe: bool) -> usize {
     let t0 = start();
-    let mut engine = Engine::new(cat, t0);
+    let mut engine = Simulation::new(cat, t0);
     let _ = engine.apply(t0, 0, &Command::SignUp { invited_by: None });
     let day = Duration::days(1);
     if subscribe {

@@ -11,8 +11,8 @@
 use crate::project::Project;
 use pricebook_core::format;
 use pricebook_core::money::{Credits, Currency, Money};
-use pricebook_engine::conservation;
 use pricebook_engine::ledger::{Bucket, Detail, EntryKind, Paid};
+use pricebook_engine::totals;
 use pricebook_lang::compile::{Catalog, Workspace};
 use pricebook_lang::diag::{Code, Diagnostics, Severity};
 use pricebook_lang::replay;
@@ -200,7 +200,7 @@ fn run(project: &mut Project, path: &std::path::Path) -> Result<Run, String> {
     let failed_expectations = diags.iter().filter(|d| d.code == Code::ExpectationFailed).count();
     let names = Names { cat, script: &script, labels: engine.labels() };
     let entries = engine.ledger();
-    let rows = entries.iter().map(|e| ledger_table::row(&names, e).to_vec()).collect();
+    let rows = entries.iter().enumerate().map(|(i, e)| ledger_table::row(&names, i + 1, e).to_vec()).collect();
     let mut charged = BTreeSet::new();
     for e in entries.iter().filter(|e| e.kind == EntryKind::Charge) {
         match e.detail {
@@ -213,6 +213,7 @@ fn run(project: &mut Project, path: &std::path::Path) -> Result<Run, String> {
             _ => {}
         }
     }
+    let sums = totals::by_account(entries);
     let mut accounts = Vec::new();
     for id in engine.account_ids() {
         let (Some(a), Some(v)) = (engine.account(id), engine.view(id)) else {
@@ -222,8 +223,7 @@ fn run(project: &mut Project, path: &std::path::Path) -> Result<Run, String> {
         for l in a.wallet.lots() {
             *by_source.entry(names.bucket(Bucket::Label(l.label)).to_string()).or_default() += l.remaining;
         }
-        let mine = || entries.iter().filter(move |e| e.account == id);
-        let totals = conservation::totals(mine());
+        let t = sums.get(&id).cloned().unwrap_or_default();
         accounts.push((
             names.account(id).to_string(),
             End {
@@ -233,9 +233,9 @@ fn run(project: &mut Project, path: &std::path::Path) -> Result<Run, String> {
                 by_source,
                 charged: (v.charged, format::money(cat, v.charged)),
                 refunded: (v.refunded, format::money(cat, v.refunded)),
-                expired: totals.expired,
-                refusals: mine().filter(|e| e.kind == EntryKind::Refused).count(),
-                notifications: mine().filter(|e| e.kind == EntryKind::Notice).count(),
+                expired: t.credits.expired,
+                refusals: usize::try_from(t.refusals).unwrap_or(usize::MAX),
+                notifications: usize::try_from(t.notices).unwrap_or(usize::MAX),
                 currency: cat.currency,
             },
         ));

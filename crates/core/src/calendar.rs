@@ -53,6 +53,13 @@ impl Serialize for Period {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Period {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Period::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
 impl Period {
     pub const fn months(count: u32) -> Self {
         Period { count, unit: Unit::Month }
@@ -200,7 +207,7 @@ pub fn month_key(t: Instant, tz: Tz) -> (i32, u32) {
 }
 
 /// Monthly cycles that start on an anchor's local day and time of day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Cycles {
     anchor: NaiveDateTime,
     tz: Tz,

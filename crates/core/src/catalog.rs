@@ -13,7 +13,7 @@ use crate::policy::{
 };
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 use std::marker::PhantomData;
 
 /// A resolved reference: an index for the engine, an id for people.
@@ -142,7 +142,7 @@ pub enum Expiry {
 
 /// `remainder → min(max_amount, max_share × granted, max(min_kept, remainder))`
 /// at each of the first `cycles` cycle ends; expiry after that.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RolloverRule {
     pub cycles: u32,
     pub max_amount: Option<Credits>,
@@ -333,7 +333,7 @@ impl Addon {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum RechargeRule {
     Pack,

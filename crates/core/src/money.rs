@@ -127,6 +127,15 @@ macro_rules! decimal_newtype {
                 s.serialize_str(&self.normalized().to_string())
             }
         }
+
+        /// Read back from the canonical string; numbers are refused so a
+        /// float can never round an amount on the way in.
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                Decimal::from_str(&text).map(Self).map_err(|e| serde::de::Error::custom(format!("`{text}`: {e}")))
+            }
+        }
     };
 }
 

@@ -1,23 +1,43 @@
-//! One account's state. Small on purpose: live lots, a few counters, and
-//! records only for what can still be refunded or returned.
+//! One account's state: everything the engine needs to continue it, and
+//! nothing about any other account. Small on purpose: live lots, a few
+//! counters, its own agenda and ids, and records only for what can still be
+//! refunded or returned (older ones are dropped, see [`Horizons`]).
+//! Serialisable, so a run can stop, move and resume.
 
-use super::command::{LotId, OpId, PurchaseId, Sym};
+use super::agenda::Agenda;
+use super::command::{AccountId, LotId, OpId, PurchaseId, Sym};
 use super::wallet::Wallet;
 use chrono::NaiveDate;
 use pricebook_core::calendar::{Cycles, Instant};
 use pricebook_core::catalog::RechargeRule;
 use pricebook_core::money::{Credits, Money};
 use pricebook_core::policy::{Billing, PaymentState};
-use std::collections::{BTreeMap, BTreeSet};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How long records that only a later command could use are kept.
+///
+/// Past these, an account forgets them, so its state stays bounded however
+/// long it runs: a duplicate purchase key is no longer recognised, and a
+/// failure report for an older operation returns nothing
+/// (`nothing-to-refund`).
+pub struct Horizons;
+
+impl Horizons {
+    /// Idempotency keys are remembered for 30 days (Stripe keeps its keys 24 hours).
+    pub const IDEMPOTENCY_DAYS: i64 = 30;
+    /// A failed operation can return its credits for 30 days.
+    pub const OPERATION_DAYS: i64 = 30;
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
     Active,
     Trialing { ends: Instant },
 }
 
 /// A change that takes effect at the end of the cycle.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PendingChange {
     /// To this plan, at an agreed price if it is priced on request.
     Downgrade(usize, Option<Money>),
@@ -25,7 +45,7 @@ pub enum PendingChange {
 }
 
 /// A payment that may be refunded.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Purchase {
     /// What was paid for.
     pub paid: super::ledger::Paid,
@@ -41,7 +61,7 @@ pub struct Purchase {
 }
 
 /// A top-up charged whose credits arrive later.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PendingTopUp {
     pub purchase: PurchaseId,
     pub pack: usize,
@@ -50,7 +70,7 @@ pub struct PendingTopUp {
 }
 
 /// Credits an operation took, so a failure can return them.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OpRecord {
     pub taken: Vec<(LotId, Credits)>,
     /// Lots the operation emptied (and the wallet dropped), to restore on failure.
@@ -62,7 +82,7 @@ pub struct OpRecord {
 }
 
 /// The account's auto-recharge settings and this month's spend.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AutoState {
     pub enabled: bool,
     pub threshold: Credits,
@@ -74,8 +94,20 @@ pub struct AutoState {
     pub cap_noticed: bool,
 }
 
-#[derive(Clone, Debug)]
-pub struct Account {
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccountState {
+    /// The caller's number for this account (ledger lines carry it).
+    pub id: AccountId,
+    /// The catalog (plan file) the account is on, by its id.
+    pub catalog: String,
+    /// The account's own clock: nothing earlier can be applied.
+    pub clock: Instant,
+    /// What falls due for this account, and when.
+    pub agenda: Agenda,
+    /// The next grant id this account hands out.
+    pub next_lot: LotId,
+    /// The next purchase id this account hands out.
+    pub next_purchase: PurchaseId,
     pub registered_at: Instant,
     pub plan: usize,
     pub billing: Billing,
@@ -111,8 +143,10 @@ pub struct Account {
     pub warned: u32,
     pub daily_granted_on: Option<NaiveDate>,
     pub purchases: BTreeMap<PurchaseId, Purchase>,
-    pub idempotency_keys: BTreeSet<Sym>,
-    pub ops: BTreeMap<OpId, OpRecord>,
+    /// Idempotency keys seen, oldest first, with when they were used.
+    pub idempotency_keys: VecDeque<(Instant, Sym)>,
+    /// Usage operations whose credits a failure could still return, oldest first.
+    pub ops: VecDeque<(Instant, OpId, OpRecord)>,
     pub pending_topups: Vec<PendingTopUp>,
     /// The default plan's allowance voided on leaving it: (its expiry, credits left).
     pub parked_allowance: Option<(Instant, Credits)>,
@@ -121,7 +155,7 @@ pub struct Account {
 }
 
 /// What can be checked about an account at a moment.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AccountView {
     pub balance: Credits,
     pub deficit: Credits,
@@ -132,4 +166,21 @@ pub struct AccountView {
     pub cycle_start: Instant,
     pub pending_topups: usize,
     pub auto_recharge: bool,
+}
+
+impl AccountState {
+    pub(crate) fn new_lot_id(&mut self) -> LotId {
+        self.next_lot += 1;
+        self.next_lot - 1
+    }
+
+    pub(crate) fn new_purchase_id(&mut self) -> PurchaseId {
+        self.next_purchase += 1;
+        self.next_purchase - 1
+    }
+
+    /// The latest record of a usage operation still kept.
+    pub(crate) fn op_mut(&mut self, op: OpId) -> Option<&mut OpRecord> {
+        self.ops.iter_mut().rev().find(|(_, o, _)| *o == op).map(|(_, _, r)| r)
+    }
 }

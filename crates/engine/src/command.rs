@@ -4,6 +4,7 @@
 //! the caller, never names or file positions, so the engine can be fed from
 //! a scenario file, a CSV export of production usage or a test.
 
+use crate::labels::LabelId;
 use pricebook_core::calendar::{Instant, Period};
 use pricebook_core::catalog::RolloverRule;
 use pricebook_core::money::{Credits, Money};
@@ -12,9 +13,9 @@ use pricebook_core::policy::{Billing, PaymentState};
 
 /// An account, numbered by the caller from 0.
 pub type AccountId = u32;
-/// A purchase (pack or subscription payment), numbered by the engine.
+/// A purchase (pack or subscription payment), numbered from 1 by its account.
 pub type PurchaseId = u32;
-/// A grant (lot) of credits, numbered by the engine.
+/// A grant (lot) of credits, numbered from 1 by its account.
 pub type LotId = u32;
 /// A usage operation, numbered by the caller, so a failure can return its credits.
 pub type OpId = u32;
@@ -66,7 +67,9 @@ pub enum GrantExpiry {
 #[derive(Clone, Debug, PartialEq)]
 pub struct DirectGrant {
     pub credits: Credits,
-    pub label: Option<String>,
+    /// The label the credits carry (from [`crate::labels::Labels::intern`]);
+    /// `None`: the built-in "grant".
+    pub label: Option<LabelId>,
     pub funding: Funding,
     pub priority: i32,
     pub effective: Option<Instant>,
@@ -78,23 +81,57 @@ pub struct DirectGrant {
 /// One thing that happens to an account.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
-    SignUp { invited_by: Option<AccountId> },
+    SignUp {
+        invited_by: Option<AccountId>,
+    },
     Active,
-    Subscribe { plan: usize, billing: Billing, trial: Option<bool>, price: Option<Money> },
-    ChangePlan { plan: usize, price: Option<Money> },
+    Subscribe {
+        plan: usize,
+        billing: Billing,
+        trial: Option<bool>,
+        price: Option<Money>,
+    },
+    ChangePlan {
+        plan: usize,
+        price: Option<Money>,
+    },
     Cancel,
-    Refund { purchase: Option<PurchaseId> },
+    Refund {
+        purchase: Option<PurchaseId>,
+    },
     Use(Usage),
-    Buy { pack: usize, credits: Option<Credits>, amount: Option<Money>, idempotency_key: Option<Sym> },
+    Buy {
+        pack: usize,
+        credits: Option<Credits>,
+        amount: Option<Money>,
+        idempotency_key: Option<Sym>,
+    },
     AutoRecharge(RechargeSettings),
     PaymentMethod(PaymentState),
     EnableAddon(usize),
     DisableAddon(usize),
-    Transfer { to: AccountId, credits: Credits },
-    Adjust { credits: Credits, reason: Sym },
+    /// Sends credits to another account; the recipient gets a [`Command::ReceiveTransfer`]
+    /// as an effect. The caller refuses a transfer to an account that does not exist.
+    Transfer {
+        to: AccountId,
+        credits: Credits,
+    },
+    /// Credits another account transferred arrive.
+    ReceiveTransfer {
+        from: AccountId,
+        credits: Credits,
+    },
+    /// An account this one invited has registered: the inviter's side of a referral bonus.
+    InviteeJoined,
+    Adjust {
+        credits: Credits,
+        reason: Sym,
+    },
     OperationFailed(OpId),
     Grant(DirectGrant),
-    Void { lot: Option<LotId> },
+    Void {
+        lot: Option<LotId>,
+    },
     Allocate(usize),
     Release(usize),
 }

@@ -7,13 +7,12 @@ use pricebook_core::calendar::Instant;
 use pricebook_core::money::{Credits, Money};
 use pricebook_core::policy::Billing;
 use rust_decimal::Decimal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// A label of credits: a catalog source's label or one a grant brought.
-pub type LabelId = u16;
+pub use crate::labels::LabelId;
 
 /// What a ledger line records.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     /// Credits arrive.
@@ -75,7 +74,7 @@ impl EntryKind {
 }
 
 /// Which credits a line moves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Bucket {
     None,
     Label(LabelId),
@@ -85,7 +84,7 @@ pub enum Bucket {
 
 /// Why an action was refused. Stable kebab-case names appear in snapshots
 /// and in scenarios' `expect.refused`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Reason {
     InsufficientCredits,
     BalanceExhausted,
@@ -214,7 +213,7 @@ impl Reason {
 }
 
 /// A message sent to the customer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Notice {
     /// The balance dropped below this share of the monthly credits.
     LowBalance(Decimal),
@@ -236,7 +235,7 @@ impl Notice {
 }
 
 /// Why a plan changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum PlanWhy {
     Registered,
     Trial,
@@ -274,7 +273,7 @@ impl PlanWhy {
 }
 
 /// What a money line paid for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Paid {
     Subscription { plan: usize, billing: Billing },
     Proration { plan: usize },
@@ -283,7 +282,7 @@ pub enum Paid {
 }
 
 /// Why credits were voided.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VoidWhy {
     PlanChange,
     Refund(PurchaseId),
@@ -292,7 +291,7 @@ pub enum VoidWhy {
 }
 
 /// A setting the customer changed.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Setting {
     Addon(usize, bool),
     AutoRecharge {
@@ -308,7 +307,7 @@ pub enum Setting {
 }
 
 /// The context of a line.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Detail {
     None,
     Usage {
@@ -359,10 +358,10 @@ pub enum Detail {
     Setting(Setting),
 }
 
-/// One line of the ledger.
+/// One line of the ledger. Lines carry no sequence number: a ledger's
+/// order is the order lines were written, and a reader numbers them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Entry {
-    pub seq: u64,
     pub at: Instant,
     pub account: AccountId,
     pub kind: EntryKind,
@@ -376,27 +375,17 @@ pub struct Entry {
     pub detail: Detail,
 }
 
-/// Where the engine writes lines. A `Vec` keeps them; a backtest could
-/// aggregate instead and keep memory flat.
+/// Where the engine writes lines: a [`Ledger`] keeps them, [`crate::Totals`]
+/// only adds them up, a caller can do anything else.
 pub trait Sink {
     fn record(&mut self, entry: Entry);
-    /// Lines recorded so far (used to find what one command caused).
-    fn len(&self) -> usize;
-    /// Lines from `start` on, if the sink keeps them.
-    fn since(&self, start: usize) -> &[Entry];
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }
 
-impl Sink for Vec<Entry> {
+/// Every line, in the order written.
+pub type Ledger = Vec<Entry>;
+
+impl Sink for Ledger {
     fn record(&mut self, entry: Entry) {
         self.push(entry);
-    }
-    fn len(&self) -> usize {
-        Vec::len(self)
-    }
-    fn since(&self, start: usize) -> &[Entry] {
-        self.get(start..).unwrap_or_default()
     }
 }

@@ -1,16 +1,28 @@
-//! pricebook-engine: commands in, ledger lines out.
+//! pricebook-engine: one account's billing as a state machine.
 //!
-//! Independent of scenario files: anything that can produce [`Command`]s
-//! at instants (a scenario, a usage export, a property test) can drive the
-//! [`Engine`]. Per-account state is small: live grants and a few counters.
+//! [`engine::sign_up`], [`engine::step`] and [`engine::advance`] are
+//! functions from an [`AccountState`] (plus a catalog, an instant and a
+//! command) to the next state, writing ledger lines to a [`Sink`]: a full
+//! [`Ledger`] for scenarios and snapshots, or [`Totals`] that keep running
+//! sums without storing lines (backtests). Independent of any file format:
+//! a scenario, a usage export or a property test can drive it.
+//! [`Simulation`] is a thin driver that runs several accounts side by
+//! side in time order, as scenario files need.
 
 pub mod account;
+mod agenda;
 pub mod command;
 pub mod conservation;
-mod engine;
+pub mod driver;
+pub mod engine;
+pub mod labels;
 pub mod ledger;
+pub mod totals;
 pub mod wallet;
 
+pub use account::{AccountState, AccountView};
 pub use command::{AccountId, Command};
-pub use engine::{Engine, EngineError, Outcome};
-pub use ledger::{Entry, EntryKind, Sink};
+pub use driver::Simulation;
+pub use engine::{EngineError, Outcome, advance, sign_up, step};
+pub use ledger::{Entry, EntryKind, Ledger, Sink};
+pub use totals::Totals;

@@ -8,11 +8,12 @@ use pricebook_core::catalog::RolloverRule;
 use pricebook_core::money::Credits;
 use pricebook_core::policy::{Funding, OrderKey};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 /// What a lot's next boundary does.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Step {
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Cadence {
     /// Boundaries fall on the account's cycle starts.
     Cycle,
     /// Boundaries fall every period after the last (direct recurring grants).
@@ -20,17 +21,17 @@ pub enum Step {
 }
 
 /// A rollover or reset at a moment, and how many more follow.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Boundary {
     pub at: Instant,
-    pub step: Step,
+    pub step: Cadence,
     pub rule: RolloverRule,
     /// Boundaries left after this one; `None`: unlimited.
     pub left: Option<u32>,
 }
 
 /// Where a lot came from, for refunds and reinstatements.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Origin {
     /// A catalog source (allowance, bonus, adjustment).
     Source(usize),
@@ -43,7 +44,7 @@ pub enum Origin {
 }
 
 /// One grant of credits.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Lot {
     pub id: LotId,
     pub label: LabelId,
@@ -132,7 +133,7 @@ pub struct Take {
 }
 
 /// The live lots of an account in spending order, and its overdraft.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Wallet {
     lots: Vec<Lot>,
     total: Credits,

@@ -1,4 +1,4 @@
-//! Replays a compiled [`Script`] on the [`Engine`] and checks its
+//! Replays a compiled [`Script`] on a [`Simulation`] and checks its
 //! expectations and conservation. Failures become diagnostics pointing at
 //! the scenario line that stated the expectation.
 
@@ -7,15 +7,13 @@ use crate::compile::scenario::{Check, Expected, Script, Target};
 use crate::diag::{Code, Diagnostics};
 use pricebook_core::format;
 use pricebook_core::money::{Credits, Money};
-use pricebook_engine::conservation;
-use pricebook_engine::ledger::Entry;
-use pricebook_engine::{Engine, Outcome};
+use pricebook_engine::{Outcome, Simulation, conservation, totals};
 use std::fmt::Display;
 
 /// Runs a script to its end. Expectation failures and conservation
-/// violations are reported into `diags`; the engine is returned for output.
-pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) -> Engine<'c, Vec<Entry>> {
-    let mut engine = Engine::new(cat, script.start);
+/// violations are reported into `diags`; the simulation is returned for output.
+pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) -> Simulation<'c> {
+    let mut engine = Simulation::new(cat, script.start).with_labels(script.labels.clone());
     let mut refs: Vec<Option<u32>> = vec![None; script.refs.len()];
     for step in &script.steps {
         let outcome = match &step.command {
@@ -67,16 +65,21 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
         }
     }
     engine.advance_to(script.end);
-    for v in conservation::check(&engine) {
-        let who = script.accounts.get(v.account as usize).map_or("?", String::as_str);
-        diags
-            .report(
-                Code::ConservationViolated,
-                script.file,
-                0..0,
-                format!("credits of `{who}` do not balance: {}", v.what),
-            )
-            .with_help("rule X4 is broken: this is a pricebook bug; please report it with this scenario");
+    // Conservation from one pass over the ledger, not one pass per account.
+    let sums = totals::by_account(engine.ledger());
+    for id in engine.account_ids() {
+        let (Some(account), Some(t)) = (engine.account(id), sums.get(&id)) else { continue };
+        for v in conservation::check(account, t) {
+            let who = script.accounts.get(id as usize).map_or("?", String::as_str);
+            diags
+                .report(
+                    Code::ConservationViolated,
+                    script.file,
+                    0..0,
+                    format!("credits of `{who}` do not balance: {}", v.what),
+                )
+                .with_help("rule X4 is broken: this is a pricebook bug; please report it with this scenario");
+        }
     }
     engine
 }
@@ -101,12 +104,7 @@ fn subject(what: &Expected, cat: &Catalog) -> String {
 }
 
 /// `None` when the check holds, else (expected, actual) as text.
-fn evaluate(
-    engine: &Engine<'_, Vec<Entry>>,
-    account: u32,
-    outcome: &Outcome,
-    check: &Check,
-) -> Option<(String, String)> {
+fn evaluate(engine: &Simulation<'_>, account: u32, outcome: &Outcome, check: &Check) -> Option<(String, String)> {
     let cat = engine.catalog();
     let view = engine.view(account)?;
     let a = engine.account(account)?;
@@ -120,7 +118,7 @@ fn evaluate(
         Expected::Balance(c) => credits(*c, view.balance),
         Expected::DisplayedBalance(c) => credits(*c, view.balance.max(Credits::ZERO)),
         Expected::Source(label, c) => {
-            let actual = engine.label_id(label).map_or(Credits::ZERO, |l| a.wallet.by_label(l));
+            let actual = engine.labels().id(label).map_or(Credits::ZERO, |l| a.wallet.by_label(l));
             credits(*c, actual)
         }
         Expected::Deficit(c) => credits(*c, view.deficit),

@@ -1,17 +1,17 @@
 //! The ledger as JSON shaped like a billing API's "balance and
 //! transactions" answer: one object per account.
 
-use super::ledger_table::Names;
+use super::ledger_table::{Names, lines_by_account};
 use pricebook_core::money::Credits;
-use pricebook_engine::Engine;
-use pricebook_engine::ledger::{Detail, Entry, EntryKind};
+use pricebook_engine::Simulation;
+use pricebook_engine::ledger::{Detail, EntryKind};
 use pricebook_lang::compile::scenario::Script;
 use serde_json::{Map, Value, json};
 
-pub fn render(script: &Script, engine: &Engine<'_, Vec<Entry>>) -> String {
+pub fn render(script: &Script, engine: &Simulation<'_>) -> String {
     let cat = engine.catalog();
     let names = Names { cat, script, labels: engine.labels() };
-    let entries: &[Entry] = engine.ledger();
+    let lines = lines_by_account(engine.ledger());
     let mut accounts = Vec::new();
     for id in engine.account_ids() {
         let (Some(a), Some(v)) = (engine.account(id), engine.view(id)) else {
@@ -25,13 +25,13 @@ pub fn render(script: &Script, engine: &Engine<'_, Vec<Entry>>) -> String {
                     + l.remaining;
             by_source.insert(key, Value::String(sum.to_string()));
         }
-        let mine = entries.iter().filter(|e| e.account == id);
+        let mine = lines.get(&id).into_iter().flatten();
         let mut transactions = Vec::new();
         let mut refusals = Vec::new();
         let mut notifications = Vec::new();
-        for e in mine {
+        for (seq, e) in mine {
             let base = json!({
-                "seq": e.seq,
+                "seq": seq,
                 "time": e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 "description": names.detail(&e.detail),
             });
@@ -76,7 +76,7 @@ pub fn render(script: &Script, engine: &Engine<'_, Vec<Entry>>) -> String {
                 "by_source": by_source,
             },
             "money": { "currency": cat.currency.code, "charged": v.charged.to_string(), "refunded": v.refunded.to_string() },
-            "spent_on": super::ledger_table::spent_on(cat, entries.iter().filter(|e| e.account == id))
+            "spent_on": super::ledger_table::spent_on(cat, lines.get(&id).into_iter().flatten().map(|(_, e)| *e))
                 .into_iter()
                 .map(|(k, v)| (k, Value::String(v.to_string())))
                 .collect::<Map<String, Value>>(),

@@ -8,9 +8,10 @@ use pricebook_core::catalog::RechargeRule;
 use pricebook_core::format;
 use pricebook_core::money::Credits;
 use pricebook_core::policy::PaymentState;
-use pricebook_engine::Engine;
-use pricebook_engine::conservation;
+use pricebook_engine::labels::Labels;
 use pricebook_engine::ledger::{Bucket, Detail, Entry, EntryKind, Paid, Setting};
+use pricebook_engine::totals;
+use pricebook_engine::{AccountId, Simulation};
 use pricebook_lang::compile::Catalog;
 use pricebook_lang::compile::scenario::Script;
 use std::collections::BTreeMap;
@@ -20,7 +21,7 @@ use std::fmt::Write;
 pub struct Names<'a> {
     pub cat: &'a Catalog,
     pub script: &'a Script,
-    pub labels: &'a [String],
+    pub labels: &'a Labels,
 }
 
 impl Names<'_> {
@@ -40,7 +41,7 @@ impl Names<'_> {
         match b {
             Bucket::None => "",
             Bucket::Overdraft => "overdraft",
-            Bucket::Label(l) => self.labels.get(l as usize).map_or("?", String::as_str),
+            Bucket::Label(l) => self.labels.name(l).unwrap_or("?"),
         }
     }
 
@@ -179,7 +180,7 @@ fn billing_word(b: pricebook_core::policy::Billing) -> &'static str {
 }
 
 /// Renders a replayed scenario: header, ledger, balances, usage, proof.
-pub fn render(script: &Script, path: &str, engine: &Engine<'_, Vec<Entry>>) -> String {
+pub fn render(script: &Script, path: &str, engine: &Simulation<'_>) -> String {
     let cat = engine.catalog();
     let names = Names { cat, script, labels: engine.labels() };
     let entries: &[Entry] = engine.ledger();
@@ -194,7 +195,7 @@ pub fn render(script: &Script, path: &str, engine: &Engine<'_, Vec<Entry>>) -> S
     let _ = writeln!(out, "period:   {} → {}", names.time(script.start), names.time(script.end));
     out.push('\n');
 
-    let rows: Vec<[String; 9]> = entries.iter().map(|e| row(&names, e)).collect();
+    let rows: Vec<[String; 9]> = entries.iter().enumerate().map(|(i, e)| row(&names, i + 1, e)).collect();
     table(&mut out, &HEADER, &RIGHT, &rows);
     out.push('\n');
     summary(&mut out, &names, engine);
@@ -238,9 +239,9 @@ pub const HEADER: [&str; 9] = ["#", "time", "account", "event", "source", "credi
 /// Which columns are right-aligned (numbers).
 pub const RIGHT: [bool; 9] = [true, false, false, false, false, true, true, true, false];
 
-/// One ledger line as the table's cells (also used by `pricebook diff` to
-/// show the first line that differs between two ledgers).
-pub fn row(names: &Names<'_>, e: &Entry) -> [String; 9] {
+/// One ledger line (the `seq`-th, from 1) as the table's cells (also used
+/// by `pricebook diff` to show the first line that differs between two ledgers).
+pub fn row(names: &Names<'_>, seq: usize, e: &Entry) -> [String; 9] {
     let credits = match e.kind {
         EntryKind::Plan
         | EntryKind::Setting
@@ -257,7 +258,7 @@ pub fn row(names: &Names<'_>, e: &Entry) -> [String; 9] {
         _ => format::signed(e.credits),
     };
     [
-        e.seq.to_string(),
+        seq.to_string(),
         names.time(e.at),
         names.account(e.account).to_string(),
         e.kind.word().to_string(),
@@ -304,9 +305,10 @@ pub fn table(out: &mut String, header: &[&str], right: &[bool], rows: &[[String;
     }
 }
 
-fn summary(out: &mut String, names: &Names<'_>, engine: &Engine<'_, Vec<Entry>>) {
+fn summary(out: &mut String, names: &Names<'_>, engine: &Simulation<'_>) {
     let cat = names.cat;
-    let entries: &[Entry] = engine.ledger();
+    let lines = lines_by_account(engine.ledger());
+    let sums = totals::by_account(engine.ledger());
     let _ = writeln!(out, "at the end ({}):", names.time(engine.now()));
     for id in engine.account_ids() {
         let (Some(a), Some(v)) = (engine.account(id), engine.view(id)) else {
@@ -352,7 +354,7 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Engine<'_, Vec<Entry>>)
                 names.time(p.settles_at)
             );
         }
-        let mine = || entries.iter().filter(move |e| e.account == id);
+        let mine = || lines.get(&id).into_iter().flatten().map(|(_, e)| *e);
         let spent = spent_on(cat, mine());
         if !spent.is_empty() {
             let parts: Vec<String> = spent.iter().map(|(k, c)| format!("{k} {}", format::credits(*c))).collect();
@@ -363,15 +365,25 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Engine<'_, Vec<Entry>>)
         if refused + notices > 0 {
             let _ = writeln!(out, "    refusals: {refused}, notifications: {notices}");
         }
-        let t = conservation::totals(mine());
+        let t = sums.get(&id).cloned().unwrap_or_default();
         let _ = writeln!(
             out,
             "    conservation (X4): granted {} = consumed {} + expired {} + voided {} + remaining {}",
-            format::credits(t.granted),
-            format::credits(t.consumed),
-            format::credits(t.expired),
-            format::credits(t.voided),
-            format::credits(t.remaining)
+            format::credits(t.credits.granted),
+            format::credits(t.credits.consumed),
+            format::credits(t.credits.expired),
+            format::credits(t.credits.voided),
+            format::credits(t.remaining())
         );
     }
+}
+
+/// A ledger's lines grouped by account in one pass, each with its line
+/// number in the whole ledger (from 1).
+pub fn lines_by_account(entries: &[Entry]) -> BTreeMap<AccountId, Vec<(usize, &Entry)>> {
+    let mut out: BTreeMap<AccountId, Vec<(usize, &Entry)>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        out.entry(e.account).or_default().push((i + 1, e));
+    }
+    out
 }

@@ -1,11 +1,12 @@
-//! The engine: a virtual clock, accounts, and the rules of one catalog.
+//! The engine: one account's state machine over a catalog.
 //!
-//! Time jumps from command to command and to scheduled moments (cycle
-//! starts, expiries, rollovers, trial ends, top-up settlements) kept in a
-//! priority queue; it never steps day by day, so ten simulated years cost
-//! what their events cost. At one instant, expiries run before settlements,
-//! activations, trial ends and cycle starts, and all of them before the
-//! command at that instant: a grant is active on `[effective, expiry)`.
+//! [`sign_up`] creates an account's state; [`step`] applies one command to
+//! it at an instant, after running whatever fell due before ([`advance`]).
+//! Nothing here is shared between accounts: each keeps its own clock,
+//! agenda and ids, and writes its lines to the sink it is given, so
+//! accounts can run on any thread, in any order, stop and resume. Time
+//! jumps from command to command and to scheduled moments; it never steps
+//! day by day, so ten simulated years cost what their events cost.
 //!
 //! The flows live in sibling files: `usage` (spending, warnings, transfers,
 //! returns), `purchases` (payments, packs, auto-recharge, refunds),
@@ -15,24 +16,28 @@ mod purchases;
 mod subscriptions;
 mod usage;
 
-use super::account::{Account, AccountView, AutoState, Status};
-use super::command::{AccountId, Command, LotId, PurchaseId};
-use super::ledger::{Bucket, Detail, Entry, EntryKind, LabelId, Notice, Reason, Setting, Sink};
-use super::wallet::{Boundary, Lot, Step, Take};
+use crate::account::{AccountState, AccountView, AutoState, Horizons, Status};
+use crate::agenda::{Agenda, Scheduled};
+use crate::command::{AccountId, Command, LotId, PurchaseId};
+use crate::ledger::{Bucket, Detail, Entry, EntryKind, Notice, Reason, Setting, Sink};
+use crate::wallet::{Boundary, Cadence, Lot, Take};
 use pricebook_core::calendar::{self, Cycles, Instant};
 use pricebook_core::catalog::{Catalog, Expiry};
 use pricebook_core::money::{Credits, Money};
 use pricebook_core::policy::{Billing, PaymentState};
-use std::cmp::Reverse;
-use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Errors in how the engine is driven (not in what accounts do).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EngineError {
-    /// A command is earlier than the engine's clock.
+    /// A command is earlier than the account's clock.
     TimeWentBackwards { now: Instant, at: Instant },
     /// A command for an account that has not signed up.
     UnknownAccount(AccountId),
+    /// A second sign-up for an account that exists.
+    AlreadyRegistered(AccountId),
+    /// The account is on another catalog than the one given.
+    WrongCatalog { account: String, given: String },
 }
 
 impl std::fmt::Display for EngineError {
@@ -42,8 +47,22 @@ impl std::fmt::Display for EngineError {
                 write!(f, "a command at {at} is earlier than the clock ({now})")
             }
             EngineError::UnknownAccount(id) => write!(f, "account #{id} has not signed up"),
+            EngineError::AlreadyRegistered(id) => write!(f, "account #{id} has already signed up"),
+            EngineError::WrongCatalog { account, given } => {
+                write!(f, "the account is on catalog `{account}`, not `{given}`")
+            }
         }
     }
+}
+
+/// Something a command does to another account. The engine never touches
+/// two accounts; the caller delivers these (at the same instant) to the
+/// account named, as the command given. A sharded run routes them between
+/// shards like any other command.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Effect {
+    pub to: AccountId,
+    pub command: Command,
 }
 
 /// What one command did, for expectations and callers.
@@ -55,181 +74,204 @@ pub struct Outcome {
     pub purchase: Option<PurchaseId>,
     /// The lot a direct `grant` made.
     pub lot: Option<LotId>,
+    /// Commands for other accounts (a transfer's recipient, an inviter).
+    pub effects: Vec<Effect>,
 }
 
-/// Scheduled work, ordered by time, then phase, then scheduling order.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct Timer {
+/// A new account, registered at `at` on `cat`'s default plan, with its
+/// sign-up lines written to `sink`. An invitation's bonus for the inviter
+/// comes back as an [`Effect`].
+pub fn sign_up<S: Sink>(
+    cat: &Catalog,
+    id: AccountId,
     at: Instant,
-    phase: u8,
-    seq: u64,
-    account: AccountId,
-    what: Scheduled,
+    invited_by: Option<AccountId>,
+    sink: &mut S,
+) -> (AccountState, Outcome) {
+    let plan = cat.default_plan.ix;
+    let mut a = AccountState {
+        id,
+        catalog: cat.id.clone(),
+        clock: at,
+        agenda: Agenda::default(),
+        next_lot: 1,
+        next_purchase: 1,
+        registered_at: at,
+        plan,
+        billing: Billing::Monthly,
+        status: Status::Active,
+        cycles: Cycles::new(at, cat.time_zone),
+        cycle_start: at,
+        cycle_end: at,
+        next_charge_cycle: 0,
+        generation: 0,
+        idle_cycles: false,
+        subscription: None,
+        subscribed_at: None,
+        trial_purchase: None,
+        agreed_price: None,
+        pending_change: None,
+        had_trial: false,
+        wallet: Default::default(),
+        future: Vec::new(),
+        payment: PaymentState::Valid,
+        auto: cat.auto_recharge.as_ref().map(|ar| AutoState {
+            enabled: ar.enabled_by_default && ar.available_on(plan),
+            threshold: ar.threshold,
+            pack: ar.pack.ix,
+            rule: ar.buys,
+            cap: ar.monthly_cap,
+            month: calendar::month_key(at, cat.time_zone),
+            spent: Money::ZERO,
+            cap_noticed: false,
+        }),
+        addons: BTreeSet::new(),
+        allocated: BTreeMap::new(),
+        warned: 0,
+        daily_granted_on: None,
+        purchases: BTreeMap::new(),
+        idempotency_keys: VecDeque::new(),
+        ops: VecDeque::new(),
+        pending_topups: Vec::new(),
+        parked_allowance: None,
+        charged: Money::ZERO,
+        refunded: Money::ZERO,
+    };
+    let mut run = Step::new(cat, at, sink);
+    run.with_account(&mut a, |e, a| {
+        let why = crate::ledger::PlanWhy::Registered;
+        e.line(a, id, EntryKind::Plan, Detail::Plan { from: plan, to: plan, why });
+        e.start_cycles(a, id, at);
+        e.grant_allowance(a, id, None);
+        e.bonuses_on_signup(a, id, invited_by);
+    });
+    let out = run.finish();
+    (a, out)
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Scheduled {
-    Expire(LotId),
-    Boundary(LotId),
-    Settle(PurchaseId),
-    Activate(LotId),
-    TrialEnd(u32),
-    Cycle(u32),
+/// Applies one command to an account at `at`, after running what fell due
+/// up to then. A refusal is a ledger line and [`Outcome::refused`], not an
+/// error; errors are about how the engine is driven.
+pub fn step<S: Sink>(
+    cat: &Catalog,
+    a: &mut AccountState,
+    at: Instant,
+    cmd: &Command,
+    sink: &mut S,
+) -> Result<Outcome, EngineError> {
+    if a.catalog != cat.id {
+        return Err(EngineError::WrongCatalog { account: a.catalog.clone(), given: cat.id.clone() });
+    }
+    if at < a.clock {
+        return Err(EngineError::TimeWentBackwards { now: a.clock, at });
+    }
+    if let Command::SignUp { .. } = cmd {
+        return Err(EngineError::AlreadyRegistered(a.id));
+    }
+    advance(cat, a, at, sink);
+    forget_old_records(a, at);
+    let id = a.id;
+    let mut run = Step::new(cat, at, sink);
+    let mut purchase = None;
+    let mut lot = None;
+    let result = run.with_account(a, |e, a| e.dispatch(a, id, cmd, &mut purchase, &mut lot));
+    if let Err(reason) = result {
+        run.with_account(a, |e, a| e.line(a, id, EntryKind::Refused, Detail::Refusal(reason)));
+        run.refused = Some(reason);
+    }
+    let mut out = run.finish();
+    out.purchase = purchase;
+    out.lot = lot;
+    Ok(out)
 }
 
-impl Scheduled {
-    fn phase(self) -> u8 {
-        match self {
-            Scheduled::Expire(_) | Scheduled::Boundary(_) => 0,
-            Scheduled::Settle(_) => 1,
-            Scheduled::Activate(_) => 2,
-            Scheduled::TrialEnd(_) => 3,
-            Scheduled::Cycle(_) => 4,
-        }
+/// Refuses something on the account's behalf that only its caller could
+/// judge (a transfer to an account that does not exist): a `refused` line.
+pub fn refuse<S: Sink>(cat: &Catalog, a: &mut AccountState, at: Instant, reason: Reason, sink: &mut S) -> Outcome {
+    advance(cat, a, at, sink);
+    let id = a.id;
+    let mut run = Step::new(cat, a.clock, sink);
+    run.with_account(a, |e, a| e.line(a, id, EntryKind::Refused, Detail::Refusal(reason)));
+    run.refused = Some(reason);
+    run.finish()
+}
+
+/// Runs everything that falls due for the account up to and including
+/// `until`, and moves its clock there.
+pub fn advance<S: Sink>(cat: &Catalog, a: &mut AccountState, until: Instant, sink: &mut S) {
+    while fire_next(cat, a, until, sink) {}
+    a.clock = a.clock.max(until);
+}
+
+/// Runs the account's next due moment if it is at or before `until`;
+/// `false` when nothing was due. A driver that interleaves several
+/// accounts' moments in time order calls this one moment at a time.
+pub fn fire_next<S: Sink>(cat: &Catalog, a: &mut AccountState, until: Instant, sink: &mut S) -> bool {
+    let Some((at, what)) = a.agenda.pop_due(until) else {
+        return false;
+    };
+    a.clock = a.clock.max(at);
+    let id = a.id;
+    let mut run = Step::new(cat, a.clock, sink);
+    run.with_account(a, |e, a| e.fire(a, id, what));
+    true
+}
+
+/// What can be checked about an account at `now` (its clock or later).
+pub fn view(a: &AccountState, now: Instant) -> AccountView {
+    AccountView {
+        balance: a.wallet.balance(),
+        deficit: a.wallet.deficit,
+        plan: a.plan,
+        trialing: matches!(a.status, Status::Trialing { .. }),
+        charged: a.charged,
+        refunded: a.refunded,
+        cycle_start: if a.idle_cycles && now >= a.cycle_end { a.cycles.bounds_at(now).0 } else { a.cycle_start },
+        pending_topups: a.pending_topups.len(),
+        auto_recharge: a.auto.as_ref().is_some_and(|s| s.enabled),
     }
 }
 
-/// Replays commands against one catalog.
-pub struct Engine<'c, S: Sink = Vec<Entry>> {
-    cat: &'c Catalog,
-    accounts: Vec<Option<Account>>,
-    timers: BinaryHeap<Reverse<Timer>>,
-    timer_seq: u64,
+/// Drops records no later command can use any more (see [`Horizons`]).
+fn forget_old_records(a: &mut AccountState, now: Instant) {
+    let keys_from = now - chrono::Duration::days(Horizons::IDEMPOTENCY_DAYS);
+    while a.idempotency_keys.front().is_some_and(|(t, _)| *t < keys_from) {
+        a.idempotency_keys.pop_front();
+    }
+    let ops_from = now - chrono::Duration::days(Horizons::OPERATION_DAYS);
+    while a.ops.front().is_some_and(|(t, _, _)| *t < ops_from) {
+        a.ops.pop_front();
+    }
+}
+
+/// One command's or one due moment's work on one account: the catalog, the
+/// instant, and where lines go. Flows are methods on it.
+pub(crate) struct Step<'a, S: Sink> {
+    cat: &'a Catalog,
     now: Instant,
-    seq: u64,
-    next_lot: LotId,
-    next_purchase: PurchaseId,
-    labels: Vec<String>,
-    sink: S,
+    sink: &'a mut S,
+    notices: Vec<Notice>,
+    refused: Option<Reason>,
+    effects: Vec<Effect>,
 }
 
-impl<'c> Engine<'c, Vec<Entry>> {
-    /// An engine that keeps every ledger line.
-    pub fn new(cat: &'c Catalog, start: Instant) -> Self {
-        Engine::with_sink(cat, start, Vec::new())
-    }
-}
-
-impl<'c, S: Sink> Engine<'c, S> {
-    pub fn with_sink(cat: &'c Catalog, start: Instant, sink: S) -> Self {
-        Engine {
-            cat,
-            accounts: Vec::new(),
-            timers: BinaryHeap::new(),
-            timer_seq: 0,
-            now: start,
-            seq: 0,
-            next_lot: 1,
-            next_purchase: 1,
-            labels: cat.sources.iter().map(|s| s.label.clone()).collect(),
-            sink,
-        }
+impl<'a, S: Sink> Step<'a, S> {
+    fn new(cat: &'a Catalog, now: Instant, sink: &'a mut S) -> Self {
+        Step { cat, now, sink, notices: Vec::new(), refused: None, effects: Vec::new() }
     }
 
-    pub fn catalog(&self) -> &'c Catalog {
-        self.cat
+    fn finish(self) -> Outcome {
+        Outcome { refused: self.refused, notices: self.notices, effects: self.effects, ..Outcome::default() }
     }
 
-    pub fn now(&self) -> Instant {
-        self.now
-    }
-
-    pub fn ledger(&self) -> &S {
-        &self.sink
-    }
-
-    pub fn into_ledger(self) -> S {
-        self.sink
-    }
-
-    /// Names of credit labels, by [`LabelId`].
-    pub fn labels(&self) -> &[String] {
-        &self.labels
-    }
-
-    pub fn label_id(&self, name: &str) -> Option<LabelId> {
-        self.labels.iter().position(|l| l == name).and_then(|i| LabelId::try_from(i).ok())
-    }
-
-    pub fn account(&self, id: AccountId) -> Option<&Account> {
-        self.accounts.get(id as usize).and_then(Option::as_ref)
-    }
-
-    /// Ids of accounts that exist, ascending.
-    pub fn account_ids(&self) -> impl Iterator<Item = AccountId> + '_ {
-        self.accounts.iter().enumerate().filter(|(_, a)| a.is_some()).filter_map(|(i, _)| AccountId::try_from(i).ok())
-    }
-
-    pub fn view(&self, id: AccountId) -> Option<AccountView> {
-        let a = self.account(id)?;
-        Some(AccountView {
-            balance: a.wallet.balance(),
-            deficit: a.wallet.deficit,
-            plan: a.plan,
-            trialing: matches!(a.status, Status::Trialing { .. }),
-            charged: a.charged,
-            refunded: a.refunded,
-            cycle_start: if a.idle_cycles && self.now >= a.cycle_end {
-                a.cycles.bounds_at(self.now).0
-            } else {
-                a.cycle_start
-            },
-            pending_topups: a.pending_topups.len(),
-            auto_recharge: a.auto.as_ref().is_some_and(|s| s.enabled),
-        })
-    }
-
-    /// Runs scheduled work up to and including `t`.
-    pub fn advance_to(&mut self, t: Instant) {
-        while let Some(Reverse(timer)) = self.timers.peek() {
-            if timer.at > t {
-                break;
-            }
-            let Some(Reverse(timer)) = self.timers.pop() else {
-                break;
-            };
-            self.now = self.now.max(timer.at);
-            self.with_account(timer.account, |e, a| e.fire(a, timer.account, timer.what));
-        }
-        self.now = self.now.max(t);
-    }
-
-    /// Applies one command at `at` (after any scheduled work up to then).
-    pub fn apply(&mut self, at: Instant, account: AccountId, cmd: &Command) -> Result<Outcome, EngineError> {
-        if at < self.now {
-            return Err(EngineError::TimeWentBackwards { now: self.now, at });
-        }
-        self.advance_to(at);
-        let start = self.sink.len();
-        let mut out = Outcome::default();
-        let result = if let Command::SignUp { invited_by } = cmd {
-            self.sign_up(account, *invited_by)
-        } else {
-            if self.account(account).is_none() {
-                return Err(EngineError::UnknownAccount(account));
-            }
-            self.with_account(account, |e, a| e.dispatch(a, account, cmd, &mut out)).unwrap_or(Ok(()))
-        };
-        if let Err(reason) = result {
-            self.with_account(account, |e, a| {
-                e.record(a, account, EntryKind::Refused, Bucket::None, Credits::ZERO, None, Detail::Refusal(reason))
-            });
-            out.refused = Some(reason);
-        }
-        out.notices = self
-            .sink
-            .since(start)
-            .iter()
-            .filter(|e| e.account == account)
-            .filter_map(|e| match e.detail {
-                Detail::Notice(n) => Some(n),
-                _ => None,
-            })
-            .collect();
-        Ok(out)
-    }
-
-    fn dispatch(&mut self, a: &mut Account, id: AccountId, cmd: &Command, out: &mut Outcome) -> Result<(), Reason> {
+    fn dispatch(
+        &mut self,
+        a: &mut AccountState,
+        id: AccountId,
+        cmd: &Command,
+        purchase: &mut Option<PurchaseId>,
+        lot: &mut Option<LotId>,
+    ) -> Result<(), Reason> {
         match cmd {
             Command::SignUp { .. } => Err(Reason::AlreadyRegistered),
             Command::Active => {
@@ -237,7 +279,7 @@ impl<'c, S: Sink> Engine<'c, S> {
                 Ok(())
             }
             Command::Subscribe { plan, billing, trial, price } => {
-                out.purchase = self.subscribe(a, id, *plan, *billing, *trial, *price)?;
+                *purchase = self.subscribe(a, id, *plan, *billing, *trial, *price)?;
                 Ok(())
             }
             Command::ChangePlan { plan, price } => self.change_plan(a, id, *plan, *price),
@@ -245,7 +287,7 @@ impl<'c, S: Sink> Engine<'c, S> {
             Command::Refund { purchase } => self.refund(a, id, *purchase),
             Command::Use(usage) => self.use_feature(a, id, usage),
             Command::Buy { pack, credits, amount, idempotency_key } => {
-                out.purchase = Some(self.buy(a, id, *pack, *credits, *amount, *idempotency_key)?);
+                *purchase = Some(self.buy(a, id, *pack, *credits, *amount, *idempotency_key)?);
                 Ok(())
             }
             Command::AutoRecharge(settings) => self.set_auto_recharge(a, id, settings),
@@ -263,10 +305,18 @@ impl<'c, S: Sink> Engine<'c, S> {
                 Ok(())
             }
             Command::Transfer { to, credits } => self.transfer(a, id, *to, *credits),
+            Command::ReceiveTransfer { from, credits } => {
+                self.receive_transfer(a, id, *from, *credits);
+                Ok(())
+            }
+            Command::InviteeJoined => {
+                self.inviter_bonus(a, id);
+                Ok(())
+            }
             Command::Adjust { credits, reason } => self.adjust(a, id, *credits, *reason),
             Command::OperationFailed(op) => self.operation_failed(a, id, *op),
             Command::Grant(g) => {
-                out.lot = Some(self.direct_grant(a, id, g));
+                *lot = Some(self.direct_grant(a, id, g));
                 Ok(())
             }
             Command::Void { lot } => self.void_direct(a, id, *lot),
@@ -281,21 +331,19 @@ impl<'c, S: Sink> Engine<'c, S> {
         }
     }
 
-    /// Takes an account out of the table for the duration of `f`, so flows
-    /// can hold it and the engine mutably at once.
-    fn with_account<R>(&mut self, id: AccountId, f: impl FnOnce(&mut Self, &mut Account) -> R) -> Option<R> {
-        let mut a = self.accounts.get_mut(id as usize)?.take()?;
-        self.catch_up_cycles(&mut a);
-        let r = f(self, &mut a);
-        self.wake_cycles(&mut a, id);
-        self.accounts[id as usize] = Some(a);
-        Some(r)
+    /// Runs `f` on the account with its cycle bounds brought up to now
+    /// before, and its cycle timer woken after if it has become needed.
+    fn with_account<R>(&mut self, a: &mut AccountState, f: impl FnOnce(&mut Self, &mut AccountState) -> R) -> R {
+        self.catch_up_cycles(a);
+        let r = f(self, a);
+        self.wake_cycles(a);
+        r
     }
 
     /// Whether the next cycle start has work to do: a renewal, monthly
     /// credits, add-on charges or a scheduled change. If not, no timer is
     /// kept, so a quiet account costs nothing however long time runs.
-    fn cycle_matters(&self, a: &Account) -> bool {
+    fn cycle_matters(&self, a: &AccountState) -> bool {
         a.plan != self.cat.default_plan.ix
             || self.cat.plans[a.plan].monthly_credits().is_positive()
             || !a.addons.is_empty()
@@ -303,15 +351,15 @@ impl<'c, S: Sink> Engine<'c, S> {
     }
 
     /// Schedules the next cycle start, or lets the cycles idle.
-    fn schedule_cycle(&mut self, a: &mut Account, id: AccountId) {
+    fn schedule_cycle(&mut self, a: &mut AccountState, _id: AccountId) {
         a.idle_cycles = !self.cycle_matters(a);
         if !a.idle_cycles {
-            self.schedule(a.cycle_end, id, Scheduled::Cycle(a.generation));
+            a.agenda.schedule(a.cycle_end, Scheduled::Cycle(a.generation));
         }
     }
 
     /// Brings an idle account's cycle bounds up to now.
-    fn catch_up_cycles(&self, a: &mut Account) {
+    fn catch_up_cycles(&self, a: &mut AccountState) {
         if a.idle_cycles && self.now >= a.cycle_end {
             let (start, end) = a.cycles.bounds_at(self.now);
             a.cycle_start = start;
@@ -321,15 +369,15 @@ impl<'c, S: Sink> Engine<'c, S> {
     }
 
     /// Starts keeping a cycle timer again once a cycle start matters.
-    fn wake_cycles(&mut self, a: &mut Account, id: AccountId) {
+    fn wake_cycles(&mut self, a: &mut AccountState) {
         if a.idle_cycles && self.cycle_matters(a) {
             self.catch_up_cycles(a);
             a.idle_cycles = false;
-            self.schedule(a.cycle_end, id, Scheduled::Cycle(a.generation));
+            a.agenda.schedule(a.cycle_end, Scheduled::Cycle(a.generation));
         }
     }
 
-    fn fire(&mut self, a: &mut Account, id: AccountId, what: Scheduled) {
+    fn fire(&mut self, a: &mut AccountState, id: AccountId, what: Scheduled) {
         match what {
             Scheduled::Expire(lot) => self.expire(a, id, lot),
             Scheduled::Boundary(lot) => self.boundary(a, id, lot),
@@ -347,16 +395,15 @@ impl<'c, S: Sink> Engine<'c, S> {
         }
     }
 
-    fn schedule(&mut self, at: Instant, account: AccountId, what: Scheduled) {
-        self.timer_seq += 1;
-        self.timers.push(Reverse(Timer { at, phase: what.phase(), seq: self.timer_seq, account, what }));
+    fn schedule(&mut self, a: &mut AccountState, at: Instant, what: Scheduled) {
+        a.agenda.schedule(at, what);
     }
 
     /// Appends a ledger line with the account's balance after it.
     #[allow(clippy::too_many_arguments)]
     fn record(
         &mut self,
-        a: &Account,
+        a: &AccountState,
         id: AccountId,
         kind: EntryKind,
         bucket: Bucket,
@@ -364,9 +411,10 @@ impl<'c, S: Sink> Engine<'c, S> {
         money: Option<Money>,
         detail: Detail,
     ) {
-        self.seq += 1;
+        if let Detail::Notice(n) = detail {
+            self.notices.push(n);
+        }
         self.sink.record(Entry {
-            seq: self.seq,
             at: self.now,
             account: id,
             kind,
@@ -379,32 +427,12 @@ impl<'c, S: Sink> Engine<'c, S> {
     }
 
     /// A line that moves no credits or money: plan changes, notices, refusals.
-    fn line(&mut self, a: &Account, id: AccountId, kind: EntryKind, detail: Detail) {
+    fn line(&mut self, a: &AccountState, id: AccountId, kind: EntryKind, detail: Detail) {
         self.record(a, id, kind, Bucket::None, Credits::ZERO, None, detail);
     }
 
-    fn intern_label(&mut self, name: &str) -> LabelId {
-        match self.label_id(name) {
-            Some(id) => id,
-            None => {
-                self.labels.push(name.to_string());
-                LabelId::try_from(self.labels.len() - 1).unwrap_or(LabelId::MAX)
-            }
-        }
-    }
-
-    fn new_lot_id(&mut self) -> LotId {
-        self.next_lot += 1;
-        self.next_lot - 1
-    }
-
-    fn new_purchase_id(&mut self) -> PurchaseId {
-        self.next_purchase += 1;
-        self.next_purchase - 1
-    }
-
     /// When credits of a catalog source granted now expire.
-    fn expiry_of(&self, a: &Account, expires: Expiry) -> Option<Instant> {
+    fn expiry_of(&self, a: &AccountState, expires: Expiry) -> Option<Instant> {
         match expires {
             Expiry::Never => None,
             Expiry::EndOfDay => Some(calendar::end_of_day(self.now, self.cat.time_zone)),
@@ -415,11 +443,11 @@ impl<'c, S: Sink> Engine<'c, S> {
 
     /// Creates a lot: active now (with a `grant` line and overdraft
     /// settlement) or scheduled for its effective time.
-    fn grant_lot(&mut self, a: &mut Account, id: AccountId, mut lot: Lot, detail: Detail) -> LotId {
-        lot.id = self.new_lot_id();
+    fn grant_lot(&mut self, a: &mut AccountState, id: AccountId, mut lot: Lot, detail: Detail) -> LotId {
+        lot.id = a.new_lot_id();
         let lot_id = lot.id;
         if lot.effective > self.now {
-            self.schedule(lot.effective, id, Scheduled::Activate(lot_id));
+            self.schedule(a, lot.effective, Scheduled::Activate(lot_id));
             a.future.push(lot);
         } else {
             self.activate(a, id, lot, detail);
@@ -427,13 +455,13 @@ impl<'c, S: Sink> Engine<'c, S> {
         lot_id
     }
 
-    fn activate(&mut self, a: &mut Account, id: AccountId, lot: Lot, detail: Detail) {
+    fn activate(&mut self, a: &mut AccountState, id: AccountId, lot: Lot, detail: Detail) {
         let (lot_id, label, amount) = (lot.id, lot.label, lot.remaining);
         if let Some(at) = lot.expires {
-            self.schedule(at, id, Scheduled::Expire(lot_id));
+            self.schedule(a, at, Scheduled::Expire(lot_id));
         }
         if let Some(b) = &lot.boundary {
-            self.schedule(b.at, id, Scheduled::Boundary(lot_id));
+            self.schedule(a, b.at, Scheduled::Boundary(lot_id));
         }
         a.wallet.insert(lot, &self.cat.credits.consumption_order);
         self.record(a, id, EntryKind::Grant, Bucket::Label(label), amount, None, detail);
@@ -441,7 +469,7 @@ impl<'c, S: Sink> Engine<'c, S> {
     }
 
     /// New credits pay an overdraft first.
-    fn settle_deficit(&mut self, a: &mut Account, id: AccountId, lot: LotId) {
+    fn settle_deficit(&mut self, a: &mut AccountState, id: AccountId, lot: LotId) {
         if !a.wallet.deficit.is_positive() {
             return;
         }
@@ -455,7 +483,7 @@ impl<'c, S: Sink> Engine<'c, S> {
     }
 
     /// Books credits taken from purchase lots against their purchase.
-    fn note_taken(&mut self, a: &mut Account, takes: &[Take]) {
+    fn note_taken(&mut self, a: &mut AccountState, takes: &[Take]) {
         for t in takes {
             if let Some(p) = t.purchase.and_then(|p| a.purchases.get_mut(&p)) {
                 p.used += t.amount;
@@ -463,7 +491,7 @@ impl<'c, S: Sink> Engine<'c, S> {
         }
     }
 
-    fn expire(&mut self, a: &mut Account, id: AccountId, lot: LotId) {
+    fn expire(&mut self, a: &mut AccountState, id: AccountId, lot: LotId) {
         let due = a.wallet.get(lot).is_some_and(|l| l.expires.is_some_and(|t| t <= self.now));
         if !due {
             return;
@@ -476,7 +504,7 @@ impl<'c, S: Sink> Engine<'c, S> {
     }
 
     /// A rollover (or an OpenMeter-style reset) at a lot's boundary.
-    fn boundary(&mut self, a: &mut Account, id: AccountId, lot: LotId) {
+    fn boundary(&mut self, a: &mut AccountState, id: AccountId, lot: LotId) {
         let Some(l) = a.wallet.get(lot) else { return };
         let Some(b) = l.boundary.clone() else { return };
         if b.at != self.now {
@@ -487,8 +515,8 @@ impl<'c, S: Sink> Engine<'c, S> {
         let left = b.left.map(|n| n.saturating_sub(1));
         let next = match (&b.step, left) {
             (_, Some(0)) => None,
-            (Step::Cycle, _) => Some(a.cycles.bounds_at(self.now).1),
-            (Step::Every(p), _) => Some(p.add_to(self.now, self.cat.time_zone)),
+            (Cadence::Cycle, _) => Some(a.cycles.bounds_at(self.now).1),
+            (Cadence::Every(p), _) => Some(p.add_to(self.now, self.cat.time_zone)),
         };
         a.wallet.set_remaining(lot, kept);
         if let Some(l) = a.wallet.lot_mut(lot) {
@@ -505,7 +533,7 @@ impl<'c, S: Sink> Engine<'c, S> {
             Detail::Rollover { kept, until },
         );
         if let Some(at) = next {
-            self.schedule(at, id, Scheduled::Boundary(lot));
+            self.schedule(a, at, Scheduled::Boundary(lot));
         }
         if kept > remaining {
             self.settle_deficit(a, id, lot);
@@ -516,7 +544,13 @@ impl<'c, S: Sink> Engine<'c, S> {
     }
 
     /// Voids what is left of lots, with one `void` line each.
-    fn void_lots(&mut self, a: &mut Account, id: AccountId, lots: &[LotId], why: super::ledger::VoidWhy) -> Credits {
+    fn void_lots(
+        &mut self,
+        a: &mut AccountState,
+        id: AccountId,
+        lots: &[LotId],
+        why: super::ledger::VoidWhy,
+    ) -> Credits {
         let mut total = Credits::ZERO;
         for lot in lots {
             if let Some(l) = a.wallet.remove(*lot)
@@ -527,77 +561,5 @@ impl<'c, S: Sink> Engine<'c, S> {
             }
         }
         total
-    }
-
-    fn sign_up(&mut self, id: AccountId, invited_by: Option<AccountId>) -> Result<(), Reason> {
-        let slot = id as usize;
-        if self.accounts.get(slot).is_some_and(Option::is_some) {
-            return Err(Reason::AlreadyRegistered);
-        }
-        if self.accounts.len() <= slot {
-            self.accounts.resize_with(slot + 1, || None);
-        }
-        let cat = self.cat;
-        let plan = cat.default_plan.ix;
-        let cycles = Cycles::new(self.now, cat.time_zone);
-        let auto = cat.auto_recharge.as_ref().map(|ar| AutoState {
-            enabled: ar.enabled_by_default && ar.available_on(plan),
-            threshold: ar.threshold,
-            pack: ar.pack.ix,
-            rule: ar.buys,
-            cap: ar.monthly_cap,
-            month: calendar::month_key(self.now, cat.time_zone),
-            spent: Money::ZERO,
-            cap_noticed: false,
-        });
-        let account = Account {
-            registered_at: self.now,
-            plan,
-            billing: Billing::Monthly,
-            status: Status::Active,
-            cycles,
-            cycle_start: self.now,
-            cycle_end: self.now,
-            next_charge_cycle: 0,
-            generation: 0,
-            idle_cycles: false,
-            subscription: None,
-            subscribed_at: None,
-            trial_purchase: None,
-            agreed_price: None,
-            pending_change: None,
-            had_trial: false,
-            wallet: Default::default(),
-            future: Vec::new(),
-            payment: PaymentState::Valid,
-            auto,
-            addons: BTreeSet::new(),
-            allocated: BTreeMap::new(),
-            warned: 0,
-            daily_granted_on: None,
-            purchases: BTreeMap::new(),
-            idempotency_keys: BTreeSet::new(),
-            ops: BTreeMap::new(),
-            pending_topups: Vec::new(),
-            parked_allowance: None,
-            charged: Money::ZERO,
-            refunded: Money::ZERO,
-        };
-        self.accounts[slot] = Some(account);
-        self.with_account(id, |e, a| {
-            e.record(
-                a,
-                id,
-                EntryKind::Plan,
-                Bucket::None,
-                Credits::ZERO,
-                None,
-                Detail::Plan { from: plan, to: plan, why: super::ledger::PlanWhy::Registered },
-            );
-            e.start_cycles(a, id, e.now);
-            e.grant_allowance(a, id, None);
-            e.bonuses_on_signup(a, id, invited_by);
-        });
-        Ok(())
     }
 }

@@ -1,7 +1,8 @@
 //! Money: payments, packs, auto-recharge (with its monthly cap), refunds.
 
-use super::{Engine, Scheduled};
-use crate::account::{Account, PendingTopUp, Purchase};
+use super::Step;
+use crate::account::{AccountState, PendingTopUp, Purchase};
+use crate::agenda::Scheduled;
 use crate::command::{AccountId, PurchaseId, RechargeSettings, Sym};
 use crate::ledger::{Bucket, Detail, EntryKind, Notice, Paid, PlanWhy, Reason, Setting, Sink, VoidWhy};
 use crate::wallet::{Lot, Origin};
@@ -12,12 +13,12 @@ use pricebook_core::policy::PaymentState;
 use pricebook_core::policy::SourceKind;
 use pricebook_core::policy::{OnDecline, Refundable, UsedCredits, WindowStart};
 
-impl<S: Sink> Engine<'_, S> {
+impl<S: Sink> Step<'_, S> {
     /// Charges the saved payment method. A purchase record is created for
     /// every successful payment; a declined one leaves a `declined` line.
     pub(super) fn pay(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         amount: Money,
         paid: Paid,
@@ -28,7 +29,7 @@ impl<S: Sink> Engine<'_, S> {
     /// [`Self::pay`] under a purchase id handed out earlier (a trial's first payment).
     pub(super) fn pay_as(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         amount: Money,
         paid: Paid,
@@ -52,7 +53,7 @@ impl<S: Sink> Engine<'_, S> {
                 PaymentState::Valid => {}
             }
         }
-        let purchase = reserved.unwrap_or_else(|| self.new_purchase_id());
+        let purchase = reserved.unwrap_or_else(|| a.new_purchase_id());
         a.purchases.insert(
             purchase,
             Purchase {
@@ -109,7 +110,7 @@ impl<S: Sink> Engine<'_, S> {
     /// Grants a paid purchase's credits into its pack's source.
     fn grant_pack(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         pack: usize,
         purchase: PurchaseId,
@@ -139,14 +140,14 @@ impl<S: Sink> Engine<'_, S> {
 
     pub(super) fn buy(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         pack: usize,
         credits: Option<Credits>,
         amount: Option<Money>,
         key: Option<Sym>,
     ) -> Result<PurchaseId, Reason> {
-        if key.is_some_and(|k| a.idempotency_keys.contains(&k)) {
+        if key.is_some_and(|k| a.idempotency_keys.iter().any(|(_, seen)| *seen == k)) {
             return Err(Reason::DuplicatePurchase);
         }
         if !self.cat.packs[pack].available_on(a.plan) {
@@ -155,7 +156,7 @@ impl<S: Sink> Engine<'_, S> {
         let (credits, price) = self.quote(pack, credits, amount)?;
         let purchase = self.pay(a, id, price, Paid::Pack { pack, auto: false })?;
         if let Some(k) = key {
-            a.idempotency_keys.insert(k);
+            a.idempotency_keys.push_back((self.now, k));
         }
         self.grant_pack(a, id, pack, purchase, credits, price);
         Ok(purchase)
@@ -163,7 +164,7 @@ impl<S: Sink> Engine<'_, S> {
 
     pub(super) fn set_auto_recharge(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         s: &RechargeSettings,
     ) -> Result<(), Reason> {
@@ -207,7 +208,7 @@ impl<S: Sink> Engine<'_, S> {
 
     /// Tries one automatic purchase. `shortfall` is the usage that did not
     /// fit, if that is what triggered it. Returns whether credits arrived.
-    pub(super) fn recharge(&mut self, a: &mut Account, id: AccountId, shortfall: Option<Credits>) -> bool {
+    pub(super) fn recharge(&mut self, a: &mut AccountState, id: AccountId, shortfall: Option<Credits>) -> bool {
         let Some(state) = a.auto.clone() else {
             return false;
         };
@@ -275,7 +276,7 @@ impl<S: Sink> Engine<'_, S> {
                 let settles_at = delay.add_to(self.now, self.cat.time_zone);
                 a.pending_topups.push(PendingTopUp { purchase, pack, credits, settles_at });
                 self.record(a, id, EntryKind::Pending, Bucket::None, credits, None, Detail::Settles(settles_at));
-                self.schedule(settles_at, id, Scheduled::Settle(purchase));
+                self.schedule(a, settles_at, Scheduled::Settle(purchase));
                 false
             }
             None => {
@@ -286,7 +287,7 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// A pending top-up's credits arrive.
-    pub(super) fn settle_topup(&mut self, a: &mut Account, id: AccountId, purchase: PurchaseId) {
+    pub(super) fn settle_topup(&mut self, a: &mut AccountState, id: AccountId, purchase: PurchaseId) {
         let Some(at) = a.pending_topups.iter().position(|p| p.purchase == purchase) else {
             return;
         };
@@ -302,7 +303,7 @@ impl<S: Sink> Engine<'_, S> {
     /// Refunds a purchase by the catalog's refund policy (rules E12, V6).
     pub(super) fn refund(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         purchase: Option<PurchaseId>,
     ) -> Result<(), Reason> {

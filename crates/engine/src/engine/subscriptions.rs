@@ -1,10 +1,12 @@
 //! Plans over time: cycles, allowances, bonuses, trials, renewals, changes.
 
-use super::{Engine, Scheduled};
-use crate::account::{Account, PendingChange, Status};
+use super::{Effect, Step};
+use crate::account::{AccountState, PendingChange, Status};
+use crate::agenda::Scheduled;
+use crate::command::Command;
 use crate::command::{AccountId, LotId, PurchaseId};
 use crate::ledger::{Detail, EntryKind, Notice, Paid, PlanWhy, Reason, Sink, VoidWhy};
-use crate::wallet::{Boundary, Lot, Origin, Step};
+use crate::wallet::{Boundary, Cadence, Lot, Origin};
 use pricebook_core::calendar::{self, Cycles};
 use pricebook_core::catalog::Expiry;
 use pricebook_core::money::{Credits, Money};
@@ -20,7 +22,7 @@ fn months(billing: Billing) -> u32 {
     }
 }
 
-impl<S: Sink> Engine<'_, S> {
+impl<S: Sink> Step<'_, S> {
     /// The plan's price for a billing period; `None` when priced on request.
     pub(super) fn price_for(&self, plan: usize, billing: Billing) -> Option<Money> {
         let p = &self.cat.plans[plan];
@@ -32,7 +34,7 @@ impl<S: Sink> Engine<'_, S> {
 
     /// Re-anchors the account's cycles by its plan's anchor rule (rule E10)
     /// and schedules the next cycle start. Grants nothing.
-    pub(super) fn start_cycles(&mut self, a: &mut Account, id: AccountId, now: pricebook_core::calendar::Instant) {
+    pub(super) fn start_cycles(&mut self, a: &mut AccountState, id: AccountId, now: pricebook_core::calendar::Instant) {
         let tz = self.cat.time_zone;
         let anchor = match self.cat.plans[a.plan].cycle_anchor {
             CycleAnchor::Registration => a.registered_at,
@@ -52,7 +54,7 @@ impl<S: Sink> Engine<'_, S> {
     /// Grants the plan's monthly credits for the current cycle (or trial).
     pub(super) fn grant_allowance(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         purchase: Option<PurchaseId>,
     ) -> Option<LotId> {
@@ -62,7 +64,7 @@ impl<S: Sink> Engine<'_, S> {
 
     pub(super) fn grant_allowance_amount(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         amount: Credits,
         purchase: Option<PurchaseId>,
@@ -82,7 +84,7 @@ impl<S: Sink> Engine<'_, S> {
                 let n = a.cycles.index_at(self.now);
                 let boundary = Boundary {
                     at: a.cycle_end,
-                    step: Step::Cycle,
+                    step: Cadence::Cycle,
                     rule: rule.clone(),
                     left: Some(rule.cycles.saturating_sub(1)),
                 };
@@ -110,7 +112,7 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// Grants a bonus from a catalog source.
-    pub(super) fn grant_source(&mut self, a: &mut Account, id: AccountId, src_ix: usize, detail: Detail) {
+    pub(super) fn grant_source(&mut self, a: &mut AccountState, id: AccountId, src_ix: usize, detail: Detail) {
         let src = &self.cat.sources[src_ix];
         let Some(amount) = src.amount else { return };
         let spec = Lot {
@@ -121,7 +123,7 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// Sign-up and referral bonuses (rules E5, E8).
-    pub(super) fn bonuses_on_signup(&mut self, a: &mut Account, id: AccountId, invited_by: Option<AccountId>) {
+    pub(super) fn bonuses_on_signup(&mut self, a: &mut AccountState, id: AccountId, invited_by: Option<AccountId>) {
         let cat = self.cat;
         for (ix, src) in cat.sources.iter().enumerate() {
             match src.kind {
@@ -132,12 +134,9 @@ impl<S: Sink> Engine<'_, S> {
                     if matches!(to, ReferralTo::Both | ReferralTo::Invitee) && src.applies_to(a.plan) {
                         self.grant_source(a, id, ix, Detail::Bonus);
                     }
-                    if matches!(to, ReferralTo::Both | ReferralTo::Inviter) {
-                        self.with_account(inviter, |e, b| {
-                            if src.applies_to(b.plan) {
-                                e.grant_source(b, inviter, ix, Detail::Bonus);
-                            }
-                        });
+                    let effect = Effect { to: inviter, command: Command::InviteeJoined };
+                    if matches!(to, ReferralTo::Both | ReferralTo::Inviter) && !self.effects.contains(&effect) {
+                        self.effects.push(effect);
                     }
                 }
                 _ => {}
@@ -145,8 +144,22 @@ impl<S: Sink> Engine<'_, S> {
         }
     }
 
+    /// The inviter's side of referral bonuses (rule E8), when an invitee registers.
+    pub(super) fn inviter_bonus(&mut self, a: &mut AccountState, id: AccountId) {
+        let cat = self.cat;
+        for (ix, src) in cat.sources.iter().enumerate() {
+            let to = src.referral_to.unwrap_or(ReferralTo::Both);
+            if src.kind == SourceKind::Referral
+                && matches!(to, ReferralTo::Both | ReferralTo::Inviter)
+                && src.applies_to(a.plan)
+            {
+                self.grant_source(a, id, ix, Detail::Bonus);
+            }
+        }
+    }
+
     /// The daily-activity bonus, once per local day (rule E6).
-    pub(super) fn daily_bonus(&mut self, a: &mut Account, id: AccountId) {
+    pub(super) fn daily_bonus(&mut self, a: &mut AccountState, id: AccountId) {
         let today = calendar::local_date(self.now, self.cat.time_zone);
         if a.daily_granted_on == Some(today) {
             return;
@@ -161,7 +174,7 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// A cycle starts: scheduled changes, renewal charge, allowance, add-ons.
-    pub(super) fn cycle_start(&mut self, a: &mut Account, id: AccountId) {
+    pub(super) fn cycle_start(&mut self, a: &mut AccountState, id: AccountId) {
         match a.pending_change.take() {
             Some(PendingChange::Cancel) => {
                 self.revert_to_default(a, id, PlanWhy::Cancelled, true);
@@ -206,7 +219,7 @@ impl<S: Sink> Engine<'_, S> {
 
     /// Voids the allowance of the plan being left; the default plan's is
     /// remembered so a return within the same cycle can give it back.
-    fn leave_plan(&mut self, a: &mut Account, id: AccountId) {
+    fn leave_plan(&mut self, a: &mut AccountState, id: AccountId) {
         let plan = a.plan;
         let lots = a.wallet.ids_where(|l| l.allowance_of == Some(plan));
         let voided = self.void_lots(a, id, &lots, VoidWhy::PlanChange);
@@ -217,7 +230,7 @@ impl<S: Sink> Engine<'_, S> {
 
     pub(super) fn subscribe(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         plan: usize,
         billing: Billing,
@@ -250,10 +263,10 @@ impl<S: Sink> Engine<'_, S> {
             a.cycle_start = self.now;
             a.cycle_end = ends;
             a.warned = 0;
-            self.schedule(ends, id, Scheduled::TrialEnd(a.generation));
+            self.schedule(a, ends, Scheduled::TrialEnd(a.generation));
             self.grant_allowance(a, id, None);
             // The first payment, at the trial's end, will carry this id.
-            let reserved = self.new_purchase_id();
+            let reserved = a.new_purchase_id();
             a.trial_purchase = Some(reserved);
             return Ok(Some(reserved));
         }
@@ -269,7 +282,7 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// The first paid cycle: anchor, allowance tied to the payment.
-    fn begin_paid_cycles(&mut self, a: &mut Account, id: AccountId, purchase: PurchaseId) {
+    fn begin_paid_cycles(&mut self, a: &mut AccountState, id: AccountId, purchase: PurchaseId) {
         a.status = Status::Active;
         a.subscription = Some(purchase);
         if let Some(p) = a.purchases.get_mut(&purchase) {
@@ -280,7 +293,7 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// A trial ends: the first payment, or back to the default plan.
-    pub(super) fn trial_end(&mut self, a: &mut Account, id: AccountId) {
+    pub(super) fn trial_end(&mut self, a: &mut AccountState, id: AccountId) {
         let price = a.agreed_price.or(self.price_for(a.plan, a.billing)).unwrap_or(Money::ZERO);
         let reserved = a.trial_purchase.take();
         match self.pay_as(a, id, price, Paid::Subscription { plan: a.plan, billing: a.billing }, reserved) {
@@ -294,7 +307,7 @@ impl<S: Sink> Engine<'_, S> {
 
     /// Back to the default plan: its anchor (if `reset_anchor`) and its
     /// allowance for the current cycle, less what was already spent of it.
-    pub(super) fn revert_to_default(&mut self, a: &mut Account, id: AccountId, why: PlanWhy, reset_anchor: bool) {
+    pub(super) fn revert_to_default(&mut self, a: &mut AccountState, id: AccountId, why: PlanWhy, reset_anchor: bool) {
         let default = self.cat.default_plan.ix;
         let from = a.plan;
         if from != default {
@@ -324,7 +337,7 @@ impl<S: Sink> Engine<'_, S> {
         }
     }
 
-    pub(super) fn cancel(&mut self, a: &mut Account, id: AccountId) -> Result<(), Reason> {
+    pub(super) fn cancel(&mut self, a: &mut AccountState, id: AccountId) -> Result<(), Reason> {
         let default = self.cat.default_plan.ix;
         if a.plan == default {
             return Err(Reason::NothingToCancel);
@@ -349,7 +362,7 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// Share of the paid period still ahead, for prorations.
-    fn remaining_share(&self, a: &Account) -> Decimal {
+    fn remaining_share(&self, a: &AccountState) -> Decimal {
         let (start, end) = match a.billing {
             Billing::Monthly => (a.cycle_start, a.cycle_end),
             Billing::Yearly => {
@@ -364,7 +377,7 @@ impl<S: Sink> Engine<'_, S> {
 
     pub(super) fn change_plan(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         plan: usize,
         agreed: Option<Money>,

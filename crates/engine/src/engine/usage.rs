@@ -1,11 +1,13 @@
 //! Spending: usage, add-on months, transfers, adjustments, returns, direct
 //! grants, low-balance warnings, entitlements.
 
-use super::Engine;
-use crate::account::{Account, OpRecord};
+use super::{Effect, Step};
+use crate::account::{AccountState, OpRecord};
+use crate::command::Command;
 use crate::command::{AccountId, DirectGrant, GrantExpiry, LotId, OpId, Quantity, Sym, Usage};
+use crate::labels::Builtin;
 use crate::ledger::{Bucket, Detail, EntryKind, Notice, Reason, Setting, Sink, VoidWhy};
-use crate::wallet::{Boundary, Lot, Origin, Step, Take};
+use crate::wallet::{Boundary, Cadence, Lot, Origin, Take};
 use pricebook_core::catalog::{ExhaustionRule, Limit, RolloverRule};
 use pricebook_core::money::Credits;
 use pricebook_core::policy::{Funding, SourceKind};
@@ -33,7 +35,7 @@ enum Mode {
     Covered,
 }
 
-impl<S: Sink> Engine<'_, S> {
+impl<S: Sink> Step<'_, S> {
     /// Credits a usage costs under the rate card, rounded by the feature's rule.
     pub fn cost(&self, usage: &Usage) -> Option<Credits> {
         let cost = match (usage.credits, usage.rate) {
@@ -66,7 +68,7 @@ impl<S: Sink> Engine<'_, S> {
         (cost.abs() <= MAX_COST).then_some(cost)
     }
 
-    pub(super) fn use_feature(&mut self, a: &mut Account, id: AccountId, usage: &Usage) -> Result<(), Reason> {
+    pub(super) fn use_feature(&mut self, a: &mut AccountState, id: AccountId, usage: &Usage) -> Result<(), Reason> {
         self.daily_bonus(a, id);
         if let Some((f, _)) = usage.rate
             && let Some(flag) = &self.cat.features[f].requires
@@ -92,13 +94,13 @@ impl<S: Sink> Engine<'_, S> {
             let taken = spent.takes.iter().map(|t| (t.lot, t.amount)).collect();
             let record =
                 OpRecord { taken, emptied: spent.emptied, overdraft: spent.overdraft, returned: false, usage: detail };
-            a.ops.insert(op, record);
+            a.ops.push_back((self.now, op, record));
         }
         Ok(())
     }
 
     /// Spends credits, forced: refunds' rebooking and negative adjustments.
-    pub(super) fn spend_forced(&mut self, a: &mut Account, id: AccountId, amount: Credits, detail: Detail) {
+    pub(super) fn spend_forced(&mut self, a: &mut AccountState, id: AccountId, amount: Credits, detail: Detail) {
         let _ = self.spend(a, id, amount, detail, Mode::Forced);
     }
 
@@ -106,7 +108,7 @@ impl<S: Sink> Engine<'_, S> {
     /// what the grants lack becomes an overdraft where the mode allows.
     fn spend(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         cost: Credits,
         detail: Detail,
@@ -138,9 +140,9 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// Whether a spend may go ahead; auto-recharge gets one chance first.
-    fn check_covered(&mut self, a: &mut Account, id: AccountId, cost: Credits, mode: Mode) -> Result<(), Reason> {
+    fn check_covered(&mut self, a: &mut AccountState, id: AccountId, cost: Credits, mode: Mode) -> Result<(), Reason> {
         let rule = if mode == Mode::Covered { ExhaustionRule::Refuse } else { self.cat.credits.on_exhaustion };
-        let fits = |a: &Account| {
+        let fits = |a: &AccountState| {
             let balance = a.wallet.balance();
             match rule {
                 ExhaustionRule::Refuse => cost <= balance,
@@ -166,7 +168,7 @@ impl<S: Sink> Engine<'_, S> {
 
     /// After the balance went down: low-balance warnings (rule V5), then
     /// auto-recharge at the threshold (rules C4, T5, A4).
-    pub(super) fn after_decrease(&mut self, a: &mut Account, id: AccountId) {
+    pub(super) fn after_decrease(&mut self, a: &mut AccountState, id: AccountId) {
         let plan = &self.cat.plans[a.plan];
         let allocation = plan.monthly_credits();
         if allocation.is_positive() {
@@ -184,7 +186,7 @@ impl<S: Sink> Engine<'_, S> {
 
     pub(super) fn transfer(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         to: AccountId,
         credits: Credits,
@@ -192,23 +194,25 @@ impl<S: Sink> Engine<'_, S> {
         if !self.cat.credits.transferable {
             return Err(Reason::TransferNotAllowed);
         }
-        if to == id || self.account(to).is_none() {
+        if to == id {
             return Err(Reason::TransferNotAllowed);
         }
         self.spend(a, id, credits, Detail::Transfer(to), Mode::Covered)?;
-        let label = self.intern_label("transfer");
-        let now = self.now;
-        self.with_account(to, |e, b| {
-            let spec = Lot::new(label, Origin::Transfer, Funding::Paid, 0, now, credits);
-            e.grant_lot(b, to, spec, Detail::Transfer(id));
-        });
+        self.effects.push(Effect { to, command: Command::ReceiveTransfer { from: id, credits } });
         Ok(())
+    }
+
+    /// Credits another account sent arrive as a grant of their own.
+    pub(super) fn receive_transfer(&mut self, a: &mut AccountState, id: AccountId, from: AccountId, credits: Credits) {
+        let label = Builtin::Transfer.id(self.cat);
+        let spec = Lot::new(label, Origin::Transfer, Funding::Paid, 0, self.now, credits);
+        self.grant_lot(a, id, spec, Detail::Transfer(from));
     }
 
     /// A support correction (rule C7): the only way spent credits come back.
     pub(super) fn adjust(
         &mut self,
-        a: &mut Account,
+        a: &mut AccountState,
         id: AccountId,
         credits: Credits,
         reason: Sym,
@@ -219,7 +223,7 @@ impl<S: Sink> Engine<'_, S> {
         }
         let (label, src) = match self.cat.source_of_kind(SourceKind::Adjustment) {
             Some(ix) => (ix as u16, Some(ix)),
-            None => (self.intern_label("adjustment"), None),
+            None => (Builtin::Adjustment.id(self.cat), None),
         };
         let source = src.map(|ix| &self.cat.sources[ix]);
         let spec = Lot {
@@ -240,15 +244,15 @@ impl<S: Sink> Engine<'_, S> {
     /// An operation failed: its credits go back to the grants they came
     /// from (rule T6). Grants that have expired since take them back as
     /// they arrive, so nothing outlives its expiry.
-    pub(super) fn operation_failed(&mut self, a: &mut Account, id: AccountId, op: OpId) -> Result<(), Reason> {
+    pub(super) fn operation_failed(&mut self, a: &mut AccountState, id: AccountId, op: OpId) -> Result<(), Reason> {
         if !self.cat.credits.refund_failed_operations {
             return Err(Reason::NotRefundable);
         }
-        let record = a.ops.get(&op).cloned().ok_or(Reason::NothingToRefund)?;
+        let record = a.op_mut(op).map(|r| r.clone()).ok_or(Reason::NothingToRefund)?;
         if record.returned {
             return Err(Reason::AlreadyRefunded);
         }
-        if let Some(r) = a.ops.get_mut(&op) {
+        if let Some(r) = a.op_mut(op) {
             r.returned = true;
         }
         let detail = Detail::Returned { op, usage: Box::new(record.usage.clone()) };
@@ -276,8 +280,8 @@ impl<S: Sink> Engine<'_, S> {
         Ok(())
     }
 
-    pub(super) fn direct_grant(&mut self, a: &mut Account, id: AccountId, g: &DirectGrant) -> LotId {
-        let label = self.intern_label(g.label.as_deref().unwrap_or("grant"));
+    pub(super) fn direct_grant(&mut self, a: &mut AccountState, id: AccountId, g: &DirectGrant) -> LotId {
+        let label = g.label.unwrap_or_else(|| Builtin::Grant.id(self.cat));
         let effective = g.effective.unwrap_or(self.now).max(self.now);
         let tz = self.cat.time_zone;
         let expires = match g.expires {
@@ -286,15 +290,20 @@ impl<S: Sink> Engine<'_, S> {
             GrantExpiry::After(p) => Some(p.add_to(effective, tz)),
         };
         let boundary = g.every.as_ref().map(|(period, rule): &(pricebook_core::calendar::Period, RolloverRule)| {
-            Boundary { at: period.add_to(effective, tz), step: Step::Every(*period), rule: rule.clone(), left: None }
+            Boundary { at: period.add_to(effective, tz), step: Cadence::Every(*period), rule: rule.clone(), left: None }
         });
         let spec =
             Lot { expires, boundary, ..Lot::new(label, Origin::Direct, g.funding, g.priority, effective, g.credits) };
-        let lot = self.next_lot;
+        let lot = a.next_lot;
         self.grant_lot(a, id, spec, Detail::Direct(lot))
     }
 
-    pub(super) fn void_direct(&mut self, a: &mut Account, id: AccountId, lot: Option<LotId>) -> Result<(), Reason> {
+    pub(super) fn void_direct(
+        &mut self,
+        a: &mut AccountState,
+        id: AccountId,
+        lot: Option<LotId>,
+    ) -> Result<(), Reason> {
         let lot = lot.ok_or(Reason::NothingToVoid)?;
         if let Some(at) = a.future.iter().position(|l: &Lot| l.id == lot) {
             a.future.remove(at);
@@ -304,7 +313,7 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// Uses one unit of a countable entitlement (rule V7).
-    pub(super) fn allocate(&mut self, a: &mut Account, id: AccountId, entitlement: usize) -> Result<(), Reason> {
+    pub(super) fn allocate(&mut self, a: &mut AccountState, id: AccountId, entitlement: usize) -> Result<(), Reason> {
         let used = a.allocated.get(&entitlement).copied().unwrap_or(0);
         let allowed = match self.cat.plans[a.plan].limit(entitlement) {
             Some(Limit::Unlimited) => true,
@@ -319,7 +328,7 @@ impl<S: Sink> Engine<'_, S> {
         Ok(())
     }
 
-    pub(super) fn enable_addon(&mut self, a: &mut Account, id: AccountId, addon: usize) -> Result<(), Reason> {
+    pub(super) fn enable_addon(&mut self, a: &mut AccountState, id: AccountId, addon: usize) -> Result<(), Reason> {
         if !self.cat.addons[addon].available_on(a.plan) {
             return Err(Reason::AddonNotAvailable);
         }
@@ -333,7 +342,7 @@ impl<S: Sink> Engine<'_, S> {
     }
 
     /// One month of an add-on (rule A2): credits, money, or both.
-    pub(super) fn charge_addon(&mut self, a: &mut Account, id: AccountId, addon: usize) -> Result<(), Reason> {
+    pub(super) fn charge_addon(&mut self, a: &mut AccountState, id: AccountId, addon: usize) -> Result<(), Reason> {
         let ad = &self.cat.addons[addon];
         if let Some(credits) = ad.monthly_credits {
             self.spend(a, id, credits, Detail::Addon(addon), Mode::Usage)?;

@@ -17,6 +17,7 @@ use pricebook_core::money::{Credits, Money};
 use pricebook_engine::command::{
     AccountId, Command, DirectGrant, GrantExpiry, OpId, Quantity, RechargeSettings, Sym, Usage,
 };
+use pricebook_engine::labels::Labels;
 use pricebook_engine::ledger::Reason;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -41,6 +42,8 @@ pub struct Script {
     pub refs: Vec<String>,
     /// Names of usage operations, by [`OpId`].
     pub operations: Vec<String>,
+    /// Credit labels: the catalog's and the scenario's own (direct grants).
+    pub labels: Labels,
     pub steps: Vec<Step>,
 }
 
@@ -93,7 +96,6 @@ pub enum Expected {
 }
 
 /// Names and numbers handed out while compiling.
-#[derive(Default)]
 struct Names {
     accounts: Vec<String>,
     syms: Vec<String>,
@@ -101,7 +103,7 @@ struct Names {
     /// `ref` name → index, with whether it names a purchase (else a grant).
     ref_kinds: BTreeMap<String, (usize, bool)>,
     ops: BTreeMap<String, OpId>,
-    labels: Vec<String>,
+    labels: Labels,
 }
 
 impl Names {
@@ -126,11 +128,17 @@ pub fn compile_scenario(raw: &ScenarioFile, cat: &Catalog, file: FileId, diags: 
     ck.currency = Some(cat.currency);
     ck.credit_scale = cat.credits.scale;
     ck.credit_unit = cat.credits.plural.clone();
-    let mut names = Names { labels: cat.source_labels().map(str::to_string).collect(), ..Names::default() };
-    names.labels.extend(["grant", "transfer", "adjustment"].map(String::from));
+    let mut names = Names {
+        accounts: Vec::new(),
+        syms: Vec::new(),
+        refs: Vec::new(),
+        ref_kinds: BTreeMap::new(),
+        ops: BTreeMap::new(),
+        labels: Labels::new(cat),
+    };
     for g in raw.events.iter().filter_map(|e| e.grant.as_ref()) {
         if let Some(l) = &g.label {
-            names.labels.push(l.clone());
+            names.labels.intern(l);
         }
     }
     let mut covers = Vec::new();
@@ -204,6 +212,7 @@ pub fn compile_scenario(raw: &ScenarioFile, cat: &Catalog, file: FileId, diags: 
             ops.into_iter().map(|(_, name)| name).collect()
         },
         refs: names.refs,
+        labels: names.labels,
         steps,
     })
 }
@@ -452,7 +461,7 @@ fn step(
         }
     } else if let Some(g) = &e.grant {
         binds = bind_ref(g.reference.as_ref(), false, "grant", names, ck);
-        Some(Command::Grant(direct_grant(g, cat, ck)?))
+        Some(Command::Grant(direct_grant(g, cat, &names.labels, ck)?))
     } else if let Some(v) = &e.void {
         uses = Some(Target::Ref(use_ref(v, false, "grant", names, ck)?));
         Some(Command::Void { lot: None })
@@ -605,7 +614,7 @@ fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -
     })
 }
 
-fn direct_grant(g: &Sp<raw::Grant>, cat: &Catalog, ck: &mut Checker) -> Option<DirectGrant> {
+fn direct_grant(g: &Sp<raw::Grant>, cat: &Catalog, labels: &Labels, ck: &mut Checker) -> Option<DirectGrant> {
     let expires = match (&g.expires_at, &g.expires_after) {
         (Some(a), Some(_)) => {
             ck.error(Code::ConflictingKeys, a.span.clone(), "give `expires_at` or `expires_after`, not both")
@@ -646,7 +655,7 @@ fn direct_grant(g: &Sp<raw::Grant>, cat: &Catalog, ck: &mut Checker) -> Option<D
     });
     Some(DirectGrant {
         credits: ck.credits(&g.credits, "credits", Sign::Positive),
-        label: g.label.clone(),
+        label: g.label.as_deref().and_then(|l| labels.id(l)),
         funding: g.funding.unwrap_or(crate::model::plan::Funding::Promotional),
         priority: g.priority.unwrap_or(0),
         effective: match &g.effective {
@@ -669,8 +678,9 @@ fn checks(expect: Option<&Sp<raw::Expect>>, cat: &Catalog, names: &Names, ck: &m
         push(b.span.clone(), Expected::DisplayedBalance(ck.credits(b, "displayed_balance", Sign::NonNegative)));
     }
     for (label, amount) in &x.sources {
-        if !names.labels.contains(&label.value) {
-            let help = suggest::help_for(&label.value, "source labels", names.labels.iter().map(String::as_str));
+        if names.labels.id(&label.value).is_none() {
+            let help =
+                suggest::help_for(&label.value, "source labels", names.labels.names().iter().map(String::as_str));
             ck.error(Code::UnknownReference, label.span.clone(), format!("no credits are labelled `{}`", label.value))
                 .with_help(help);
             continue;

@@ -1,4 +1,4 @@
-//! A small customer journey run on the real [`Engine`], told in words.
+//! A small customer journey run on the real engine ([`Simulation`]), told in words.
 //!
 //! A worked example in the docs is a list of steps: what the customer does
 //! (written by the example) and what billing then does (read back from the
@@ -14,7 +14,7 @@ use pricebook_core::money::Credits;
 use pricebook_core::policy::Billing;
 use pricebook_engine::command::{AccountId, Usage};
 use pricebook_engine::ledger::{Bucket, Detail, Entry, EntryKind, Notice, Paid, PlanWhy, Reason, VoidWhy};
-use pricebook_engine::{Command, Engine, Outcome};
+use pricebook_engine::{Command, Outcome, Simulation};
 use pricebook_lang::compile::Catalog;
 use rust_decimal::Decimal;
 
@@ -36,7 +36,7 @@ pub struct Journey<'c> {
     /// Its words, for actions and results.
     pub w: Words<'c>,
     /// The simulator, driven only through commands.
-    pub engine: Engine<'c>,
+    pub engine: Simulation<'c>,
     /// The journey's clock: the instant of the next command.
     pub at: Instant,
     steps: Vec<ExampleStep>,
@@ -54,7 +54,7 @@ impl<'c> Journey<'c> {
         Journey {
             cat,
             w: Words::new(cat),
-            engine: Engine::new(cat, at),
+            engine: Simulation::new(cat, at),
             at,
             steps: Vec::new(),
             told: None,
@@ -237,7 +237,7 @@ impl<'j, 'c> Narrator<'j, 'c> {
             Bucket::Label(l) if usize::from(l) < self.j.cat.sources.len() => w.source_amount(usize::from(l), value),
             Bucket::Label(l) => {
                 // A label the engine made (a transfer, a direct grant).
-                let name = self.j.engine.labels().get(usize::from(l)).map_or("other", String::as_str);
+                let name = self.j.engine.labels().name(l).unwrap_or("other");
                 format!("{} ({name})", w.amount(value))
             }
             Bucket::Overdraft => format!("{} more than you have", w.amount(value)),
