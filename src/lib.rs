@@ -3,7 +3,7 @@
 //! How data flows (each stage is a crate; dependencies point one way):
 //!
 //! ```text
-//! plans/*.toml ──lang::model──▶ PlanFile (spanned) ──lang::compile──▶ core::Catalog ──┬─▶ report::catalog_json (build)
+//! plans/*.toml ──lang::model──▶ PlanFile (spanned) ──lang::compile──▶ core::Catalog ──┬─▶ core::catalog_json (build)
 //!                                                                                     ├─▶ report::docs (docs)
 //! scenarios/**/*.toml ──lang::model──▶ ScenarioFile ──lang::compile──▶ Script ──lang::replay──▶ engine ──▶ Ledger ──▶ report::{table, json}
 //! ```

@@ -15,10 +15,15 @@ fn read(path: &Path) -> String {
 
 #[test]
 fn committed_schemas_are_up_to_date() {
-    for (kind, scenario) in [("plan", false), ("scenario", true)] {
+    let kinds = [
+        ("plan", pricebook_lang::schema::json(false)),
+        ("scenario", pricebook_lang::schema::json(true)),
+        ("catalog", pricebook_core::catalog_json::schema()),
+    ];
+    for (kind, generated) in kinds {
         let file = format!("schemas/{kind}.schema.json");
         let committed = read(&root().join(&file));
-        let generated = pricebook_lang::schema::json(scenario).expect("schema renders");
+        let generated = generated.expect("schema renders");
         assert!(
             committed == generated,
             "{file} is out of date with the model types; regenerate it with\n\n    cargo run -- schema {kind} > {file}\n"
@@ -99,4 +104,20 @@ fn the_plan_schema_rejects_bad_plans() {
         map.remove("catalog");
     }
     assert!(!validator.is_valid(&missing_catalog), "a plan without [catalog] was accepted");
+}
+
+/// `pricebook build` output validates against the catalog schema, and the
+/// validator notices a decimal written as a JSON number.
+#[test]
+fn built_catalogs_validate_against_the_catalog_schema() {
+    let schema: Value = serde_json::from_str(&read(&root().join("schemas/catalog.schema.json"))).expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let project = pricebook::project::Project::open(pricebook_lang::compile::Workspace::new(&root()));
+    let catalogs: Vec<_> = project.catalogs.into_values().collect();
+    let text = pricebook_core::catalog_json::render(&catalogs).expect("renders");
+    let mut built: Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(errors(&validator, &built), Vec::<String>::new());
+    let first = built["catalogs"].as_object_mut().and_then(|m| m.values_mut().next()).expect("a catalog");
+    first["credits"]["price_per"] = json!(1);
+    assert!(!errors(&validator, &built).is_empty(), "a number where a decimal string belongs must fail");
 }

@@ -18,7 +18,7 @@ pub fn run(root: &Path, output: Option<&Path>, out: &mut Output) -> u8 {
     if diags.has_errors() {
         return 1;
     }
-    let text = match pricebook_report::catalog_json::render(&catalogs) {
+    let text = match pricebook_core::catalog_json::render(&catalogs) {
         Ok(t) => t,
         Err(e) => {
             out.eprint(&format!("error: cannot render the catalog: {e}\n"));

@@ -63,7 +63,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
-    /// Print the JSON Schema of plan files or scenarios.
+    /// Print the JSON Schema of plan files, scenarios or the built catalog.
     Schema {
         #[arg(value_enum, default_value_t = SchemaKind::Plan)]
         kind: SchemaKind,
@@ -154,8 +154,12 @@ pub enum LedgerFormat {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum SchemaKind {
+    /// Plan files (`plans/*.toml`).
     Plan,
+    /// Scenario files (`scenarios/**/*.toml`).
     Scenario,
+    /// The canonical catalog JSON that `pricebook build` writes.
+    Catalog,
 }
 
 /// Runs the command line; `main` is only this.

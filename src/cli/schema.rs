@@ -1,7 +1,12 @@
 use super::{Output, SchemaKind};
 
 pub fn run(kind: SchemaKind, out: &mut Output) -> u8 {
-    match pricebook_lang::schema::json(kind == SchemaKind::Scenario) {
+    let text = match kind {
+        SchemaKind::Plan => pricebook_lang::schema::json(false),
+        SchemaKind::Scenario => pricebook_lang::schema::json(true),
+        SchemaKind::Catalog => pricebook_core::catalog_json::schema(),
+    };
+    match text {
         Ok(text) => {
             out.print(&text);
             0

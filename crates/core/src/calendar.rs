@@ -53,6 +53,16 @@ impl Serialize for Period {
     }
 }
 
+/// In catalog JSON: a count and a unit, e.g. "7 days", "1 month".
+impl JsonSchema for Period {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Period".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "pattern": "^[0-9]+ (hour|day|week|month|year)s?$" })
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Period {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let text = String::deserialize(d)?;

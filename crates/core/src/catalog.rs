@@ -13,7 +13,8 @@ use crate::policy::{
 };
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize, Serializer};
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::marker::PhantomData;
 
 /// A resolved reference: an index for the engine, an id for people.
@@ -43,6 +44,23 @@ impl<K> PartialEq for Ref<K> {
 }
 
 impl<K> Eq for Ref<K> {}
+
+/// In catalog JSON a reference is the id it names.
+impl<K> JsonSchema for Ref<K> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Id".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({ "type": "string", "minLength": 1 })
+    }
+}
+
+/// Read back as an unresolved id; [`Catalog::resolve`] finds its index.
+impl<'de, K> Deserialize<'de> for Ref<K> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Ref::new(usize::MAX, String::deserialize(d)?))
+    }
+}
 
 impl<K> Serialize for Ref<K> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -83,16 +101,25 @@ fn decimals_str<S: Serializer>(ds: &[Decimal], s: S) -> Result<S::Ok, S::Error> 
     s.collect_seq(ds.iter().map(|d| d.normalize().to_string()))
 }
 
+fn decimals_from_str<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D::Error> {
+    let texts = Vec::<String>::deserialize(d)?;
+    texts.iter().map(|t| t.parse::<Decimal>().map_err(|e| serde::de::Error::custom(format!("`{t}`: {e}")))).collect()
+}
+
 /// One product's compiled pricing.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Catalog {
     /// The plan file's stem: `plans/eigent.toml` → `eigent`.
     pub id: String,
     pub name: String,
     pub summary: Option<String>,
+    /// ISO 4217 code.
+    #[schemars(with = "String")]
     pub currency: &'static Currency,
     pub money_rounding: Rounding,
+    /// IANA time zone name, e.g. "Europe/Berlin".
     #[serde(serialize_with = "tz_name")]
+    #[schemars(with = "String")]
     pub time_zone: Tz,
     pub default_plan: PlanRef,
     pub credits: CreditPolicy,
@@ -106,11 +133,12 @@ pub struct Catalog {
     pub refunds: RefundPolicy,
     pub plan_changes: ChangePolicy,
     /// Low-balance warning shares, highest first.
-    #[serde(serialize_with = "decimals_str")]
+    #[serde(serialize_with = "decimals_str", deserialize_with = "decimals_from_str")]
+    #[schemars(with = "Vec<String>")]
     pub low_balance_warnings: Vec<Decimal>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct CreditPolicy {
     pub unit: String,
     pub plural: String,
@@ -123,7 +151,7 @@ pub struct CreditPolicy {
     pub refund_failed_operations: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "mode")]
 pub enum ExhaustionRule {
     Refuse,
@@ -131,7 +159,7 @@ pub enum ExhaustionRule {
     Overdraft { limit: Option<Credits> },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "after")]
 pub enum Expiry {
     Never,
@@ -142,11 +170,12 @@ pub enum Expiry {
 
 /// `remainder → min(max_amount, max_share × granted, max(min_kept, remainder))`
 /// at each of the first `cycles` cycle ends; expiry after that.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RolloverRule {
     pub cycles: u32,
     pub max_amount: Option<Credits>,
     #[serde(serialize_with = "opt_decimal_str")]
+    #[schemars(with = "Option<String>")]
     pub max_share: Option<Decimal>,
     pub min_kept: Option<Credits>,
 }
@@ -175,7 +204,7 @@ impl RolloverRule {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Source {
     pub id: String,
     pub kind: SourceKind,
@@ -196,7 +225,7 @@ impl Source {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "credits")]
 pub enum Allowance {
     None,
@@ -204,7 +233,7 @@ pub enum Allowance {
     Unlimited,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Plan {
     pub id: String,
     pub name: String,
@@ -246,20 +275,20 @@ impl Plan {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct PlanLimit {
     pub entitlement: EntitlementRef,
     pub limit: Limit,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Limit {
     Count(u64),
     Unlimited,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Pack {
     pub id: String,
     pub name: String,
@@ -275,7 +304,7 @@ impl Pack {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind")]
 pub enum PackOffer {
     Fixed { credits: Credits, price: Money },
@@ -292,14 +321,14 @@ impl PackOffer {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Entitlement {
     pub id: String,
     pub name: String,
     pub kind: EntitlementKind,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Feature {
     pub id: String,
     pub name: String,
@@ -308,7 +337,7 @@ pub struct Feature {
     pub rates: Vec<Rate>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Rate {
     pub model: String,
     pub per_request: Option<Credits>,
@@ -318,7 +347,7 @@ pub struct Rate {
     pub per_minute: Option<Credits>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Addon {
     pub id: String,
     pub name: String,
@@ -333,7 +362,7 @@ impl Addon {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "kind", content = "value")]
 pub enum RechargeRule {
     Pack,
@@ -341,7 +370,7 @@ pub enum RechargeRule {
     RefillToTarget(Credits),
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct AutoRecharge {
     pub enabled_by_default: bool,
     pub threshold: Credits,
@@ -359,20 +388,21 @@ impl AutoRecharge {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct RefundPolicy {
     /// Empty: nothing is refundable.
     pub applies_to: Vec<Refundable>,
     pub window: Option<Period>,
     pub window_starts: WindowStart,
     #[serde(serialize_with = "opt_decimal_str")]
+    #[schemars(with = "Option<String>")]
     pub max_used_share: Option<Decimal>,
     pub used_credits: UsedCredits,
     pub reset_anchor: bool,
     pub void_bonuses: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct ChangePolicy {
     pub upgrade_credits: UpgradeCredits,
     pub upgrade_charge: UpgradeCharge,
@@ -409,5 +439,79 @@ impl Catalog {
     /// Source labels in declaration order, for balances by source.
     pub fn source_labels(&self) -> impl Iterator<Item = &str> {
         self.sources.iter().map(|s| s.label.as_str())
+    }
+}
+
+/// A reference in catalog JSON that names nothing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unresolved {
+    /// Where it is, as a JSON-ish path (`packs[2].source`).
+    pub at: String,
+    pub id: String,
+}
+
+impl std::fmt::Display for Unresolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: `{}` names nothing in this catalog", self.at, self.id)
+    }
+}
+
+fn resolve_ref<K>(r: &mut Ref<K>, ids: &[&str], at: impl FnOnce() -> String) -> Result<(), Unresolved> {
+    match ids.iter().position(|id| *id == r.id) {
+        Some(ix) => {
+            r.ix = ix;
+            Ok(())
+        }
+        None => Err(Unresolved { at: at(), id: r.id.clone() }),
+    }
+}
+
+fn resolve_refs<K>(rs: &mut [Ref<K>], ids: &[&str], at: &str) -> Result<(), Unresolved> {
+    for (i, r) in rs.iter_mut().enumerate() {
+        resolve_ref(r, ids, || format!("{at}[{i}]"))?;
+    }
+    Ok(())
+}
+
+impl Catalog {
+    /// Gives every reference read back from JSON (by id) its index. A
+    /// catalog built by the compiler is already resolved; this is for one
+    /// read from `pricebook build` output.
+    pub fn resolve(&mut self) -> Result<(), Unresolved> {
+        let plan_ids: Vec<String> = self.plans.iter().map(|p| p.id.clone()).collect();
+        let plans: Vec<&str> = plan_ids.iter().map(String::as_str).collect();
+        let ent_ids: Vec<String> = self.entitlements.iter().map(|e| e.id.clone()).collect();
+        let ents: Vec<&str> = ent_ids.iter().map(String::as_str).collect();
+        let source_ids: Vec<String> = self.sources.iter().map(|s| s.id.clone()).collect();
+        let sources: Vec<&str> = source_ids.iter().map(String::as_str).collect();
+        let pack_ids: Vec<String> = self.packs.iter().map(|p| p.id.clone()).collect();
+        let packs: Vec<&str> = pack_ids.iter().map(String::as_str).collect();
+        resolve_ref(&mut self.default_plan, &plans, || "default_plan".into())?;
+        for (i, s) in self.sources.iter_mut().enumerate() {
+            resolve_refs(s.plans.as_deref_mut().unwrap_or_default(), &plans, &format!("sources[{i}].plans"))?;
+        }
+        for (i, p) in self.plans.iter_mut().enumerate() {
+            resolve_refs(&mut p.flags, &ents, &format!("plans[{i}].flags"))?;
+            for (j, l) in p.limits.iter_mut().enumerate() {
+                resolve_ref(&mut l.entitlement, &ents, || format!("plans[{i}].limits[{j}].entitlement"))?;
+            }
+        }
+        for (i, p) in self.packs.iter_mut().enumerate() {
+            resolve_refs(p.plans.as_deref_mut().unwrap_or_default(), &plans, &format!("packs[{i}].plans"))?;
+            resolve_ref(&mut p.source, &sources, || format!("packs[{i}].source"))?;
+        }
+        for (i, f) in self.features.iter_mut().enumerate() {
+            if let Some(r) = &mut f.requires {
+                resolve_ref(r, &ents, || format!("features[{i}].requires"))?;
+            }
+        }
+        for (i, a) in self.addons.iter_mut().enumerate() {
+            resolve_refs(a.plans.as_deref_mut().unwrap_or_default(), &plans, &format!("addons[{i}].plans"))?;
+        }
+        if let Some(ar) = &mut self.auto_recharge {
+            resolve_ref(&mut ar.pack, &packs, || "auto_recharge.pack".into())?;
+            resolve_refs(ar.plans.as_deref_mut().unwrap_or_default(), &plans, "auto_recharge.plans")?;
+        }
+        Ok(())
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod calendar;
 pub mod catalog;
+pub mod catalog_json;
 pub mod format;
 pub mod money;
 pub mod policy;

@@ -128,6 +128,16 @@ macro_rules! decimal_newtype {
             }
         }
 
+        /// In catalog JSON: a decimal string such as "4.99" or "-500".
+        impl JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "pattern": "^-?[0-9]+(\\.[0-9]+)?$" })
+            }
+        }
+
         /// Read back from the canonical string; numbers are refused so a
         /// float can never round an amount on the way in.
         impl<'de> Deserialize<'de> for $name {
@@ -195,6 +205,14 @@ pub struct Currency {
 impl Serialize for &'static Currency {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.code)
+    }
+}
+
+/// Read back from its ISO code.
+impl<'de> Deserialize<'de> for &'static Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        currency(&code).ok_or_else(|| serde::de::Error::custom(format!("unknown currency `{code}`")))
     }
 }
 

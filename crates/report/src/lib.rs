@@ -4,7 +4,6 @@
 //! rendered through minijinja templates. Renderers only read: figures come
 //! from the catalog and from engine runs, never from arithmetic of their own.
 
-pub mod catalog_json;
 pub mod docs;
 pub mod ledger_json;
 pub mod ledger_table;
