@@ -112,7 +112,7 @@ fn the_plan_schema_rejects_bad_plans() {
 fn built_catalogs_validate_against_the_catalog_schema() {
     let schema: Value = serde_json::from_str(&read(&root().join("schemas/catalog.schema.json"))).expect("JSON");
     let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
-    let project = pricebook::project::Project::open(pricebook_lang::compile::Workspace::new(&root()));
+    let project = pricebook::project::Project::open(pricebook_lang::compile::Workspace::new(root()));
     let catalogs: Vec<_> = project.catalogs.into_values().collect();
     let text = pricebook_core::catalog_json::render(&catalogs).expect("renders");
     let mut built: Value = serde_json::from_str(&text).expect("JSON");
