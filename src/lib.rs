@@ -20,6 +20,8 @@ pub mod diag;
 #[warn(missing_docs)]
 pub mod diff;
 pub mod fsutil;
+pub mod init;
+pub mod manifest;
 pub mod model;
 pub mod money;
 pub mod project;

@@ -1,7 +1,14 @@
 use super::{Output, SchemaKind};
+use crate::schema::{self, Kind};
 
 pub fn run(kind: SchemaKind, out: &mut Output) -> u8 {
-    match crate::schema::json(kind == SchemaKind::Scenario) {
+    let kind = match kind {
+        SchemaKind::Plan => Kind::Plan,
+        SchemaKind::Scenario => Kind::Scenario,
+        SchemaKind::Project => Kind::Project,
+        SchemaKind::Rules => Kind::Rules,
+    };
+    match schema::json(kind) {
         Ok(text) => {
             out.print(&text);
             0

@@ -86,7 +86,7 @@ fn decimals_str<S: Serializer>(ds: &[Decimal], s: S) -> Result<S::Ok, S::Error> 
 /// One product's compiled pricing.
 #[derive(Debug, Serialize)]
 pub struct Catalog {
-    /// The plan file's stem: `plans/eigent.toml` → `eigent`.
+    /// The plan file's stem: `plans/acme.toml` → `acme`.
     pub id: String,
     pub name: String,
     pub summary: Option<String>,

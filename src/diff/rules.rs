@@ -1,10 +1,11 @@
-//! Which rulebook rules (PRODUCT.md) a change touches.
+//! What part of a catalog a change is about, at the grain a rulebook
+//! speaks of.
 //!
-//! The rulebook is written per seed product, so the mapping is per catalog
-//! id: a change to the `daily_activity` source of `eigent` touches E6, the
-//! same change elsewhere touches no rule. The table is deliberately flat and
-//! explicit: a reviewer can check every row against the rulebook, and a
-//! catalog not listed here simply gets no ids (only the `*` rows).
+//! Which rules a topic touches is project data: each rule in the project's
+//! `rules.toml` lists the topics it is about (`topics = ["packs"]`) and the
+//! plan file it belongs to, so `pricebook diff` tags a change to `packs` in
+//! that plan file with that rule's id (see [`crate::rulebook`]). Here are
+//! only the topics and their names.
 
 use crate::model::plan::SourceKind;
 
@@ -64,95 +65,71 @@ pub enum Topic {
     PlanChanges,
     /// Low-balance warnings.
     Warnings,
+    /// Whether larger packs stay better value per credit (the
+    /// `pack-worse-value` lint).
+    PackValue,
 }
 
 use SourceKind::{Adjustment, Allowance, DailyActivity, Purchase, Referral, Signup};
 use Topic::*;
 
-/// `(catalog id or "*", topic, rule id)`.
-const TABLE: &[(&str, Topic, &str)] = &[
-    ("eigent", Plan, "E1"),
-    ("eigent", MonthlyCredits, "E1"),
-    ("eigent", Source(Allowance), "E2"),
-    ("eigent", Source(Purchase), "E3"),
-    ("eigent", Pack, "E3"),
-    ("eigent", Pack, "E4"),
-    ("eigent", Source(Signup), "E5"),
-    ("eigent", Source(DailyActivity), "E6"),
-    ("eigent", ConsumptionOrder, "E7"),
-    ("eigent", Source(Referral), "E8"),
-    ("eigent", Trial, "E9"),
-    ("eigent", CycleAnchor, "E10"),
-    ("eigent", Exhaustion, "E11"),
-    ("eigent", Refunds, "E12"),
-    ("codeassist", Rate, "C1"),
-    ("codeassist", MonthlyCredits, "C2"),
-    ("codeassist", Pack, "C3"),
-    ("codeassist", AutoRecharge, "C4"),
-    ("codeassist", Exhaustion, "C5"),
-    ("codeassist", Transfer, "C6"),
-    ("codeassist", Source(Adjustment), "C7"),
-    ("codeassist", Decline, "C8"),
-    ("enrichment", ConsumptionOrder, "T1"),
-    ("enrichment", Source(Purchase), "T2"),
-    ("enrichment", PackPlans, "T3"),
-    ("enrichment", Pack, "T4"),
-    ("enrichment", AutoRecharge, "T5"),
-    ("enrichment", FailedOperations, "T6"),
-    ("cleverai", Plan, "V1"),
-    ("cleverai", PlanPrice, "V1"),
-    ("cleverai", MonthlyCredits, "V1"),
-    ("cleverai", Rate, "V2"),
-    ("cleverai", Source(Allowance), "V3"),
-    ("cleverai", Pack, "V4"),
-    ("cleverai", Source(Purchase), "V4"),
-    ("cleverai", Warnings, "V5"),
-    ("cleverai", Refunds, "V6"),
-    ("cleverai", Limits, "V7"),
-    ("voiceagent", MonthlyCredits, "A1"),
-    ("voiceagent", Addon, "A2"),
-    ("voiceagent", YearlyPrice, "A3"),
-    ("voiceagent", AutoRecharge, "A4"),
-    ("voiceagent", Source(Allowance), "A5"),
-    ("voiceagent", Source(Purchase), "A5"),
-    ("voiceagent", ConsumptionOrder, "A5"),
-    ("voiceagent", Settlement, "A6"),
-    ("*", Numbers, "X1"),
-    ("*", Calendar, "X2"),
-    ("*", PlanChanges, "X5"),
+/// Every topic with the name `rules.toml` uses for it (plan-file words).
+const NAMES: &[(Topic, &str)] = &[
+    (Wording, "wording"),
+    (Numbers, "numbers"),
+    (Calendar, "time_zone"),
+    (DefaultPlan, "default_plan"),
+    (Plan, "plans"),
+    (PlanPrice, "monthly_price"),
+    (YearlyPrice, "yearly_price"),
+    (MonthlyCredits, "monthly_credits"),
+    (Trial, "trial"),
+    (CycleAnchor, "cycle_anchor"),
+    (Limits, "limits"),
+    (Pack, "packs"),
+    (PackPlans, "packs.plans"),
+    (Source(Allowance), "sources.allowance"),
+    (Source(DailyActivity), "sources.daily_activity"),
+    (Source(Signup), "sources.signup"),
+    (Source(Referral), "sources.referral"),
+    (Source(Purchase), "sources.purchase"),
+    (Source(Adjustment), "sources.adjustment"),
+    (ConsumptionOrder, "consumption_order"),
+    (Exhaustion, "on_exhaustion"),
+    (Transfer, "transferable"),
+    (FailedOperations, "refund_failed_operations"),
+    (Rate, "rates"),
+    (Addon, "addons"),
+    (AutoRecharge, "auto_recharge"),
+    (Decline, "auto_recharge.on_decline"),
+    (Settlement, "auto_recharge.settlement"),
+    (Refunds, "refunds"),
+    (PlanChanges, "plan_changes"),
+    (Warnings, "notifications"),
+    (PackValue, "pack_value"),
 ];
 
-/// Rule ids a change of `topic` in catalog `catalog` touches, in table order.
-pub fn rules_for(catalog: &str, topic: Topic) -> Vec<&'static str> {
-    let mut out: Vec<&'static str> = Vec::new();
-    for &(cat, t, rule) in TABLE {
-        if (cat == catalog || cat == "*") && t == topic && !out.contains(&rule) {
-            out.push(rule);
-        }
+impl Topic {
+    /// The topic a `rules.toml` name stands for.
+    pub fn parse(name: &str) -> Option<Topic> {
+        NAMES.iter().find(|(_, n)| *n == name).map(|(t, _)| *t)
     }
-    out
-}
 
-/// The rule a lint on pack value refers to (T8 is written as a lint).
-pub const PACK_VALUE_RULE: &str = "T8";
+    /// Every name `rules.toml` accepts, in declaration order.
+    pub fn names() -> impl Iterator<Item = &'static str> + Clone {
+        NAMES.iter().map(|(_, n)| *n)
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn every_rule_in_the_table_exists() {
-        for (_, _, rule) in TABLE {
-            assert!(crate::rulebook::is_rule(rule), "{rule} is not in the rulebook");
+    fn names_are_unique_and_parse_back() {
+        for (topic, name) in NAMES {
+            assert_eq!(Topic::parse(name), Some(*topic), "{name}");
         }
-        assert!(crate::rulebook::is_rule(PACK_VALUE_RULE));
-    }
-
-    #[test]
-    fn mapping_is_per_catalog() {
-        assert_eq!(rules_for("eigent", Source(DailyActivity)), ["E6"]);
-        assert_eq!(rules_for("codeassist", Source(DailyActivity)), Vec::<&str>::new());
-        assert_eq!(rules_for("eigent", Pack), ["E3", "E4"]);
-        assert_eq!(rules_for("anything", PlanChanges), ["X5"]);
+        assert_eq!(Topic::parse("sources"), None);
     }
 }

@@ -201,7 +201,7 @@ pub fn render(script: &Script, path: &str, engine: &Engine<'_, Vec<Entry>>) -> S
     out
 }
 
-/// Credits spent, by what they were spent on (rule A6): feature and model,
+/// Credits spent, by what they were spent on: feature and model,
 /// add-on, rebooking, adjustment. Unlimited plans count what usage would
 /// have cost; credits returned for failed operations are taken off.
 pub fn spent_on<'a>(cat: &Catalog, entries: impl Iterator<Item = &'a Entry>) -> BTreeMap<String, Credits> {
