@@ -112,3 +112,44 @@ fn completions_and_man_page() {
     let man = ok(&pricebook_in(&dir, &["man"]));
     assert!(man.starts_with(".ie \\n(.g .ds Aq") || man.contains(".TH pricebook"), "{man}");
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=pricebook test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The documented flow: `pricebook docs` writes the folder `pricebook diff`
+/// checks, so a pricing change without regenerated docs is flagged, and
+/// regenerating them satisfies the lint.
+#[test]
+fn docs_and_diff_share_one_docs_folder() {
+    let dir = scratch("docs_flow");
+    ok(&pricebook_in(&dir, &["init"]));
+    ok(&pricebook_in(&dir, &["docs"]));
+    git(&dir, &["init", "-q", "-b", "main"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "a project with its docs"]);
+    let plan = dir.join("plans/example.toml");
+    let text = std::fs::read_to_string(&plan).expect("plan");
+    std::fs::write(&plan, text.replace("monthly_credits = 2000", "monthly_credits = 2500")).expect("edit");
+
+    let lints = |out: &Output| -> Vec<String> {
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        v["lints"].as_array().expect("lints").iter().filter_map(|l| l["code"].as_str().map(String::from)).collect()
+    };
+    let out = pricebook_in(&dir, &["diff", "--base", "HEAD", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(lints(&out), ["docs-not-regenerated"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["changes"][0]["rules"], serde_json::json!(["R1"]), "the project's rule tags the change");
+
+    ok(&pricebook_in(&dir, &["docs"]));
+    let out = pricebook_in(&dir, &["diff", "--base", "HEAD", "--format", "json"]);
+    assert_eq!(lints(&out), Vec::<String>::new());
+}
