@@ -17,7 +17,6 @@ mod schema;
 mod test;
 mod test_report;
 
-use crate::compile::Workspace;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -77,7 +76,7 @@ pub enum Command {
     Check {
         /// Plan files, scenario files or folders. Default: plans/ and scenarios/.
         paths: Vec<PathBuf>,
-        /// Fail on warnings too.
+        /// Fail on warnings too (also `deny_warnings` in pricebook.toml).
         #[arg(long)]
         deny_warnings: bool,
         /// How problems are printed.
@@ -215,48 +214,38 @@ pub enum SchemaKind {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = Output::new(cli.color);
+    let root = cli.root.as_deref();
+    // Problems in pricebook.toml itself come out as `check` was asked to print them.
+    let human = MessageFormat::Human;
     let code = match &cli.command {
         Command::Schema { kind } => schema::run(*kind, &mut out),
         Command::Init { dir } => init::run(dir, &mut out),
         Command::Completions { shell } => extras::completions(*shell, &mut out),
         Command::Man => extras::man(&mut out),
-        command => {
-            // Problems in pricebook.toml itself come out as `check` was asked to print them.
-            let format = match command {
-                Command::Check { message_format, .. } => *message_format,
-                _ => MessageFormat::Human,
-            };
-            match project::open(cli.root.as_deref(), format, &mut out) {
-                Ok(ws) => in_project(&ws, command, &mut out),
-                Err(code) => code,
-            }
-        }
-    };
-    ExitCode::from(code)
-}
-
-/// The commands that work on a project.
-fn in_project(ws: &Workspace, command: &Command, out: &mut Output) -> u8 {
-    match command {
         Command::Check { paths, deny_warnings, message_format } => {
-            check::run(ws, paths, *deny_warnings || ws.manifest.deny_warnings, *message_format, out)
+            project::with(root, *message_format, &mut out, |ws, out| {
+                check::run(ws, paths, *deny_warnings || ws.manifest.deny_warnings, *message_format, out)
+            })
         }
-        Command::Build { output } => build::run(ws, output.as_deref(), out),
-        Command::Run { scenario, format } => run::run(ws, scenario, *format, out),
-        Command::Test { scenarios, accept, coverage, format } => {
+        Command::Build { output } => {
+            project::with(root, human, &mut out, |ws, out| build::run(ws, output.as_deref(), out))
+        }
+        Command::Run { scenario, format } => {
+            project::with(root, human, &mut out, |ws, out| run::run(ws, scenario, *format, out))
+        }
+        Command::Test { scenarios, accept, coverage, format } => project::with(root, human, &mut out, |ws, out| {
             test::run(ws, scenarios, test::Options { accept: *accept, coverage: *coverage, format: *format }, out)
-        }
+        }),
         Command::Diff { old, new, base, format, docs } => {
             // With --base the one positional argument is NEW.
             let (old, new) =
                 if base.is_some() && new.is_none() { (None, old.as_deref()) } else { (old.as_deref(), new.as_deref()) };
             let args = diff::Args { old, new, base: base.as_deref(), format: *format, docs: docs.as_deref() };
-            diff::run(ws, &args, out)
+            project::with(root, human, &mut out, |ws, out| diff::run(ws, &args, out))
         }
-        Command::Docs { plans, output, templates, format } => {
+        Command::Docs { plans, output, templates, format } => project::with(root, human, &mut out, |ws, out| {
             docs::run(ws, plans, output.as_deref(), templates.as_deref(), *format, out)
-        }
-        // Handled before a project is opened.
-        Command::Schema { .. } | Command::Init { .. } | Command::Completions { .. } | Command::Man => 2,
-    }
+        }),
+    };
+    ExitCode::from(code)
 }

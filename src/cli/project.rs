@@ -9,7 +9,20 @@ use crate::diag::{Diagnostics, SourceMap};
 use crate::manifest::{self, FILE_NAME};
 use std::path::Path;
 
-pub(crate) fn open(root: Option<&Path>, format: MessageFormat, out: &mut Output) -> Result<Workspace, u8> {
+/// Runs `command` in the project, or returns 2 when there is none to open.
+pub(crate) fn with(
+    root: Option<&Path>,
+    format: MessageFormat,
+    out: &mut Output,
+    command: impl FnOnce(&Workspace, &mut Output) -> u8,
+) -> u8 {
+    match open(root, format, out) {
+        Ok(ws) => command(&ws, out),
+        Err(code) => code,
+    }
+}
+
+fn open(root: Option<&Path>, format: MessageFormat, out: &mut Output) -> Result<Workspace, u8> {
     let root = match root {
         Some(dir) if dir.join(FILE_NAME).is_file() => dir.to_path_buf(),
         Some(dir) => {

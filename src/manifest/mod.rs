@@ -104,10 +104,9 @@ pub fn open(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Op
     let before = diags.count(crate::diag::Severity::Error);
     let file = compile::read_into(&root.join(FILE_NAME), FILE_NAME.to_string(), sources, diags)?;
     let raw: ProjectFile = crate::model::parse_toml(&sources.get(file).text, file, diags)?;
-    let manifest = validate(raw, file, diags);
-    let ws = Workspace::with_manifest(root, manifest, Rulebook::default());
-    let rules = read_rules(&ws, sources, diags);
-    let ws = Workspace::with_manifest(root, ws.manifest, rules);
+    let mut ws = Workspace::with_manifest(root, validate(raw, file, diags), Rulebook::default());
+    // The rulebook names plan files: read it once the plans folder is known.
+    ws.rules = read_rules(&ws, sources, diags);
     (diags.count(crate::diag::Severity::Error) == before).then_some(ws)
 }
 
