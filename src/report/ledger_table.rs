@@ -366,7 +366,7 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Engine<'_, Vec<Entry>>)
         let t = conservation::totals(mine());
         let _ = writeln!(
             out,
-            "    conservation (X4): granted {} = consumed {} + expired {} + voided {} + remaining {}",
+            "    conservation: granted {} = consumed {} + expired {} + voided {} + remaining {}",
             format::credits(t.granted),
             format::credits(t.consumed),
             format::credits(t.expired),
