@@ -176,7 +176,11 @@ fn ten_years_vs_one_month(c: &mut Criterion) {
 }
 
 fn bundled_suite(c: &mut Criterion) {
-    let ws = Workspace::new(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let (mut sources, mut diags) = (SourceMap::new(), Diagnostics::new());
+    let Some(ws) = pricebook_lang::manifest::open(Path::new(env!("CARGO_MANIFEST_DIR")), &mut sources, &mut diags)
+    else {
+        return;
+    };
     let files = ws.scenario_files();
     c.bench_function("replay_all_bundled_scenarios", |b| {
         b.iter(|| {

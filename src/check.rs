@@ -20,7 +20,7 @@ pub fn select(ws: &Workspace, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Pa
     }
     let (mut plans, mut scenarios) = (Vec::new(), Vec::new());
     for p in paths {
-        let p = if p.is_absolute() { p.clone() } else { ws.root.join(p) };
+        let p = ws.locate(p);
         let files = if p.is_dir() {
             compile::workspace_toml_files(&p)
         } else if p.is_file() {
@@ -29,7 +29,7 @@ pub fn select(ws: &Workspace, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Pa
             return Err(format!("{} does not exist", p.display()));
         };
         for f in files {
-            if is_scenario(&f) {
+            if is_scenario(ws, &f) {
                 scenarios.push(f);
             } else {
                 plans.push(f);
@@ -39,8 +39,10 @@ pub fn select(ws: &Workspace, paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<Pa
     Ok((plans, scenarios))
 }
 
-fn is_scenario(path: &Path) -> bool {
-    path.components().any(|c| c.as_os_str() == "scenarios")
+/// Under the project's scenarios folder, or any folder named `scenarios`.
+fn is_scenario(ws: &Workspace, path: &Path) -> bool {
+    ws.relative(path).is_some_and(|rel| rel.starts_with(&ws.manifest.scenarios))
+        || path.components().any(|c| c.as_os_str() == "scenarios")
 }
 
 /// Compiles plan files, and scenarios against theirs, into `project`.

@@ -18,5 +18,6 @@ pub mod check;
 pub mod cli;
 #[warn(missing_docs)]
 pub mod diff;
+pub mod init;
 pub mod project;
 pub mod snapshot;

@@ -39,8 +39,7 @@ impl Project {
     /// A project with nothing read yet; plan files load when a scenario
     /// needs them.
     pub fn new(ws: Workspace) -> Project {
-        let plan_names =
-            ws.plan_files().iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())).collect();
+        let plan_names = ws.plan_names();
         Project {
             ws,
             sources: SourceMap::new(),
@@ -105,21 +104,22 @@ impl Project {
             self.add_plan_file(&path);
         }
         let Some(cat) = self.catalogs.get(&raw.plans.value) else {
+            let shown = self.ws.display(&self.ws.plan_path(&raw.plans.value));
             let (message, help) = if self.plan_names.contains(&raw.plans.value) {
                 (
-                    format!("plan file `plans/{}.toml` has errors, so this scenario cannot run", raw.plans.value),
+                    format!("plan file `{shown}` has errors, so this scenario cannot run"),
                     "fix the plan file first (see its errors)".to_string(),
                 )
             } else {
                 (
-                    format!("there is no plan file `plans/{}.toml`", raw.plans.value),
+                    format!("there is no plan file `{shown}`"),
                     suggest::help_for(&raw.plans.value, "plan files", self.plan_names.iter().map(String::as_str)),
                 )
             };
             self.diags.report(Code::UnknownPlanFile, file, raw.plans.span.clone(), message).with_help(help);
             return None;
         };
-        compile::compile_scenario(&raw, cat, file, &mut self.diags)
+        compile::compile_scenario(&raw, cat, &self.ws.rules, file, &mut self.diags)
     }
 
     /// Compiles, replays and renders a scenario. `None` when it does not compile.

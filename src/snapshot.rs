@@ -14,10 +14,10 @@ pub const SOURCE: &str = "tests/scenarios.rs";
 /// The expression name insta records.
 pub const EXPRESSION: &str = "ledger";
 
-/// `scenarios/eigent/x.toml` → `snapshots/eigent/x.snap`.
+/// `scenarios/acme/x.toml` → `snapshots/acme/x.snap` (the project's folders).
 pub fn path_for(ws: &Workspace, scenario: &Path) -> PathBuf {
     let rel = ws.relative(scenario).unwrap_or_else(|| scenario.to_path_buf());
-    let rel = rel.strip_prefix("scenarios").unwrap_or(&rel);
+    let rel = rel.strip_prefix(&ws.manifest.scenarios).unwrap_or(&rel);
     ws.snapshots_dir().join(rel).with_extension("snap")
 }
 

@@ -3,8 +3,9 @@
 //! hint; the rendered diagnostics are reviewed snapshots. They run against
 //! the bundled plan files.
 
+mod common;
+
 use pricebook::project::Project;
-use pricebook_lang::compile::Workspace;
 use pricebook_lang::diag::{Style, render_all};
 use std::path::Path;
 
@@ -16,7 +17,7 @@ fn broken_scenarios() {
         let text = std::fs::read_to_string(path).expect("corpus files are UTF-8");
         let header: Vec<&str> = text.lines().take_while(|l| l.starts_with('#')).collect();
         assert!(!header.is_empty(), "{name}: the first line must be a `#` comment saying what is broken");
-        let mut project = Project::new(Workspace::new(root));
+        let mut project = Project::new(common::workspace(root));
         let script = project.script(path);
         let rendered = render_all(&project.diags.sorted(), &project.sources, Style::Plain);
         assert!(script.is_none(), "{name}: a broken scenario compiled:\n{rendered}");

@@ -1,6 +1,8 @@
 //! The canonical catalog JSON reads back into catalogs the engine runs
 //! exactly as it runs the compiled ones.
 
+mod common;
+
 use pricebook::project::Project;
 use pricebook_core::catalog::Catalog;
 use pricebook_core::catalog_json::{self, ReadError};
@@ -8,7 +10,7 @@ use pricebook_lang::compile::Workspace;
 use std::path::Path;
 
 fn workspace() -> Workspace {
-    Workspace::new(Path::new(env!("CARGO_MANIFEST_DIR")))
+    common::workspace(Path::new(env!("CARGO_MANIFEST_DIR")))
 }
 
 fn built() -> String {

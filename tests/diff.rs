@@ -49,7 +49,8 @@ fn side(label: &str, files: &[(&str, String)]) -> Loaded {
 fn review_with(old: &[(&str, String)], new: &[(&str, String)], scenarios: Vec<PathBuf>) -> Review {
     let (o, n) = (side("old", old).compile(), side("new", new).compile());
     assert!(o.compiled() && n.compiled(), "a side does not compile");
-    let ws = Workspace::new(root());
+    // The example project's rulebook names the rules changes touch.
+    let ws = common::workspace(root());
     // A docs folder that does not exist: the docs lint is tested on its own.
     let opts = Options { docs: Some(root().join("tests/fixtures/diff/no-docs")), scenarios: Some(scenarios) };
     diff::review(&ws, o, n, &opts)
@@ -437,8 +438,9 @@ fn a_pricier_add_on_charges_more_in_the_bundled_scenario() {
     let d = s.first_difference.as_ref().expect("a differing line");
     assert_eq!(d.line, 4);
     assert_eq!(d.new.as_ref().map(|c| c[7].as_str()), Some("$12.00"));
-    // The scenario buys the pack, so the price rise is covered: no lint.
-    assert!(r.lints.is_empty(), "{:#?}", r.lints);
+    // The scenario buys the pack, so the price rise is covered: no lint
+    // (but the docs one, which has no docs folder to look at here).
+    assert!(r.lints.iter().all(|l| l.code == "docs-not-checked"), "{:#?}", r.lints);
 }
 
 #[test]
@@ -464,7 +466,9 @@ fn lint_price_raised_without_a_scenario() {
         &[("eigent", edited("eigent", &[(r#"monthly_price = "$20""#, r#"monthly_price = "$25""#)]))],
         vec![bundled_scenario()],
     );
-    let lints: Vec<(&str, &str)> = r.lints.iter().map(|l| (l.code, l.message.as_str())).collect();
+    // The docs lint has no docs folder to look at here (tested on its own).
+    let lints: Vec<(&str, &str)> =
+        r.lints.iter().filter(|l| l.code != "docs-not-checked").map(|l| (l.code, l.message.as_str())).collect();
     assert_eq!(
         lints,
         [("price-raised-uncovered", "Plus plan: monthly price $20.00 → $25.00 but no scenario charges this plan")]
@@ -475,7 +479,7 @@ fn lint_price_raised_without_a_scenario() {
         &[("eigent", edited("eigent", &[(r#"monthly_price = "$20""#, r#"monthly_price = "$15""#)]))],
         Vec::new(),
     );
-    assert!(r.lints.is_empty());
+    assert!(r.lints.iter().all(|l| l.code == "docs-not-checked"), "{:#?}", r.lints);
 }
 
 #[test]
@@ -486,7 +490,7 @@ fn lint_pack_becomes_worse_value() {
         &[("enrichment", edited("enrichment", &[(r#"price = "€50""#, r#"price = "€60""#)]))],
         Vec::new(),
     );
-    let lints: Vec<(&str, &str, Vec<&str>)> = r
+    let lints: Vec<(&str, &str, Vec<String>)> = r
         .lints
         .iter()
         .filter(|l| l.code == "pack-worse-value")
@@ -497,7 +501,7 @@ fn lint_pack_becomes_worse_value() {
         [(
             "pack-worse-value",
             "Pro pack becomes worse value than the smaller Plus pack: €4.00 per 1M tokens vs €3.5714 per 1M tokens",
-            vec!["T8"]
+            vec!["T8".to_string()]
         )]
     );
     // A pair that was already worse value is not news.
@@ -558,10 +562,18 @@ fn lint_docs_not_regenerated_by_modification_time() {
     // Regenerated after the change: nothing to say.
     set_age(&dir.join("plans/eigent.toml"), 7200);
     assert!(run(&ws).is_empty());
-    // No docs folder: nothing to say either.
+    // No docs for this catalog, or no docs folder: it says why it could not check.
     set_age(&dir.join("docs/eigent.md"), 10_000);
+    std::fs::remove_file(dir.join("docs/eigent.md")).expect("remove the page");
+    assert_eq!(
+        run(&ws),
+        [("docs-not-checked", "generated docs of `eigent` not checked: docs/ holds no files for it".to_string())]
+    );
     std::fs::remove_dir_all(dir.join("docs")).expect("remove docs");
-    assert!(run(&ws).is_empty());
+    assert_eq!(
+        run(&ws),
+        [("docs-not-checked", "generated docs of `eigent` not checked: there is no docs folder docs/".to_string())]
+    );
 }
 
 // ------------------------------------------------------------- renderings
@@ -718,6 +730,7 @@ fn git(dir: &Path, args: &[&str]) {
 fn base_revision_from_git() {
     let dir = scratch("git_base");
     git(&dir, &["init", "-q", "-b", "main"]);
+    write(&dir.join("pricebook.toml"), "[project]\nname = \"git base\"\n");
     write(&dir.join("plans/eigent.toml"), &fixture("eigent"));
     write(&dir.join("plans/enrichment.toml"), &fixture("enrichment"));
     write(&dir.join("docs/eigent.md"), "# Eigent pricing\n\nPlus: 2,000 credits\n");
@@ -759,6 +772,7 @@ fn base_revision_from_git() {
     let fresh = scratch("git_fresh");
     git(&fresh, &["init", "-q", "-b", "main"]);
     write(&fresh.join("README"), "empty\n");
+    write(&fresh.join("pricebook.toml"), "[project]\nname = \"fresh\"\n");
     git(&fresh, &["add", "."]);
     git(&fresh, &["commit", "-q", "-m", "empty"]);
     write(&fresh.join("plans/eigent.toml"), &fixture("eigent"));

@@ -8,6 +8,7 @@ mod common;
 
 use pricebook_lang::compile::{Catalog, Workspace, compile_plan_text, load_catalog};
 use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap, Style, render_all, render_short};
+use pricebook_lang::rulebook::Rulebook;
 use pricebook_report::docs::{self, DocFormat, RenderedDoc, TemplateSet};
 use rust_decimal::Decimal;
 use std::collections::BTreeSet;
@@ -18,7 +19,11 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every bundled plan file, compiled (a broken one fails the test).
+/// The plan files whose docs have reviewed snapshots. Other plan files of
+/// the example project are compiled and rendered, not compared.
+const SNAPSHOTTED: [&str; 5] = ["cleverai", "codeassist", "eigent", "enrichment", "voiceagent"];
+
+/// Every plan file of the example project, compiled (a broken one fails the test).
 fn catalogs() -> Vec<(PathBuf, Catalog)> {
     let ws = Workspace::new(root());
     let mut sources = SourceMap::new();
@@ -29,7 +34,9 @@ fn catalogs() -> Vec<(PathBuf, Catalog)> {
         .filter_map(|p| load_catalog(&ws, &p, &mut sources, &mut diags).map(|c| (p, c)))
         .collect();
     assert!(!diags.has_errors(), "{}", render_all(&diags.sorted(), &sources, Style::Plain));
-    assert_eq!(out.len(), 5, "expected the five bundled plan files");
+    for id in SNAPSHOTTED {
+        assert!(out.iter().any(|(_, c)| c.id == id), "plans/{id}.toml is missing");
+    }
     out
 }
 
@@ -37,7 +44,7 @@ fn catalogs() -> Vec<(PathBuf, Catalog)> {
 fn render(cats: &[Catalog], set: &TemplateSet) -> (Vec<RenderedDoc>, Diagnostics, String) {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
-    let docs = docs::render_all(cats, set, &DocFormat::ALL, &mut sources, &mut diags);
+    let docs = docs::render_all(cats, &Rulebook::default(), set, &DocFormat::ALL, &mut sources, &mut diags);
     let shown = render_all(&diags.sorted(), &sources, Style::Plain);
     let short: Vec<String> = diags.sorted().iter().map(|d| render_short(d, &sources)).collect();
     (docs, diags, format!("{}\n{shown}", short.join("\n")))
@@ -45,7 +52,7 @@ fn render(cats: &[Catalog], set: &TemplateSet) -> (Vec<RenderedDoc>, Diagnostics
 
 #[test]
 fn rendered_docs_match_their_snapshots() {
-    for (path, cat) in catalogs() {
+    for (path, cat) in catalogs().into_iter().filter(|(_, c)| SNAPSHOTTED.contains(&c.id.as_str())) {
         let (rendered, diags, shown) = render(std::slice::from_ref(&cat), &TemplateSet::bundled());
         assert!(diags.is_empty(), "{shown}");
         let files: Vec<&str> = rendered.iter().map(|d| d.file.as_str()).collect();
@@ -66,7 +73,7 @@ fn rendering_is_deterministic() {
     let (a, _, _) = render(&cats, &TemplateSet::bundled());
     let (b, _, _) = render(&cats, &TemplateSet::bundled());
     assert_eq!(a, b);
-    assert_eq!(a.len(), 20);
+    assert_eq!(a.len(), 4 * cats.len());
 }
 
 /// Numbers written in a plan file, as exact decimals: every JSON number and
@@ -193,7 +200,14 @@ fn render_fixture(folder: &str) -> (Vec<RenderedDoc>, Diagnostics, String) {
     let ws = Workspace::new(root());
     let set = TemplateSet::from_dir(&dir, |p| ws.display(p), &mut sources, &mut diags).expect("the fixture exists");
     let cat = catalogs().into_iter().find(|(_, c)| c.id == "eigent").map(|(_, c)| c).expect("eigent compiles");
-    let rendered = docs::render_all(std::slice::from_ref(&cat), &set, &DocFormat::ALL, &mut sources, &mut diags);
+    let rendered = docs::render_all(
+        std::slice::from_ref(&cat),
+        &Rulebook::default(),
+        &set,
+        &DocFormat::ALL,
+        &mut sources,
+        &mut diags,
+    );
     let short: Vec<String> = diags.sorted().iter().map(|d| render_short(d, &sources)).collect();
     let full = render_all(&diags.sorted(), &sources, Style::Plain);
     (rendered, diags, format!("{}\n\n{full}", short.join("\n")))
@@ -293,8 +307,9 @@ fn the_docs_command_writes_every_plan_in_both_formats() {
     let out = pricebook(&["docs", "-o", dir.to_str().expect("a UTF-8 temp path")]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stderr.contains("wrote 20 files for 5 plans"), "{stderr}");
-    for plan in ["cleverai", "codeassist", "eigent", "enrichment", "voiceagent"] {
+    let plans = Workspace::new(root()).plan_names();
+    assert!(stderr.contains(&format!("wrote {} files for {} plans", 4 * plans.len(), plans.len())), "{stderr}");
+    for plan in &plans {
         for file in ["pricing.md", "faq.md", "pricing.html", "faq.html"] {
             assert!(dir.join(plan).join(file).is_file(), "{plan}/{file}");
         }

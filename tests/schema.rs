@@ -15,11 +15,9 @@ fn read(path: &Path) -> String {
 
 #[test]
 fn committed_schemas_are_up_to_date() {
-    let kinds = [
-        ("plan", pricebook_lang::schema::json(false)),
-        ("scenario", pricebook_lang::schema::json(true)),
-        ("catalog", pricebook_core::catalog_json::schema()),
-    ];
+    let mut kinds: Vec<(&str, Result<String, serde_json::Error>)> =
+        pricebook_lang::schema::Kind::ALL.into_iter().map(|k| (k.name(), pricebook_lang::schema::json(k))).collect();
+    kinds.push(("catalog", pricebook_core::catalog_json::schema()));
     for (kind, generated) in kinds {
         let file = format!("schemas/{kind}.schema.json");
         let committed = read(&root().join(&file));
@@ -58,8 +56,9 @@ fn errors(validator: &jsonschema::Validator, instance: &Value) -> Vec<String> {
 #[test]
 fn bundled_plans_validate_against_the_plan_schema() {
     let validator = jsonschema::validator_for(&plan_schema()).expect("a valid JSON Schema");
-    let plans = bundled_plans();
-    assert_eq!(plans.len(), 5, "expected the five bundled plan files");
+    let mut plans = bundled_plans();
+    assert!(!plans.is_empty(), "no plan files in plans/");
+    plans.push(root().join("src/init/scaffold/plans/example.toml"));
     for path in plans {
         let instance = plan_as_json(&read(&path));
         let errors = errors(&validator, &instance);
@@ -69,6 +68,36 @@ fn bundled_plans_validate_against_the_plan_schema() {
             path.display(),
             errors.join("\n")
         );
+    }
+}
+
+/// The project files of this repository and of the `init` scaffold match
+/// their schemas, and the schemas reject a misspelt key.
+#[test]
+fn project_and_rules_files_validate_against_their_schemas() {
+    let cases = [
+        (
+            "project",
+            ["pricebook.toml", "src/init/scaffold/pricebook.toml"],
+            "[project]\nname = \"x\"\nrulez = \"r.toml\"\n",
+        ),
+        (
+            "rules",
+            ["rules.toml", "src/init/scaffold/rules.toml"],
+            "[[rules]]\nid = \"R1\"\ntitle = \"t\"\nplan = \"a\"\n",
+        ),
+    ];
+    for (schema, files, misspelt) in cases {
+        let schema: Value =
+            serde_json::from_str(&read(&root().join(format!("schemas/{schema}.schema.json")))).expect("schema is JSON");
+        let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+        for file in files {
+            // The scaffold's name is filled in by `init`.
+            let text = read(&root().join(file)).replace("{{name}}", "\"demo\"");
+            let errors = errors(&validator, &plan_as_json(&text));
+            assert!(errors.is_empty(), "{file} does not match its schema:\n{}", errors.join("\n"));
+        }
+        assert!(!validator.is_valid(&plan_as_json(misspelt)), "{misspelt}");
     }
 }
 

@@ -1,10 +1,9 @@
-use super::Output;
+use super::{MessageFormat, Output};
 use pricebook_lang::compile::{self, Workspace};
 use pricebook_lang::diag::{Diagnostics, SourceMap};
 use std::path::Path;
 
-pub fn run(root: &Path, output: Option<&Path>, out: &mut Output) -> u8 {
-    let ws = Workspace::new(root);
+pub fn run(ws: &Workspace, output: Option<&Path>, out: &mut Output) -> u8 {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let files = ws.plan_files();
@@ -13,8 +12,8 @@ pub fn run(root: &Path, output: Option<&Path>, out: &mut Output) -> u8 {
         return 2;
     }
     let catalogs: Vec<_> =
-        files.iter().filter_map(|p| compile::load_catalog(&ws, p, &mut sources, &mut diags)).collect();
-    out.diagnostics(&diags, &sources, false);
+        files.iter().filter_map(|p| compile::load_catalog(ws, p, &mut sources, &mut diags)).collect();
+    out.diagnostics(&diags, &sources, MessageFormat::Human);
     if diags.has_errors() {
         return 1;
     }

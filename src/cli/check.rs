@@ -2,21 +2,20 @@ use super::{MessageFormat, Output};
 use crate::project::Project;
 use pricebook_lang::compile::Workspace;
 use pricebook_lang::diag::Severity;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-pub fn run(root: &Path, paths: &[PathBuf], deny_warnings: bool, format: MessageFormat, out: &mut Output) -> u8 {
-    let ws = Workspace::new(root);
-    let (plans, scenarios) = match crate::check::select(&ws, paths) {
+pub fn run(ws: &Workspace, paths: &[PathBuf], deny_warnings: bool, format: MessageFormat, out: &mut Output) -> u8 {
+    let (plans, scenarios) = match crate::check::select(ws, paths) {
         Ok(sel) => sel,
         Err(message) => {
             out.eprint(&format!("error: {message}\n"));
             return 2;
         }
     };
-    let mut project = Project::new(ws);
+    let mut project = Project::new(ws.clone());
     let checked = crate::check::check(&mut project, &plans, &scenarios);
     let (diags, sources) = (&project.diags, &project.sources);
-    out.diagnostics(diags, sources, format == MessageFormat::Short);
+    out.diagnostics(diags, sources, format);
     let errors = diags.count(Severity::Error);
     let warnings = diags.count(Severity::Warning);
     let failed = errors > 0 || (deny_warnings && warnings > 0);

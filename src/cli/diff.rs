@@ -2,7 +2,7 @@
 //! the library's review, a rendering, an exit code (0 no change, 1 changes
 //! found, 2 errors, including a side that does not compile).
 
-use super::{DiffFormat, Output};
+use super::{DiffFormat, MessageFormat, Output};
 use crate::diff::{self, Options, Spec};
 use pricebook_lang::compile::Workspace;
 use pricebook_lang::diag::Style;
@@ -17,8 +17,8 @@ pub struct Args<'a> {
     pub docs: Option<&'a Path>,
 }
 
-pub fn run(root: &Path, args: &Args<'_>, out: &mut Output) -> u8 {
-    let ws = Workspace::new(root);
+pub fn run(ws: &Workspace, args: &Args<'_>, out: &mut Output) -> u8 {
+    let root = ws.root.as_path();
     // The two stages: what was typed → two named specs.
     let (old, new) = match (args.base, args.old, args.new) {
         (Some(base), None, new) => ((Spec::Git(base.to_string()), base.to_string()), new),
@@ -48,7 +48,7 @@ pub fn run(root: &Path, args: &Args<'_>, out: &mut Output) -> u8 {
         },
         None => (Spec::Path(ws.plans_dir()), "working tree".to_string()),
     };
-    let (old_side, new_side) = match diff::load(&ws, (&old.0, &old.1), (&new.0, &new.1)) {
+    let (old_side, new_side) = match diff::load(ws, (&old.0, &old.1), (&new.0, &new.1)) {
         Ok(sides) => sides,
         Err(e) => {
             out.eprint(&format!("error: {e}\n"));
@@ -60,7 +60,7 @@ pub fn run(root: &Path, args: &Args<'_>, out: &mut Output) -> u8 {
         // The old side's warnings are not this change's business; its
         // errors are (nothing can be compared without them fixed).
         if is_new || !side.compiled() {
-            out.diagnostics(&side.diags, &side.sources, false);
+            out.diagnostics(&side.diags, &side.sources, MessageFormat::Human);
         }
         if !side.compiled() {
             out.eprint(&format!("error: the {} plans do not compile; nothing to compare\n", side.label));
@@ -72,7 +72,7 @@ pub fn run(root: &Path, args: &Args<'_>, out: &mut Output) -> u8 {
     }
     let docs = args.docs.map(|d| if d.is_absolute() || d.exists() { d.to_path_buf() } else { root.join(d) });
     let opts = Options { docs, scenarios: None };
-    let review = diff::review(&ws, old_side, new_side, &opts);
+    let review = diff::review(ws, old_side, new_side, &opts);
     let text = match args.format {
         DiffFormat::Text => diff::render::text(&review, out.stdout_style() == Style::Color),
         DiffFormat::Markdown => diff::render::markdown(&review),

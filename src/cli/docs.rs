@@ -1,7 +1,7 @@
 //! `pricebook docs`: arguments in, files out. The work is in
 //! [`pricebook_report::docs`].
 
-use super::{DocsFormat, Output};
+use super::{DocsFormat, MessageFormat, Output};
 use pricebook_lang::compile::Workspace;
 use pricebook_lang::diag::{Diagnostics, SourceMap};
 use pricebook_report::docs::{self, DocFormat, Request};
@@ -10,14 +10,13 @@ use std::path::Path;
 /// Runs `pricebook docs`; returns the exit code (0 written, 1 errors in
 /// plans or templates, 2 cannot do the job).
 pub fn run(
-    root: &Path,
+    ws: &Workspace,
     plans: &[String],
     output: Option<&Path>,
     templates: Option<&Path>,
     format: Option<DocsFormat>,
     out: &mut Output,
 ) -> u8 {
-    let ws = Workspace::new(root);
     let formats: &[DocFormat] = match format {
         None => &DocFormat::ALL,
         Some(DocsFormat::Md) => &[DocFormat::Markdown],
@@ -26,8 +25,8 @@ pub fn run(
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let request = Request { plans, templates, formats };
-    let rendered = docs::generate(&ws, &request, &mut sources, &mut diags);
-    out.diagnostics(&diags, &sources, false);
+    let rendered = docs::generate(ws, &request, &mut sources, &mut diags);
+    out.diagnostics(&diags, &sources, MessageFormat::Human);
     let rendered = match rendered {
         Ok(r) => r,
         Err(message) => {
@@ -38,9 +37,10 @@ pub fn run(
     if diags.has_errors() {
         return 1;
     }
-    // The default folder is the project's `out/`; a folder given on the
-    // command line is taken as typed, like `build -o`.
-    let dir = output.map_or_else(|| root.join("out"), Path::to_path_buf);
+    // The default folder is the project's docs folder (the one `pricebook
+    // diff` checks for staleness); a folder given on the command line is
+    // taken as typed, like `build -o`.
+    let dir = output.map_or_else(|| ws.docs_dir(), Path::to_path_buf);
     match docs::write_all(&dir, &rendered) {
         Ok(files) => {
             let plans: std::collections::BTreeSet<&str> = rendered.iter().map(|d| d.plan.as_str()).collect();

@@ -8,10 +8,14 @@ mod build;
 mod check;
 mod diff;
 mod docs;
+mod extras;
+mod init;
 mod output;
+mod project;
 mod run;
 mod schema;
 mod test;
+mod test_report;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -26,9 +30,10 @@ pub use output::Output;
     about = "Pricing as code: check, compile, simulate and document credit-based plans"
 )]
 pub struct Cli {
-    /// Project folder holding plans/, scenarios/, snapshots/ and templates/.
-    #[arg(long, global = true, default_value = ".")]
-    pub root: PathBuf,
+    /// Project folder (the one holding pricebook.toml). Default: the nearest
+    /// folder, from the current one upwards, that holds a pricebook.toml.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub root: Option<PathBuf>,
     /// When to colour output.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
@@ -49,6 +54,20 @@ pub enum MessageFormat {
     Human,
     /// One line per problem: file:line:col: severity[code]: message.
     Short,
+    /// One JSON object per line on standard output (code, severity, file, line, column, message, help).
+    Json,
+    /// GitHub Actions workflow commands on standard output: annotations on the pull request.
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// A line per scenario and a diff per mismatch, for people.
+    Human,
+    /// One JSON document on standard output: each scenario's status, diff and problems.
+    Json,
+    /// A JUnit XML report on standard output, for CI test views.
+    Junit,
 }
 
 #[derive(Subcommand, Debug)]
@@ -57,13 +76,22 @@ pub enum Command {
     Check {
         /// Plan files, scenario files or folders. Default: plans/ and scenarios/.
         paths: Vec<PathBuf>,
-        /// Fail on warnings too.
+        /// Fail on warnings too (also `deny_warnings` in pricebook.toml).
         #[arg(long)]
         deny_warnings: bool,
+        /// How problems are printed.
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
-    /// Print the JSON Schema of plan files, scenarios or the built catalog.
+    /// Create a new project: pricebook.toml, rules, an example plan, a scenario and its snapshot, CI.
+    ///
+    /// Never overwrites a file: one that exists is kept and reported.
+    Init {
+        /// Folder to create the project in (created if needed).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Print the JSON Schema of plan files, scenarios, the project file, the rulebook or the built catalog.
     Schema {
         #[arg(value_enum, default_value_t = SchemaKind::Plan)]
         kind: SchemaKind,
@@ -90,6 +118,9 @@ pub enum Command {
         /// List the rulebook rules and which are covered by a scenario; fails if any is not.
         #[arg(long)]
         coverage: bool,
+        /// How results are printed.
+        #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+        format: TestFormat,
     },
     /// Review a pricing change: what changed in words and money, which scenario ledgers it moves.
     ///
@@ -106,24 +137,39 @@ pub enum Command {
         base: Option<String>,
         #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
         format: DiffFormat,
-        /// Folder of generated docs to check for staleness. Default: docs/ when it exists.
+        /// Folder of generated docs to check for staleness. Default: the project's docs folder (pricebook.toml).
         #[arg(long, value_name = "DIR")]
         docs: Option<PathBuf>,
     },
     /// Render customer docs (pricing page and credits FAQ) from the plan files.
     Docs {
-        /// Plan names (`eigent`) or plan files. Default: every plan in plans/.
+        /// Plan names (`acme`) or plan files. Default: every plan in plans/.
         plans: Vec<String>,
-        /// Output folder; each plan gets a sub-folder. Default: out/ in the project.
+        /// Output folder; each plan gets a sub-folder. Default: the project's docs folder (pricebook.toml).
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// A folder of your own templates (`<page>.md.j2`, `<page>.html.j2`). Default: the bundled ones.
+        /// A folder of your own templates (`<page>.md.j2`, `<page>.html.j2`). Default: the project's
+        /// `templates` folder (pricebook.toml), else the bundled ones.
         #[arg(long)]
         templates: Option<PathBuf>,
         /// Render one format only. Default: both.
         #[arg(long, value_enum)]
         format: Option<DocsFormat>,
     },
+    /// Print a shell completion script (e.g. `pricebook completions bash > /etc/bash_completion.d/pricebook`).
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff), e.g. `pricebook man > pricebook.1`.
+    Man,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -156,8 +202,12 @@ pub enum LedgerFormat {
 pub enum SchemaKind {
     /// Plan files (`plans/*.toml`).
     Plan,
-    /// Scenario files (`scenarios/**/*.toml`).
+    /// Scenarios (`scenarios/**/*.toml`).
     Scenario,
+    /// The project file (`pricebook.toml`).
+    Project,
+    /// The rulebook (`rules.toml`).
+    Rules,
     /// The canonical catalog JSON that `pricebook build` writes.
     Catalog,
 }
@@ -166,24 +216,38 @@ pub enum SchemaKind {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = Output::new(cli.color);
+    let root = cli.root.as_deref();
+    // Problems in pricebook.toml itself come out as `check` was asked to print them.
+    let human = MessageFormat::Human;
     let code = match &cli.command {
-        Command::Check { paths, deny_warnings, message_format } => {
-            check::run(&cli.root, paths, *deny_warnings, *message_format, &mut out)
-        }
         Command::Schema { kind } => schema::run(*kind, &mut out),
-        Command::Build { output } => build::run(&cli.root, output.as_deref(), &mut out),
-        Command::Run { scenario, format } => run::run(&cli.root, scenario, *format, &mut out),
-        Command::Test { scenarios, accept, coverage } => test::run(&cli.root, scenarios, *accept, *coverage, &mut out),
+        Command::Init { dir } => init::run(dir, &mut out),
+        Command::Completions { shell } => extras::completions(*shell, &mut out),
+        Command::Man => extras::man(&mut out),
+        Command::Check { paths, deny_warnings, message_format } => {
+            project::with(root, *message_format, &mut out, |ws, out| {
+                check::run(ws, paths, *deny_warnings || ws.manifest.deny_warnings, *message_format, out)
+            })
+        }
+        Command::Build { output } => {
+            project::with(root, human, &mut out, |ws, out| build::run(ws, output.as_deref(), out))
+        }
+        Command::Run { scenario, format } => {
+            project::with(root, human, &mut out, |ws, out| run::run(ws, scenario, *format, out))
+        }
+        Command::Test { scenarios, accept, coverage, format } => project::with(root, human, &mut out, |ws, out| {
+            test::run(ws, scenarios, test::Options { accept: *accept, coverage: *coverage, format: *format }, out)
+        }),
         Command::Diff { old, new, base, format, docs } => {
             // With --base the one positional argument is NEW.
             let (old, new) =
                 if base.is_some() && new.is_none() { (None, old.as_deref()) } else { (old.as_deref(), new.as_deref()) };
             let args = diff::Args { old, new, base: base.as_deref(), format: *format, docs: docs.as_deref() };
-            diff::run(&cli.root, &args, &mut out)
+            project::with(root, human, &mut out, |ws, out| diff::run(ws, &args, out))
         }
-        Command::Docs { plans, output, templates, format } => {
-            docs::run(&cli.root, plans, output.as_deref(), templates.as_deref(), *format, &mut out)
-        }
+        Command::Docs { plans, output, templates, format } => project::with(root, human, &mut out, |ws, out| {
+            docs::run(ws, plans, output.as_deref(), templates.as_deref(), *format, out)
+        }),
     };
     ExitCode::from(code)
 }

@@ -1,7 +1,7 @@
 //! Where commands write: stdout for results, stderr for diagnostics, colour
 //! only on terminals (and never with NO_COLOR), quiet on a closed pipe.
 
-use super::Color;
+use super::{Color, MessageFormat};
 use pricebook_lang::diag::{self, Diagnostic, Diagnostics, SourceMap, Style};
 use std::io::{IsTerminal, Write};
 
@@ -42,14 +42,22 @@ impl Output {
         let _ = stderr.write_all(text.as_bytes());
     }
 
-    /// Prints diagnostics in stable order, full or one line each.
-    pub fn diagnostics(&mut self, diags: &Diagnostics, sources: &SourceMap, short: bool) {
+    /// Prints diagnostics in stable order: for people (full or one line
+    /// each) on stderr, for machines (JSON lines, GitHub annotations) on
+    /// stdout.
+    pub fn diagnostics(&mut self, diags: &Diagnostics, sources: &SourceMap, format: MessageFormat) {
         let sorted: Vec<&Diagnostic> = diags.sorted();
-        let text = if short {
-            sorted.iter().map(|d| diag::render_short(d, sources) + "\n").collect()
-        } else {
-            diag::render_all(&sorted, sources, self.stderr_style())
+        let line_each = |render: fn(&Diagnostic, &SourceMap) -> String| -> String {
+            sorted.iter().map(|d| render(d, sources) + "\n").collect()
         };
-        self.eprint(&text);
+        match format {
+            MessageFormat::Human => {
+                let text = diag::render_all(&sorted, sources, self.stderr_style());
+                self.eprint(&text);
+            }
+            MessageFormat::Short => self.eprint(&line_each(diag::render_short)),
+            MessageFormat::Json => self.print(&line_each(diag::render_json)),
+            MessageFormat::Github => self.print(&line_each(diag::render_github)),
+        }
     }
 }

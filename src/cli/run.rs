@@ -1,14 +1,13 @@
-use super::{LedgerFormat, Output};
+use super::{LedgerFormat, MessageFormat, Output};
 use crate::project::Project;
 use pricebook_lang::compile::Workspace;
 use std::path::Path;
 
-pub fn run(root: &Path, scenario: &Path, format: LedgerFormat, out: &mut Output) -> u8 {
-    let ws = Workspace::new(root);
+pub fn run(ws: &Workspace, scenario: &Path, format: LedgerFormat, out: &mut Output) -> u8 {
     let path = ws.locate(scenario);
-    let mut project = Project::new(ws);
+    let mut project = Project::new(ws.clone());
     let replayed = project.replay(&path);
-    out.diagnostics(&project.diags, &project.sources, false);
+    out.diagnostics(&project.diags, &project.sources, MessageFormat::Human);
     match replayed {
         Some(r) => {
             out.print(match format {

@@ -1,9 +1,12 @@
 use super::{Output, SchemaKind};
+use pricebook_lang::schema::{self, Kind};
 
 pub fn run(kind: SchemaKind, out: &mut Output) -> u8 {
     let text = match kind {
-        SchemaKind::Plan => pricebook_lang::schema::json(false),
-        SchemaKind::Scenario => pricebook_lang::schema::json(true),
+        SchemaKind::Plan => schema::json(Kind::Plan),
+        SchemaKind::Scenario => schema::json(Kind::Scenario),
+        SchemaKind::Project => schema::json(Kind::Project),
+        SchemaKind::Rules => schema::json(Kind::Rules),
         SchemaKind::Catalog => pricebook_core::catalog_json::schema(),
     };
     match text {

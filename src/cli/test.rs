@@ -1,16 +1,24 @@
 //! `pricebook test`: replay scenarios, compare with snapshots, show diffs.
+//! What each scenario came to is collected as [`Outcome`]s and printed by
+//! [`test_report`](super::test_report) for people, as JSON or as JUnit XML.
 
-use super::Output;
+use super::test_report::{self, Outcome, RuleCoverage, Status, Summary};
+use super::{MessageFormat, Output, TestFormat};
 use crate::project::Project;
 use crate::snapshot::{self, Comparison};
 use pricebook_lang::compile::Workspace;
 use pricebook_lang::diag::Style;
-use pricebook_lang::rulebook;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-pub fn run(root: &Path, selected: &[PathBuf], accept: bool, coverage: bool, out: &mut Output) -> u8 {
-    let ws = Workspace::new(root);
+/// What was asked besides the scenarios.
+pub struct Options {
+    pub accept: bool,
+    pub coverage: bool,
+    pub format: TestFormat,
+}
+
+pub fn run(ws: &Workspace, selected: &[PathBuf], opts: Options, out: &mut Output) -> u8 {
     let mut project = Project::open(ws.clone());
     let scenarios =
         if selected.is_empty() { ws.scenario_files() } else { selected.iter().map(|p| ws.locate(p)).collect() };
@@ -18,100 +26,61 @@ pub fn run(root: &Path, selected: &[PathBuf], accept: bool, coverage: bool, out:
         out.eprint(&format!("error: no scenarios in {}\n", ws.scenarios_dir().display()));
         return 2;
     }
-    let color = out.stdout_style() == Style::Color;
-    let (mut passed, mut changed, mut new, mut failed, mut written) = (0, 0, 0, 0, 0);
     let mut covered = BTreeSet::new();
-    let mut report = String::new();
+    let mut outcomes = Vec::new();
     for path in &scenarios {
         let shown = ws.display(path);
+        let snap = snapshot::path_for(ws, path);
+        let mut outcome = Outcome {
+            path: shown.clone(),
+            snapshot: ws.display(&snap),
+            status: Status::Broken,
+            diff: None,
+            written: false,
+        };
         let Some(r) = project.replay(path) else {
-            failed += 1;
-            report.push_str(&format!("FAIL  {shown}: does not compile (see errors)\n"));
+            outcomes.push(outcome);
             continue;
         };
         covered.extend(r.script.covers.iter().cloned());
-        let snap = snapshot::path_for(&ws, path);
         let comparison = snapshot::compare(snapshot::read(&snap).as_deref(), &r.table);
-        let status = match &comparison {
-            Comparison::Match => "ok   ",
-            Comparison::Missing => "NEW  ",
-            Comparison::Changed(_) => "DIFF ",
+        outcome.status = match (&comparison, r.failed) {
+            (_, true) => Status::Failed,
+            (Comparison::Match, false) => Status::Match,
+            (Comparison::Missing, false) => Status::New,
+            (Comparison::Changed(_), false) => Status::Changed,
         };
-        let status = if r.failed { "FAIL " } else { status };
-        report.push_str(&format!("{status} {shown}\n"));
-        if let Comparison::Changed(diff) = &comparison {
-            report.push_str(&paint_diff(diff, color));
-        }
         // A scenario whose expectations fail is never accepted: its ledger is suspect.
-        if comparison != Comparison::Match && accept && !r.failed {
-            match snapshot::write(&snap, &shown, &r.table) {
-                Ok(()) => {
-                    written += 1;
-                    report.push_str(&format!("      wrote {}\n", ws.display(&snap)));
-                }
-                Err(e) => {
-                    out.eprint(&format!("error: cannot write {}: {e}\n", snap.display()));
-                    return 2;
-                }
+        if comparison != Comparison::Match && opts.accept && !r.failed {
+            if let Err(e) = snapshot::write(&snap, &shown, &r.table) {
+                out.eprint(&format!("error: cannot write {}: {e}\n", snap.display()));
+                return 2;
             }
+            outcome.written = true;
         }
-        match (r.failed, comparison) {
-            (true, _) => failed += 1,
-            (false, Comparison::Match) => passed += 1,
-            (false, Comparison::Missing) => new += 1,
-            (false, Comparison::Changed(_)) => changed += 1,
+        if let Comparison::Changed(diff) = comparison {
+            outcome.diff = Some(diff);
         }
+        outcomes.push(outcome);
     }
-    out.diagnostics(&project.diags, &project.sources, false);
-    out.print(&report);
-    if coverage {
-        out.print(&coverage_report(&covered));
-    }
-    let plan_errors = project.catalogs.len() < project.plan_names.len();
-    let total = scenarios.len();
-    let mut summary = format!("{total} scenarios: {passed} match, {changed} changed, {new} new, {failed} failed");
-    if written > 0 {
-        summary.push_str(&format!("; {written} snapshot(s) written"));
-    } else if changed + new > 0 {
-        summary.push_str(
-            "\nreview the diffs; if every changed number is right by its rule, run `pricebook test --accept`",
-        );
-    }
-    out.print(&format!("{summary}\n"));
-    let uncovered = coverage && rulebook::RULES.iter().any(|(r, _)| !covered.contains(*r));
-    let ok = failed == 0 && !plan_errors && !uncovered && (accept || changed + new == 0);
-    u8::from(!ok)
-}
-
-fn coverage_report(covered: &BTreeSet<String>) -> String {
-    let mut s = String::from("\nrule coverage:\n");
-    let missing: Vec<&str> = rulebook::RULES.iter().filter(|(r, _)| !covered.contains(*r)).map(|(r, _)| *r).collect();
-    for (rule, title) in rulebook::RULES {
-        let mark = if covered.contains(*rule) { "covered" } else { "MISSING" };
-        s.push_str(&format!("  {rule:<4} {mark:<8} {title}\n"));
-    }
-    if missing.is_empty() {
-        s.push_str("every rule is covered by at least one scenario\n");
-    } else {
-        s.push_str(&format!("not covered: {}\n", missing.join(" ")));
-    }
-    s.push('\n');
-    s
-}
-
-fn paint_diff(diff: &str, color: bool) -> String {
-    diff.lines()
-        .map(|l| {
-            let painted = if !color {
-                l.to_string()
-            } else if l.starts_with('+') && !l.starts_with("+++") {
-                format!("\x1b[32m{l}\x1b[0m")
-            } else if l.starts_with('-') && !l.starts_with("---") {
-                format!("\x1b[31m{l}\x1b[0m")
-            } else {
-                l.to_string()
-            };
-            format!("      {painted}\n")
-        })
-        .collect()
+    let coverage = opts.coverage.then(|| {
+        ws.rules
+            .rules
+            .iter()
+            .map(|r| RuleCoverage { id: r.id.clone(), title: r.title.clone(), covered: covered.contains(&r.id) })
+            .collect::<Vec<_>>()
+    });
+    let summary = Summary::of(&outcomes, opts.accept, project.plans_ok(), coverage.as_deref());
+    out.diagnostics(&project.diags, &project.sources, MessageFormat::Human);
+    let text = match opts.format {
+        TestFormat::Human => {
+            test_report::human(&outcomes, coverage.as_deref(), &summary, out.stdout_style() == Style::Color)
+        }
+        TestFormat::Json => {
+            test_report::json(&outcomes, coverage.as_deref(), &summary, &project.diags, &project.sources)
+        }
+        TestFormat::Junit => test_report::junit(&outcomes, coverage.as_deref(), &project.diags, &project.sources),
+    };
+    out.print(&text);
+    u8::from(!summary.ok)
 }

@@ -9,12 +9,12 @@
 //! catalog (its currency, its unit names); numbers keep their exact
 //! decimals next to the text, and numeric changes carry a percentage.
 
-use super::rules::{Topic, rules_for};
 use super::words::*;
 use pricebook_core::catalog::{Allowance, Limit, PackOffer, Plan, PlanRef, Rate, RechargeRule, RolloverRule};
 use pricebook_core::format;
 use pricebook_core::money::{Credits, Money};
 use pricebook_lang::compile::Catalog;
+use pricebook_lang::rulebook::Topic;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -56,8 +56,9 @@ pub struct Change {
     pub percent: Option<Decimal>,
     /// A consequence worth a second clause, e.g. the unit price of a pack.
     pub note: Option<String>,
-    /// Rulebook ids the change touches (see `rules.rs`).
-    pub rules: Vec<&'static str>,
+    /// Rulebook ids the change touches: the project's rules whose
+    /// `topics` hold this change's topic (filled in by [`super::review`]).
+    pub rules: Vec<String>,
     /// What part of the catalog it is about (decides `rules`).
     pub topic: Topic,
 }
@@ -198,7 +199,7 @@ impl<'a> Cx<'a> {
             new_value: None,
             percent: None,
             note: None,
-            rules: rules_for(self.id, topic),
+            rules: Vec::new(),
             topic,
         }
     }

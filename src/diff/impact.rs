@@ -39,7 +39,7 @@ pub struct Impact {
 /// How one scenario moved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScenarioImpact {
-    /// Path as users see it: `scenarios/eigent/x.toml`.
+    /// Path as users see it: `scenarios/acme/x.toml`.
     pub path: String,
     /// The scenario's title.
     pub title: String,

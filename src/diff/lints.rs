@@ -4,25 +4,28 @@
 //!   or an existing pack's price per credit, goes up and no scenario charges
 //!   it under the new plans, so no ledger shows what customers will pay.
 //! - `pack-worse-value`: a larger pack becomes worse value per credit than
-//!   a smaller one sold to the same plans from the same source (rule T8).
+//!   a smaller one sold to the same plans from the same source.
 //! - `docs-not-regenerated`: a catalog changed but its generated docs did
-//!   not. Docs live in `docs/` (or `--docs DIR`); a catalog's files there
-//!   are those named after its id (`eigent.md`, `eigent-plans.html`,
-//!   `eigent_faq.md`) or inside a folder named after it (`eigent/…`). With a
-//!   git base they are stale when every one of them is byte-identical to the
-//!   base revision; comparing folders on disk, when every one is older than
-//!   the changed plan file. No docs folder, or no files for that catalog:
-//!   nothing is said.
+//!   not. Docs live in the project's docs folder (`pricebook.toml`, where
+//!   `pricebook docs` writes; or `--docs DIR`); a catalog's files there are
+//!   those named after its id (`acme.md`, `acme-plans.html`, `acme_faq.md`)
+//!   or inside a folder named after it (`acme/…`). With a git base they are
+//!   stale when every one of them is byte-identical to the base revision;
+//!   comparing folders on disk, when every one is older than the changed
+//!   plan file.
+//! - `docs-not-checked`: the docs lint could not look (no docs folder, no
+//!   files for that catalog in it, or files git cannot compare), and says
+//!   why, so silence never passes for "docs are current".
 
 use super::changes::Change;
 use super::impact::Impact;
-use super::rules::PACK_VALUE_RULE;
 use super::side::{self, Origin};
 use super::words;
 use pricebook_core::catalog::PackOffer;
 use pricebook_core::format;
 use pricebook_lang::compile::Catalog;
 use pricebook_lang::compile::Workspace;
+use pricebook_lang::rulebook::Topic;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -39,15 +42,24 @@ pub struct Lint {
     pub message: String,
     /// What to do about it.
     pub help: String,
-    /// Rulebook ids the lint enforces.
-    pub rules: Vec<&'static str>,
+    /// Rulebook ids the lint enforces (filled in by [`super::review`]).
+    pub rules: Vec<String>,
+}
+
+impl Lint {
+    /// The rulebook topic a lint enforces, if any: rules listing it get
+    /// their ids on the lint.
+    pub fn topic(&self) -> Option<Topic> {
+        (self.code == "pack-worse-value").then_some(Topic::PackValue)
+    }
 }
 
 /// Every lint code with what it means, for docs and tests.
 pub const CODES: &[(&str, &str)] = &[
     ("price-raised-uncovered", "a price rises for an existing plan or pack and no scenario charges it"),
-    ("pack-worse-value", "a larger pack becomes worse value per credit than a smaller one (T8)"),
+    ("pack-worse-value", "a larger pack becomes worse value per credit than a smaller one"),
     ("docs-not-regenerated", "a catalog changed but its generated docs did not"),
+    ("docs-not-checked", "a catalog changed and pricebook could not tell whether its generated docs were regenerated"),
 ];
 
 /// Lints that need only the catalogs and the impact.
@@ -152,7 +164,7 @@ fn worse_value(id: &str, o: &Catalog, n: &Catalog, out: &mut Vec<Lint>) {
                 "customers expect larger packs to be better value; lower `{}`'s price or raise `{}`'s",
                 bp.id, sp.id
             ),
-            rules: vec![PACK_VALUE_RULE],
+            rules: Vec::new(),
         });
     }
 }
@@ -167,14 +179,25 @@ pub fn stale_docs(
     new: &Origin,
     new_disk: &BTreeMap<String, PathBuf>,
 ) -> Vec<Lint> {
-    if !dir.is_dir() {
-        return Vec::new();
-    }
-    let all = pricebook_lang::compile::files_under(dir, true, |_| true);
+    let shown_dir = ws.display(dir);
+    let regenerate = |id: &str| format!("run `pricebook docs {id}` and commit {shown_dir}/ with the change");
+    let all = if dir.is_dir() { pricebook_lang::compile::files_under(dir, true, |_| true) } else { Vec::new() };
     let mut out = Vec::new();
     for id in changed {
+        let not_checked = |why: String| Lint {
+            code: "docs-not-checked",
+            catalog: id.clone(),
+            message: format!("generated docs of `{id}` not checked: {why}"),
+            help: format!("{}; a project that does not keep its generated docs can ignore this", regenerate(id)),
+            rules: Vec::new(),
+        };
+        if !dir.is_dir() {
+            out.push(not_checked(format!("there is no docs folder {shown_dir}/")));
+            continue;
+        }
         let mine: Vec<&PathBuf> = all.iter().filter(|p| belongs(dir, p, id)).collect();
         if mine.is_empty() {
+            out.push(not_checked(format!("{shown_dir}/ holds no files for it")));
             continue;
         }
         let stale = match (old, new) {
@@ -183,19 +206,26 @@ pub fn stale_docs(
             (_, Origin::Disk) => new_disk.get(id).and_then(|plan| older_than(plan, &mine)),
             _ => None,
         };
-        if stale == Some(true) {
-            let shown: Vec<String> = mine.iter().take(3).map(|p| ws.display(p)).collect();
-            let more = if mine.len() > 3 { format!(" and {} more", mine.len() - 3) } else { String::new() };
-            out.push(Lint {
-                code: "docs-not-regenerated",
-                catalog: id.clone(),
-                message: format!(
-                    "plans/{id}.toml changed but its generated docs were not regenerated ({}{more})",
-                    shown.join(", ")
-                ),
-                help: format!("run `pricebook docs {id} -o {}` and commit the result", ws.display(dir)),
-                rules: Vec::new(),
-            });
+        match stale {
+            Some(true) => {
+                let shown: Vec<String> = mine.iter().take(3).map(|p| ws.display(p)).collect();
+                let more = if mine.len() > 3 { format!(" and {} more", mine.len() - 3) } else { String::new() };
+                let plan = ws.display(&ws.plan_path(id));
+                out.push(Lint {
+                    code: "docs-not-regenerated",
+                    catalog: id.clone(),
+                    message: format!(
+                        "{plan} changed but its generated docs were not regenerated ({}{more})",
+                        shown.join(", ")
+                    ),
+                    help: regenerate(id),
+                    rules: Vec::new(),
+                });
+            }
+            Some(false) => {}
+            None => out.push(not_checked(format!(
+                "{shown_dir}/ cannot be compared between the two sides (outside the git repository, or the new side is a revision and the old one is not)"
+            ))),
         }
     }
     out

@@ -20,7 +20,6 @@ pub mod changes;
 pub mod impact;
 pub mod lints;
 pub mod render;
-pub mod rules;
 pub mod side;
 mod words;
 
@@ -36,7 +35,7 @@ use std::path::PathBuf;
 /// Everything a reviewer sees.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Review {
-    /// How the old side was named (`origin/main`, `plans/eigent.toml`).
+    /// How the old side was named (`origin/main`, `plans/acme.toml`).
     pub old: String,
     /// How the new side was named (`working tree`, a folder, a revision).
     pub new: String,
@@ -60,7 +59,7 @@ impl Review {
 /// Choices beyond the two sides.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
-    /// Folder of generated docs for the docs lint. Default: `docs/` under the root.
+    /// Folder of generated docs for the docs lint. Default: the project's docs folder.
     pub docs: Option<PathBuf>,
     /// Scenario files to replay. Default: every scenario of the workspace.
     pub scenarios: Option<Vec<PathBuf>>,
@@ -99,16 +98,24 @@ pub fn load(ws: &Workspace, old: (&Spec, &str), new: (&Spec, &str)) -> Result<(S
 pub fn review(ws: &Workspace, mut old: Side, mut new: Side, opts: &Options) -> Review {
     let old_cats = std::mem::take(&mut old.catalogs);
     let new_cats = std::mem::take(&mut new.catalogs);
-    let changes = changes::compare(&old_cats, &new_cats);
+    let mut changes = changes::compare(&old_cats, &new_cats);
+    for c in &mut changes {
+        c.rules = ws.rules.touched(&c.catalog, c.topic);
+    }
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for (id, c) in old_cats.iter().chain(new_cats.iter()) {
         names.insert(id.clone(), c.name.clone());
     }
     let (impact, old_cats, new_cats) = impact::replay_all(ws, old_cats, new_cats, opts.scenarios.as_deref());
     let mut found = lints::lint(&old_cats, &new_cats, &impact);
-    let docs = opts.docs.clone().unwrap_or_else(|| ws.root.join("docs"));
+    let docs = opts.docs.clone().unwrap_or_else(|| ws.docs_dir());
     let changed = lints::changed_catalogs(&changes, &new_cats);
     found.extend(lints::stale_docs(ws, &docs, &changed, &old.origin, &new.origin, &new.disk));
+    for l in &mut found {
+        if let Some(topic) = l.topic() {
+            l.rules = ws.rules.touched(&l.catalog, topic);
+        }
+    }
     found.sort_by(|a, b| a.catalog.cmp(&b.catalog));
     Review { old: old.label, new: new.label, changes, impact, lints: found, names }
 }

@@ -93,7 +93,7 @@ pub enum Origin {
 pub struct PlanText {
     /// Catalog id: the file stem.
     pub id: String,
-    /// How diagnostics name the file: `plans/eigent.toml`, `main:plans/eigent.toml`.
+    /// How diagnostics name the file: `plans/acme.toml`, `main:plans/acme.toml`.
     pub shown: String,
     /// The file's contents.
     pub text: String,

@@ -4,14 +4,23 @@
 use pricebook::project::Project;
 use pricebook::snapshot;
 use pricebook_lang::compile::Workspace;
-use pricebook_lang::diag::{Style, render_all};
+use pricebook_lang::diag::{Diagnostics, SourceMap, Style, render_all};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+
+/// The project at `root` (its pricebook.toml and rulebook), or a panic
+/// showing why it does not open.
+#[allow(dead_code)]
+pub fn workspace(root: &Path) -> Workspace {
+    let (mut sources, mut diags) = (SourceMap::new(), Diagnostics::new());
+    let ws = pricebook_lang::manifest::open(root, &mut sources, &mut diags);
+    ws.unwrap_or_else(|| panic!("{}: {}", root.display(), render_all(&diags.sorted(), &sources, Style::Plain)))
+}
 
 /// Panics with every failing scenario listed (not only the first).
 #[allow(dead_code)]
 pub fn assert_snapshots(root: &Path) {
-    let ws = Workspace::new(root);
+    let ws = workspace(root);
     let mut project = Project::open(ws.clone());
     let files = ws.scenario_files();
     assert!(!files.is_empty(), "no scenarios found under {}", ws.scenarios_dir().display());
@@ -54,7 +63,7 @@ pub fn assert_snapshots(root: &Path) {
 // Each test binary compiles this module; not every one calls every helper.
 #[allow(dead_code)]
 pub fn render_all_scenarios(root: &Path) -> Vec<(String, String, String)> {
-    let ws = Workspace::new(root);
+    let ws = workspace(root);
     let mut project = Project::open(ws.clone());
     ws.scenario_files().iter().filter_map(|p| project.replay(p)).map(|r| (r.path, r.table, r.json)).collect()
 }

@@ -1,4 +1,4 @@
-//! Calendar arithmetic (rule X2): durations, monthly cycles that keep their
+//! Calendar arithmetic: durations, monthly cycles that keep their
 //! anchor day (31 Jan → 28/29 Feb → 31 Mar), and "day" in a declared time
 //! zone, daylight-saving changes included.
 //!

@@ -109,7 +109,7 @@ fn decimals_from_str<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Decimal>, D:
 /// One product's compiled pricing.
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Catalog {
-    /// The plan file's stem: `plans/eigent.toml` → `eigent`.
+    /// The plan file's stem: `plans/acme.toml` → `acme`.
     pub id: String,
     pub name: String,
     pub summary: Option<String>,

@@ -1,4 +1,4 @@
-//! Decimal value types: credits, money, currencies and rounding (rule X1).
+//! Decimal value types: credits, money, currencies and rounding.
 //!
 //! Nothing here is a float. Values keep `rust_decimal` precision; output
 //! always goes through [`Credits::normalized`] / [`Money::normalized`] so the

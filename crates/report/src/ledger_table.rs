@@ -202,7 +202,7 @@ pub fn render(script: &Script, path: &str, engine: &Simulation<'_>) -> String {
     out
 }
 
-/// Credits spent, by what they were spent on (rule A6): feature and model,
+/// Credits spent, by what they were spent on: feature and model,
 /// add-on, rebooking, adjustment. Unlimited plans count what usage would
 /// have cost; credits returned for failed operations are taken off.
 pub fn spent_on<'a>(cat: &Catalog, entries: impl Iterator<Item = &'a Entry>) -> BTreeMap<String, Credits> {
@@ -368,7 +368,7 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Simulation<'_>) {
         let t = sums.get(&id).cloned().unwrap_or_default();
         let _ = writeln!(
             out,
-            "    conservation (X4): granted {} = consumed {} + expired {} + voided {} + remaining {}",
+            "    conservation: granted {} = consumed {} + expired {} + voided {} + remaining {}",
             format::credits(t.credits.granted),
             format::credits(t.credits.consumed),
             format::credits(t.credits.expired),

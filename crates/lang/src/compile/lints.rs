@@ -14,7 +14,7 @@ pub fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
 }
 
 /// `(larger, smaller)` pack indices where the larger pack costs more per
-/// credit (rule T8): fixed packs sold to the same plans from the same
+/// credit: fixed packs sold to the same plans from the same
 /// source; for each larger pack, the best-value smaller one. Shared with
 /// `pricebook diff`, which warns when a change creates such a pair.
 pub fn worse_value_pairs(cat: &Catalog) -> Vec<(usize, usize)> {
@@ -73,7 +73,9 @@ fn worse_value_packs(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
                 fmt(unit(small))
             ),
         )
-        .with_help("customers expect larger packs to be better value (rule T8); lower its price or shrink the smaller pack's discount");
+        .with_help(
+            "customers expect larger packs to be better value; lower its price or shrink the smaller pack's discount",
+        );
     }
 }
 

@@ -10,6 +10,7 @@ use super::check::{Checker, Sign};
 use crate::diag::{Code, Diagnostics, FileId};
 use crate::model::scenario::{self as raw, Event, ScenarioFile, TimeLit};
 use crate::model::{DecimalLit, Sp};
+use crate::rulebook::Rulebook;
 use crate::suggest;
 use chrono::{LocalResult, TimeZone, Utc};
 use pricebook_core::calendar::Instant;
@@ -123,7 +124,14 @@ impl Names {
 }
 
 /// Compiles a parsed scenario against its catalog. `None` on errors.
-pub fn compile_scenario(raw: &ScenarioFile, cat: &Catalog, file: FileId, diags: &mut Diagnostics) -> Option<Script> {
+/// `rules` is the project's rulebook, which `covers` ids must be in.
+pub fn compile_scenario(
+    raw: &ScenarioFile,
+    cat: &Catalog,
+    rules: &Rulebook,
+    file: FileId,
+    diags: &mut Diagnostics,
+) -> Option<Script> {
     let mut ck = Checker::new(file, diags);
     ck.currency = Some(cat.currency);
     ck.credit_scale = cat.credits.scale;
@@ -143,9 +151,12 @@ pub fn compile_scenario(raw: &ScenarioFile, cat: &Catalog, file: FileId, diags: 
     }
     let mut covers = Vec::new();
     for rule in &raw.covers {
-        if !crate::rulebook::is_rule(&rule.value) {
-            let ids = crate::rulebook::RULES.iter().map(|(r, _)| *r);
-            let help = suggest::help_for(&rule.value, "rules", ids);
+        if !rules.is_rule(&rule.value) {
+            let help = if rules.rules.is_empty() {
+                "the project's rulebook (rules.toml) declares no rules: add this one there".to_string()
+            } else {
+                suggest::help_for(&rule.value, "rules", rules.ids())
+            };
             ck.error(Code::UnknownRule, rule.span.clone(), format!("`{}` is not a rulebook id", rule.value))
                 .with_help(help);
         }

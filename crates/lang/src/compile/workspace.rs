@@ -1,21 +1,35 @@
-//! The project folder: `plans/`, `scenarios/`, `snapshots/`, `templates/`.
+//! The project folder: its folders (`plans/`, `scenarios/`, `snapshots/`,
+//! `docs/`, as `pricebook.toml` names them) and its rulebook.
 
+use crate::manifest::Manifest;
+use crate::rulebook::Rulebook;
 use std::path::{Path, PathBuf};
 
-/// A project root and the conventional folders under it.
+/// A project root, the folders under it and its rulebook.
 #[derive(Clone, Debug)]
 pub struct Workspace {
     pub root: PathBuf,
     /// The root with links and `.` resolved, to recognise paths users type
     /// in another form (`scenarios/x.toml` for `./scenarios/x.toml`).
     canonical: PathBuf,
+    /// Folders and defaults from `pricebook.toml`.
+    pub manifest: Manifest,
+    /// The project's rules (`rules.toml`).
+    pub rules: Rulebook,
 }
 
 impl Workspace {
+    /// A folder with the conventional layout and an empty rulebook, without
+    /// reading `pricebook.toml` ([`crate::manifest::open`] reads it).
     pub fn new(root: impl Into<PathBuf>) -> Self {
+        Workspace::with_manifest(root, Manifest::default(), Rulebook::default())
+    }
+
+    /// A project with the given layout and rulebook.
+    pub fn with_manifest(root: impl Into<PathBuf>, manifest: Manifest, rules: Rulebook) -> Self {
         let root = root.into();
         let canonical = std::fs::canonicalize(&root).unwrap_or_else(|_| root.clone());
-        Workspace { root, canonical }
+        Workspace { root, canonical, manifest, rules }
     }
 
     /// A path a user typed: as given if it exists from here, else under the root.
@@ -33,22 +47,28 @@ impl Workspace {
     }
 
     pub fn plans_dir(&self) -> PathBuf {
-        self.root.join("plans")
+        self.root.join(&self.manifest.plans)
     }
 
     pub fn scenarios_dir(&self) -> PathBuf {
-        self.root.join("scenarios")
+        self.root.join(&self.manifest.scenarios)
     }
 
     pub fn snapshots_dir(&self) -> PathBuf {
-        self.root.join("snapshots")
+        self.root.join(&self.manifest.snapshots)
     }
 
-    pub fn templates_dir(&self) -> PathBuf {
-        self.root.join("templates")
+    /// Where `pricebook docs` writes and `pricebook diff` looks for stale docs.
+    pub fn docs_dir(&self) -> PathBuf {
+        self.root.join(&self.manifest.docs)
     }
 
-    /// The plan file a scenario names: `"eigent"` → `plans/eigent.toml`.
+    /// The project's own templates, if it names a folder of them.
+    pub fn templates_dir(&self) -> Option<PathBuf> {
+        self.manifest.templates.as_ref().map(|t| self.root.join(t))
+    }
+
+    /// The plan file a scenario names: `"acme"` → `plans/acme.toml`.
     pub fn plan_path(&self, name: &str) -> PathBuf {
         self.plans_dir().join(format!("{name}.toml"))
     }
@@ -56,6 +76,11 @@ impl Workspace {
     /// `plans/*.toml`, sorted.
     pub fn plan_files(&self) -> Vec<PathBuf> {
         toml_files(&self.plans_dir(), false)
+    }
+
+    /// Plan-file names (`plans/acme.toml` → `acme`), sorted.
+    pub fn plan_names(&self) -> Vec<String> {
+        self.plan_files().iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())).collect()
     }
 
     /// `scenarios/**/*.toml`, sorted.

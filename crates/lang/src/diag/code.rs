@@ -81,7 +81,7 @@ codes! {
     UnusableFeature => "unusable-feature", Error, "A rate-card feature that no plan can use.";
     NoPlans => "no-plans", Error, "A plan file declares no plans.";
     // Lints: smells, not errors.
-    WorseValuePack => "worse-value-pack", Warning, "A larger pack has a worse unit price than a smaller one (rule T8).";
+    WorseValuePack => "worse-value-pack", Warning, "A larger pack has a worse unit price than a smaller one.";
     YearlyNotCheaper => "yearly-not-cheaper", Warning, "Yearly billing costs as much as or more than twelve months.";
     UnusedSource => "unused-source", Warning, "A credit source that no plan, pack or rule grants from.";
     // Scenarios.

@@ -6,10 +6,12 @@
 //! source line with a caret, and a hint. Stages never print.
 
 mod code;
+mod machine;
 mod render;
 mod source;
 
 pub use code::{Code, Severity};
+pub use machine::{json_value, render_github, render_json};
 pub use render::{Style, render, render_all, render_short};
 pub use source::{FileId, LineCol, SourceFile, SourceMap};
 

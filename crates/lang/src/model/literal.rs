@@ -1,7 +1,7 @@
 //! Literals that TOML has no type for: decimals, money, durations, shares.
 //!
 //! Each accepts a string (and, where it makes sense, an integer) and refuses
-//! TOML floats, which would silently lose precision (rule X1). Parse errors
+//! TOML floats, which would silently lose precision. Parse errors
 //! start with a `[code]` tag that `compile::load` turns into the diagnostic
 //! code, so the message and its span come straight from the deserializer.
 

@@ -47,7 +47,7 @@ pub struct PlanFile {
     pub auto_recharge: Option<Sp<AutoRecharge>>,
     /// What can be refunded, until when, and what a refund undoes.
     pub refunds: Option<Sp<Refunds>>,
-    /// What upgrading, downgrading and cancelling do mid-cycle (rule X5).
+    /// What upgrading, downgrading and cancelling do mid-cycle.
     pub plan_changes: Option<Sp<PlanChanges>>,
     /// Messages sent to the customer, such as low-balance warnings.
     pub notifications: Option<Sp<Notifications>>,
@@ -387,7 +387,7 @@ pub enum BonusEffect {
     Void,
 }
 
-/// `[plan_changes]`: mid-cycle changes (rule X5).
+/// `[plan_changes]`: mid-cycle changes.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanChanges {

@@ -22,9 +22,9 @@ pub struct ScenarioFile {
     pub title: String,
     /// Why this journey matters and what to look for in its ledger.
     pub description: Option<String>,
-    /// Plan file it runs against, by name: "eigent" reads plans/eigent.toml.
+    /// Plan file it runs against, by name: "acme" reads plans/acme.toml.
     pub plans: Sp<String>,
-    /// Rulebook ids this journey demonstrates, e.g. ["E6", "E7"].
+    /// Rulebook ids (rules.toml) this journey demonstrates, e.g. ["R1", "R2"].
     #[serde(default)]
     pub covers: Vec<Sp<String>>,
     /// When the simulation starts. Default: the first event.

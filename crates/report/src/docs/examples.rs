@@ -107,7 +107,7 @@ fn pack_phrase(j: &Journey, pack: usize, credits: Credits) -> String {
 }
 
 /// Signing up: what a new account gets, and a first usage showing which
-/// credits go first (rules E5, E6, E7).
+/// credits go first.
 fn getting_started(cat: &Catalog) -> Option<Example> {
     let mut j = Journey::new(cat);
     j.step("You sign up.", Command::SignUp { invited_by: None })?;
@@ -128,7 +128,7 @@ fn getting_started(cat: &Catalog) -> Option<Example> {
 }
 
 /// Buying a pack on a paid plan; on a plan that may not buy, the refusal
-/// first (rules E3, C3, T3, T4, V4).
+/// first.
 fn buying_a_pack(cat: &Catalog) -> Option<Example> {
     let default = cat.default_plan.ix;
     let plan = if cat.packs.iter().any(|p| p.available_on(default)) && cat.plans[default].is_paid() {
@@ -157,7 +157,7 @@ fn buying_a_pack(cat: &Catalog) -> Option<Example> {
     j.finish("buying-a-pack", title, true)
 }
 
-/// An invitation: both sides get the bonus (rule E8).
+/// An invitation: both sides get the bonus.
 fn invitation(cat: &Catalog) -> Option<Example> {
     cat.source_of_kind(SourceKind::Referral)?;
     let mut j = Journey::new(cat);
@@ -175,7 +175,7 @@ fn invitation(cat: &Catalog) -> Option<Example> {
 }
 
 /// A task that takes the balance below zero, then a refusal, then new
-/// credits paying the deficit (rule E11).
+/// credits paying the deficit.
 fn overdraft(cat: &Catalog) -> Option<Example> {
     if cat.credits.on_exhaustion == ExhaustionRule::Refuse {
         return None;
@@ -208,7 +208,7 @@ fn overdraft(cat: &Catalog) -> Option<Example> {
 }
 
 /// Spending everything with auto-recharge off: the next usage is refused
-/// (rules C4, C5, V3).
+///.
 fn running_out(cat: &Catalog) -> Option<Example> {
     if cat.credits.on_exhaustion != ExhaustionRule::Refuse {
         return None;
@@ -242,7 +242,7 @@ fn switch_auto_recharge_on(j: &mut Journey, ar: &pricebook_core::catalog::AutoRe
     Some(())
 }
 
-/// Auto-recharge at its threshold (rules C4, T5, A4).
+/// Auto-recharge at its threshold.
 fn auto_recharge(cat: &Catalog) -> Option<Example> {
     let ar = cat.auto_recharge.as_ref()?;
     let mut j = Journey::new(cat);
@@ -263,7 +263,7 @@ fn auto_recharge(cat: &Catalog) -> Option<Example> {
 }
 
 /// A declined card: a purchase grants nothing, and auto-recharge follows
-/// its decline rule (rules C8, T5, A4).
+/// its decline rule.
 fn declined_payment(cat: &Catalog) -> Option<Example> {
     let ar = cat.auto_recharge.as_ref()?;
     let mut j = Journey::new(cat);
@@ -293,7 +293,7 @@ fn capitalize_period(p: &str) -> String {
     super::names::capitalize(p)
 }
 
-/// Auto-recharge meeting its monthly spending limit (rule T5).
+/// Auto-recharge meeting its monthly spending limit.
 fn spending_limit(cat: &Catalog) -> Option<Example> {
     let ar = cat.auto_recharge.as_ref()?;
     let cap = ar.monthly_cap?;
@@ -347,7 +347,7 @@ fn spending_limit(cat: &Catalog) -> Option<Example> {
     j.finish("spending-limit", "The monthly spending limit".to_string(), false)
 }
 
-/// Low-balance warnings (rule V5).
+/// Low-balance warnings.
 fn low_balance(cat: &Catalog) -> Option<Example> {
     let shares = &cat.low_balance_warnings;
     let (first, last) = (*shares.first()?, *shares.last()?);
@@ -370,7 +370,7 @@ fn low_balance(cat: &Catalog) -> Option<Example> {
     j.finish("low-balance", "Low-balance warnings".to_string(), false)
 }
 
-/// Monthly credits rolling over and expiring oldest first (rule A5).
+/// Monthly credits rolling over and expiring oldest first.
 fn rollover(cat: &Catalog) -> Option<Example> {
     let src = cat.allowance_source()?;
     cat.sources[src].rollover.as_ref()?;
@@ -392,7 +392,7 @@ fn rollover(cat: &Catalog) -> Option<Example> {
     j.finish("rollover", "Rollover".to_string(), false)
 }
 
-/// An add-on's monthly deduction (rule A2).
+/// An add-on's monthly deduction.
 fn addon(cat: &Catalog) -> Option<Example> {
     let (ix, a) = cat.addons.iter().enumerate().find(|(_, a)| a.monthly_credits.is_some())?;
     let mut j = Journey::new(cat);
@@ -407,7 +407,7 @@ fn addon(cat: &Catalog) -> Option<Example> {
     j.finish("addon", format!("An add-on: {}", a.name), false)
 }
 
-/// A free trial kept to its end (rule E9, E10).
+/// A free trial kept to its end.
 fn trial(cat: &Catalog) -> Option<Example> {
     let plan = (0..cat.plans.len()).find(|&i| cat.plans[i].trial.is_some())?;
     let mut j = Journey::new(cat);
@@ -426,7 +426,7 @@ fn trial(cat: &Catalog) -> Option<Example> {
 }
 
 /// A refund within the window: a subscription where refundable, else a
-/// pack (rules E12, V6).
+/// pack.
 fn refund(cat: &Catalog) -> Option<Example> {
     let policy = &cat.refunds;
     let window = policy.window?;
@@ -461,7 +461,7 @@ fn refund(cat: &Catalog) -> Option<Example> {
     j.finish("refund", "A refund".to_string(), false)
 }
 
-/// A failed operation's credits coming back (rule T6).
+/// A failed operation's credits coming back.
 fn failed_operation(cat: &Catalog) -> Option<Example> {
     if !cat.credits.refund_failed_operations {
         return None;
@@ -476,7 +476,7 @@ fn failed_operation(cat: &Catalog) -> Option<Example> {
     j.finish("failed-operation", "A failed operation".to_string(), false)
 }
 
-/// Yearly billing with monthly credits (rule A3).
+/// Yearly billing with monthly credits.
 fn yearly(cat: &Catalog) -> Option<Example> {
     let plan = (0..cat.plans.len()).find(|&i| {
         cat.plans[i].yearly_price.is_some() && matches!(cat.plans[i].monthly_credits, Allowance::Monthly(_))

@@ -24,7 +24,7 @@ pub const YOU: AccountId = 0;
 pub const FRIEND: AccountId = 1;
 
 /// Examples start on a fixed date so the same catalog always gives the
-/// same text (rule X3). A Monday mid-month: no month end, no DST change.
+/// same text. A Monday mid-month: no month end, no DST change.
 fn start() -> Instant {
     Utc.with_ymd_and_hms(2026, 3, 9, 9, 0, 0).single().unwrap_or_default()
 }

@@ -31,6 +31,7 @@ pub use write::{safe_component, write_all};
 use minijinja::value::{Serde, Value};
 use pricebook_lang::compile::{self, Catalog, Workspace};
 use pricebook_lang::diag::{Diagnostics, SourceMap};
+use pricebook_lang::rulebook::{Rule, Rulebook};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use templates::TemplateErrors;
@@ -38,7 +39,7 @@ use templates::TemplateErrors;
 /// One rendered page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RenderedDoc {
-    /// The catalog (plan file) it documents, e.g. `eigent`.
+    /// The catalog (plan file) it documents, e.g. `acme`.
     pub plan: String,
     /// File name, e.g. `pricing.html`.
     pub file: String,
@@ -61,6 +62,9 @@ struct PageLink {
 struct PageContext<'v> {
     #[serde(flatten)]
     view: &'v DocView,
+    /// The project's rules for this plan file (`rules.toml`): id, title,
+    /// text; its own and those of every plan file.
+    rulebook: Vec<&'v Rule>,
     /// This page's name, e.g. `pricing`.
     page: String,
     /// Every page of this format, for navigation.
@@ -71,6 +75,7 @@ struct PageContext<'v> {
 /// errors are reported into `errors`; a page that fails is left out.
 pub fn render_catalog(
     cat: &Catalog,
+    rules: &Rulebook,
     set: &TemplateSet,
     formats: &[DocFormat],
     errors: &mut TemplateErrors<'_>,
@@ -95,6 +100,7 @@ pub fn render_catalog(
         for (file, page) in &pages {
             let ctx = PageContext {
                 view: &view,
+                rulebook: rules.for_plan(&cat.id).collect(),
                 page: page.clone(),
                 pages: links
                     .iter()
@@ -124,17 +130,18 @@ fn page_title(name: &str) -> String {
 /// Renders several catalogs; template errors are reported once each.
 pub fn render_all(
     catalogs: &[Catalog],
+    rules: &Rulebook,
     set: &TemplateSet,
     formats: &[DocFormat],
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Vec<RenderedDoc> {
     let mut errors = TemplateErrors::new(sources, diags);
-    catalogs.iter().flat_map(|cat| render_catalog(cat, set, formats, &mut errors)).collect()
+    catalogs.iter().flat_map(|cat| render_catalog(cat, rules, set, formats, &mut errors)).collect()
 }
 
 /// The plan files `pricebook docs` documents: every file in `plans/`, or
-/// the ones named (`eigent`, or a path such as `plans/eigent.toml`).
+/// the ones named (`acme`, or a path such as `plans/acme.toml`).
 pub fn select_plans(ws: &Workspace, names: &[String]) -> Result<Vec<PathBuf>, String> {
     if names.is_empty() {
         let all = ws.plan_files();
@@ -143,8 +150,7 @@ pub fn select_plans(ws: &Workspace, names: &[String]) -> Result<Vec<PathBuf>, St
         }
         return Ok(all);
     }
-    let known: Vec<String> =
-        ws.plan_files().iter().filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned())).collect();
+    let known = ws.plan_names();
     names
         .iter()
         .map(|name| {
@@ -162,7 +168,8 @@ pub fn select_plans(ws: &Workspace, names: &[String]) -> Result<Vec<PathBuf>, St
                 Ok(path)
             } else {
                 Err(format!(
-                    "there is no plan file `plans/{name}.toml`; {}",
+                    "there is no plan file `{}`; {}",
+                    ws.display(&path),
                     pricebook_lang::suggest::help_for(name, "plan files", known.iter().map(String::as_str))
                 ))
             }
@@ -175,7 +182,7 @@ pub fn select_plans(ws: &Workspace, names: &[String]) -> Result<Vec<PathBuf>, St
 pub struct Request<'a> {
     /// Plan names or files; empty: every plan in `plans/`.
     pub plans: &'a [String],
-    /// A user's template folder; `None`: the bundled templates.
+    /// A template folder; `None`: the project's (`pricebook.toml`), else the bundled ones.
     pub templates: Option<&'a Path>,
     pub formats: &'a [DocFormat],
 }
@@ -190,7 +197,7 @@ pub fn generate(
     diags: &mut Diagnostics,
 ) -> Result<Vec<RenderedDoc>, String> {
     let paths = select_plans(ws, req.plans)?;
-    let set = match req.templates {
+    let set = match req.templates.map(Path::to_path_buf).or_else(|| ws.templates_dir()).as_deref() {
         None => TemplateSet::bundled(),
         Some(dir) => TemplateSet::from_dir(dir, |p| ws.display(p), sources, diags)?,
     };
@@ -199,5 +206,5 @@ pub fn generate(
         return Err(format!("no page templates to render (looked for {})", wanted.join(" and ")));
     }
     let catalogs: Vec<Catalog> = paths.iter().filter_map(|p| compile::load_catalog(ws, p, sources, diags)).collect();
-    Ok(render_all(&catalogs, &set, req.formats, sources, diags))
+    Ok(render_all(&catalogs, &ws.rules, &set, req.formats, sources, diags))
 }

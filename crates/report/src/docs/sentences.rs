@@ -71,7 +71,7 @@ pub fn what_credits_are(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// What each plan grants per cycle (rules E1, V1, C2, A1).
+/// What each plan grants per cycle.
 pub fn allowances(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let has_packs = !cat.packs.is_empty();
@@ -99,7 +99,7 @@ pub fn allowances(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// Sign-up, daily and invitation bonuses (rules E5, E6, E8).
+/// Sign-up, daily and invitation bonuses.
 pub fn bonuses(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let mut out = Vec::new();
@@ -188,7 +188,7 @@ pub fn spending_tiers(cat: &Catalog) -> Vec<Vec<usize>> {
     tiers
 }
 
-/// Which credits are spent first (rules E7, T1, A5).
+/// Which credits are spent first.
 pub fn consumption(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let order = &cat.credits.consumption_order;
@@ -262,7 +262,7 @@ fn rollover_phrase(w: &Words, name: &str, r: &RolloverRule) -> String {
     s
 }
 
-/// When credits expire, by source (rules E2, E3, E6, T2, V3, V4, A5).
+/// When credits expire, by source.
 pub fn expiry(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let has_cycles = cat.plans.iter().any(|p| matches!(p.monthly_credits, Allowance::Monthly(_)));
@@ -304,7 +304,7 @@ pub fn expiry(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// When a plan's cycle starts (rules E10, V3, A1).
+/// When a plan's cycle starts.
 pub fn cycles(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let mut out = Vec::new();
@@ -331,7 +331,7 @@ pub fn cycles(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// Yearly billing (rule A3).
+/// Yearly billing.
 pub fn yearly(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let yearly: Vec<usize> = plans_where(cat, |i| cat.plans[i].yearly_price.is_some());
@@ -352,7 +352,7 @@ pub fn yearly(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// Buying credits: who may, value, payment (rules E3, C8, T3, T8). The
+/// Buying credits: who may, value, payment. The
 /// packs and top-ups themselves are listed by the templates from the view.
 pub fn buying(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
@@ -405,7 +405,7 @@ pub fn rate_phrase(w: &Words, unit_price: Decimal) -> String {
     w.unit_price(unit_price)
 }
 
-/// Rule T8 as a sentence: larger packs are better value, or every pack
+/// Pack value as a sentence: larger packs are better value, or every pack
 /// costs the same per credit.
 fn pack_value(w: &Words, fixed: &[(&str, Decimal, Decimal)]) -> Option<String> {
     if fixed.len() < 2 {
@@ -431,7 +431,7 @@ fn pack_value(w: &Words, fixed: &[(&str, Decimal, Decimal)]) -> Option<String> {
     })
 }
 
-/// Automatic purchases (rules C4, C8, T5, A4).
+/// Automatic purchases.
 pub fn auto_recharge(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let Some(ar) = &cat.auto_recharge else { return Vec::new() };
@@ -523,7 +523,7 @@ pub fn auto_recharge(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// What happens when the balance does not cover a usage (rules E11, C5, V8).
+/// What happens when the balance does not cover a usage.
 pub fn exhaustion(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let mut out = Vec::new();
@@ -576,7 +576,7 @@ pub fn exhaustion(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// Low-balance warnings (rule V5).
+/// Low-balance warnings.
 pub fn warnings(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     if cat.low_balance_warnings.is_empty() {
@@ -608,7 +608,7 @@ pub fn warnings(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// Free trials (rule E9).
+/// Free trials.
 pub fn trials(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let mut periods: Vec<Period> = cat.plans.iter().filter_map(|p| p.trial).collect();
@@ -635,7 +635,7 @@ pub fn trials(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// Refunds (rules E12, V6).
+/// Refunds.
 pub fn refunds(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let policy = &cat.refunds;
@@ -729,7 +729,7 @@ pub fn refunds(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// Add-ons billed in credits or money (rule A2).
+/// Add-ons billed in credits or money.
 pub fn addons(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     if cat.addons.is_empty() {
@@ -751,7 +751,7 @@ pub fn addons(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// Upgrades, downgrades and cancelling (rule X5).
+/// Upgrades, downgrades and cancelling.
 pub fn plan_changes(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let policy = &cat.plan_changes;
@@ -798,7 +798,7 @@ pub fn plan_changes(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// Plan limits that are not credits (rule V7).
+/// Plan limits that are not credits.
 pub fn limits(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let mut out = Vec::new();
@@ -876,7 +876,7 @@ pub fn rate_cost(w: &Words, r: &Rate) -> String {
     parts.join(" + ")
 }
 
-/// How a rate card's costs are rounded (rule X1).
+/// How a rate card's costs are rounded.
 pub fn rounding(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     if cat.features.is_empty() {
@@ -899,7 +899,7 @@ pub fn rounding(cat: &Catalog) -> Vec<String> {
     vec![format!("Each usage's cost is {how} to {to}.")]
 }
 
-/// Transfers between accounts (rule C6).
+/// Transfers between accounts.
 pub fn transfers(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     vec![if cat.credits.transferable {
@@ -909,7 +909,7 @@ pub fn transfers(cat: &Catalog) -> Vec<String> {
     }]
 }
 
-/// Giving used credits back: failed operations and support (rules C7, T6).
+/// Giving used credits back: failed operations and support.
 pub fn corrections(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let mut out = Vec::new();
@@ -932,7 +932,7 @@ pub fn corrections(cat: &Catalog) -> Vec<String> {
     out
 }
 
-/// What the history shows (rules E13, T6, T7, A6).
+/// What the history shows.
 pub fn history(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let labels: Vec<String> = cat.sources.iter().map(|s| s.label.clone()).collect();

@@ -227,7 +227,7 @@ fn help_for(kind: ErrorKind) -> &'static str {
             "pricebook's filters are money, amount, number, per_unit and percent; minijinja's built-in filters work too"
         }
         ErrorKind::UndefinedError => {
-            "templates see product, unit, plans, packs, top_ups, features, addons, rules, examples, page and pages; check the name against them"
+            "templates see product, unit, plans, packs, top_ups, features, addons, rules, examples, rulebook, page and pages; check the name against them"
         }
         ErrorKind::SyntaxError => "check that every {{ }}, {% %} and {# #} is closed and every block has its end tag",
         ErrorKind::TemplateNotFound => {

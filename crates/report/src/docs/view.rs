@@ -35,7 +35,7 @@ pub struct DocView {
 
 #[derive(Debug, Serialize)]
 pub struct ProductView {
-    /// The plan file's stem, e.g. `eigent`.
+    /// The plan file's stem, e.g. `acme`.
     pub id: String,
     pub name: String,
     pub summary: Option<String>,

@@ -53,7 +53,7 @@ mod tests {
 
     #[test]
     fn only_plain_names_are_path_components() {
-        assert!(safe_component("eigent"));
+        assert!(safe_component("acme"));
         assert!(safe_component("pricing.html"));
         for bad in ["", ".", "..", "../x", "a/b", "a\\b", "/abs", ".hidden"] {
             assert!(!safe_component(bad), "{bad:?}");
