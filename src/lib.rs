@@ -12,6 +12,7 @@
 //! stopping at the first. The engine is independent of the scenario format:
 //! it takes [`simulate::Command`]s at instants.
 
+pub mod billing;
 pub mod calendar;
 pub mod check;
 pub mod cli;

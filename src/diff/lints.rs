@@ -19,11 +19,10 @@ use super::impact::Impact;
 use super::rules::PACK_VALUE_RULE;
 use super::side::{self, Origin};
 use super::words;
+use crate::billing::quote::unit_price as unit;
 use crate::compile::Catalog;
 use crate::compile::Workspace;
-use crate::compile::catalog::PackOffer;
 use crate::report::format;
-use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -115,13 +114,6 @@ fn price_raises(id: &str, o: &Catalog, n: &Catalog, impact: &Impact, out: &mut V
                 rules: Vec::new(),
             });
         }
-    }
-}
-
-fn unit(offer: &PackOffer) -> Option<Decimal> {
-    match *offer {
-        PackOffer::Fixed { credits, price } => price.get().checked_div(credits.get()),
-        PackOffer::Custom { unit_price, .. } => Some(unit_price.get()),
     }
 }
 

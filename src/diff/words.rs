@@ -83,14 +83,7 @@ pub(super) fn rate_parts(r: &Rate) -> [(&'static str, &'static str, Option<Credi
     ]
 }
 
-/// Money per credit, safely (a zero-credit pack cannot compile, but user
-/// data never gets to panic here).
-pub(super) fn unit_price(offer: &PackOffer) -> Option<Decimal> {
-    match *offer {
-        PackOffer::Fixed { credits, price } => price.get().checked_div(credits.get()),
-        PackOffer::Custom { unit_price, .. } => Some(unit_price.get()),
-    }
-}
+pub(super) use crate::billing::quote::unit_price;
 
 /// "per 1M tokens", "per credit", "per 1K credits".
 pub(super) fn per_label(cat: &Catalog) -> String {

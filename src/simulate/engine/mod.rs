@@ -483,7 +483,7 @@ impl<'c, S: Sink> Engine<'c, S> {
             return;
         }
         let (remaining, original, label) = (l.remaining, l.original, l.label);
-        let kept = b.rule.carry(remaining, original);
+        let kept = crate::billing::rollover::carry(&b.rule, remaining, original);
         let left = b.left.map(|n| n.saturating_sub(1));
         let next = match (&b.step, left) {
             (_, Some(0)) => None,

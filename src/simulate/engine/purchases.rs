@@ -1,12 +1,13 @@
 //! Money: payments, packs, auto-recharge (with its monthly cap), refunds.
 
 use super::{Engine, Scheduled};
+use crate::billing;
 use crate::calendar;
-use crate::compile::catalog::{Expiry, PackOffer, RechargeRule};
+use crate::compile::catalog::{Expiry, RechargeRule};
 use crate::model::plan::SourceKind;
 use crate::model::plan::{OnDecline, Refundable, UsedCredits, WindowStart};
 use crate::model::scenario::PaymentState;
-use crate::money::{Credits, Money, Rounding};
+use crate::money::{Credits, Money};
 use crate::simulate::account::{Account, PendingTopUp, Purchase};
 use crate::simulate::command::{AccountId, PurchaseId, RechargeSettings, Sym};
 use crate::simulate::ledger::{Bucket, Detail, EntryKind, Notice, Paid, PlanWhy, Reason, Setting, Sink, VoidWhy};
@@ -83,27 +84,9 @@ impl<S: Sink> Engine<'_, S> {
 
     /// Credits and price of one purchase of a pack.
     fn quote(&self, pack: usize, credits: Option<Credits>, amount: Option<Money>) -> Result<(Credits, Money), Reason> {
-        match self.cat.packs[pack].offer {
-            PackOffer::Fixed { credits, price } => Ok((credits, price)),
-            PackOffer::Custom { unit_price, min_credits, max_credits } => {
-                let credits = match (credits, amount) {
-                    (Some(c), _) => c,
-                    (None, Some(m)) => Credits::new(Rounding::Down.round(
-                        m.get().checked_div(unit_price.get()).ok_or(Reason::AmountOutOfRange)?,
-                        self.cat.credits.scale,
-                    )),
-                    (None, None) => return Err(Reason::AmountOutOfRange),
-                };
-                let in_range = credits.is_positive()
-                    && min_credits.is_none_or(|m| credits >= m)
-                    && max_credits.is_none_or(|m| credits <= m);
-                if !in_range {
-                    return Err(Reason::AmountOutOfRange);
-                }
-                let price = credits.get().checked_mul(unit_price.get()).ok_or(Reason::AmountOutOfRange)?;
-                Ok((credits, self.round_money(price)))
-            }
-        }
+        let ask = billing::quote::Ask::from_options(credits, amount);
+        let q = billing::quote::quote(self.cat, pack, ask).map_err(|_| Reason::AmountOutOfRange)?;
+        Ok((q.credits, q.price))
     }
 
     /// Grants a paid purchase's credits into its pack's source.
@@ -221,20 +204,10 @@ impl<S: Sink> Engine<'_, S> {
             return false;
         }
         let balance = a.wallet.balance();
-        let quote = match state.rule {
-            RechargeRule::Pack => self.quote(state.pack, None, None),
-            RechargeRule::Amount(m) => self.quote(state.pack, None, Some(m)),
-            RechargeRule::RefillToTarget(target) => {
-                let need = (target - balance).max(shortfall.map_or(Credits::ZERO, |s| s - balance));
-                if !need.is_positive() {
-                    return false;
-                }
-                self.quote(state.pack, Some(need), None)
-            }
-        };
-        let Ok((credits, price)) = quote else {
+        let Ok(Some(q)) = billing::recharge::buys(self.cat, state.pack, state.rule, balance, shortfall) else {
             return false;
         };
+        let (credits, price) = (q.credits, q.price);
         let month = calendar::month_key(self.now, self.cat.time_zone);
         if let Some(s) = a.auto.as_mut()
             && s.month != month
@@ -244,7 +217,7 @@ impl<S: Sink> Engine<'_, S> {
             s.cap_noticed = false;
         }
         let spent = a.auto.as_ref().map_or(Money::ZERO, |s| s.spent);
-        if state.cap.is_some_and(|cap| spent + price > cap) {
+        if !billing::recharge::fits_cap(state.cap, spent, price) {
             if a.auto.as_ref().is_some_and(|s| !s.cap_noticed) {
                 if let Some(s) = a.auto.as_mut() {
                     s.cap_noticed = true;

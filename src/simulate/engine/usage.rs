@@ -2,6 +2,7 @@
 //! grants, low-balance warnings, entitlements.
 
 use super::Engine;
+use crate::billing;
 use crate::compile::catalog::{ExhaustionRule, Limit, RolloverRule};
 use crate::model::plan::{Funding, SourceKind};
 use crate::money::Credits;
@@ -41,25 +42,14 @@ impl<S: Sink> Engine<'_, S> {
             (None, None) => Credits::ZERO,
             (None, Some((f, r))) => {
                 let feature = &self.cat.features[f];
-                let rate = &feature.rates[r];
                 let q: &Quantity = &usage.quantity;
-                let k = Decimal::from(1000);
-                let input = Decimal::from(q.input_tokens) / k;
-                let output = Decimal::from(q.output_tokens) / k;
-                let parts = [
-                    (rate.per_request, q.requests.unwrap_or(Decimal::ONE)),
-                    (rate.per_1k_input_tokens, input),
-                    (rate.per_1k_output_tokens, output),
-                    (rate.per_1k_tokens, input.checked_add(output)?),
-                    (rate.per_minute, q.minutes.unwrap_or(Decimal::ZERO)),
-                ];
-                let mut raw = Decimal::ZERO;
-                for (per, n) in parts {
-                    if let Some(per) = per {
-                        raw = raw.checked_add(per.get().checked_mul(n)?)?;
-                    }
-                }
-                Credits::new(feature.rounding.round(raw, self.cat.credits.scale))
+                let measured = billing::cost::Measured {
+                    requests: q.requests,
+                    input_tokens: q.input_tokens,
+                    output_tokens: q.output_tokens,
+                    minutes: q.minutes,
+                };
+                billing::cost::rate_cost(feature, &feature.rates[r], &measured, self.cat.credits.scale)?
             }
         };
         // Far beyond any real usage; keeps every sum over the ledger exact.

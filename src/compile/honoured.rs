@@ -1,0 +1,138 @@
+//! Option combinations the engine would ignore or cannot honour: each is an
+//! error, so a published catalog never states a rule that billing does not
+//! follow. Figures come from [`crate::billing`], the functions the engine
+//! itself calls.
+
+use super::catalog::{AutoRecharge, Catalog, RechargeRule};
+use super::check::Checker;
+use crate::billing::quote::{self, QuoteError};
+use crate::billing::recharge;
+use crate::diag::Code;
+use crate::model::Sp;
+use crate::model::plan::{AutoRecharge as RawRecharge, PlanFile, UpgradeCharge, UpgradeCredits};
+use crate::money::Money;
+
+pub fn check(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
+    upgrade_credits_ignored(file, cat, ck);
+    if let (Some(ar), Some(raw)) = (&cat.auto_recharge, &file.auto_recharge) {
+        recharge_pack_unavailable(ar, raw, cat, ck);
+        recharge_out_of_range(ar, raw, cat, ck);
+        recharge_cap_below_smallest(ar, raw, cat, ck);
+    }
+}
+
+/// A full upgrade charge starts a new cycle with the new plan's credits, so
+/// any other credit rule would be published and never applied.
+fn upgrade_credits_ignored(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
+    let policy = &cat.plan_changes;
+    if policy.upgrade_charge != UpgradeCharge::Full || policy.upgrade_credits == UpgradeCredits::Replace {
+        return;
+    }
+    let Some(rule) = file.plan_changes.as_ref().and_then(|p| p.upgrade.as_ref()) else { return };
+    let credits = match policy.upgrade_credits {
+        UpgradeCredits::AddDifference => "add_difference",
+        UpgradeCredits::Prorate | UpgradeCredits::Replace => "prorate",
+    };
+    ck.error(
+        Code::UpgradeCreditsIgnored,
+        rule.span.clone(),
+        format!(
+            "upgrade credits = \"{credits}\" is never applied: charge = \"full\" starts a new cycle with the new plan's full monthly credits"
+        ),
+    )
+    .with_help("write credits = \"replace\" with charge = \"full\", or charge = \"prorated\" to keep this credit rule");
+}
+
+/// Plans offered auto-recharge whose accounts could not buy its pack: the
+/// engine never recharges them.
+fn recharge_pack_unavailable(ar: &AutoRecharge, raw: &Sp<RawRecharge>, cat: &Catalog, ck: &mut Checker) {
+    let pack = &cat.packs[ar.pack.ix];
+    let stranded: Vec<&str> = (0..cat.plans.len())
+        .filter(|&p| ar.available_on(p) && !pack.available_on(p))
+        .map(|p| cat.plans[p].id.as_str())
+        .collect();
+    if stranded.is_empty() {
+        return;
+    }
+    let span =
+        raw.value.plans.as_ref().and_then(|ps| ps.first()).map_or(raw.value.pack.span.clone(), |p| p.span.clone());
+    let list = stranded.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+    ck.error(
+        Code::RechargePackUnavailable,
+        span,
+        format!("auto-recharge is offered on {list}, which cannot buy its pack `{}`", pack.id),
+    )
+    .with_help(format!(
+        "list only plans that can buy `{}` in auto_recharge.plans, or add those plans to the pack's plans",
+        pack.id
+    ));
+}
+
+/// A recharge whose amount the pack refuses: below its minimum, above its
+/// maximum, or less than one credit.
+fn recharge_out_of_range(ar: &AutoRecharge, raw: &Sp<RawRecharge>, cat: &Catalog, ck: &mut Checker) {
+    let raw = &raw.value;
+    let at = quote::Precision::of(cat);
+    let offer = &cat.packs[ar.pack.ix].offer;
+    let (problem, span) = match ar.buys {
+        RechargeRule::Pack => return,
+        RechargeRule::Amount(m) => {
+            let span = raw.amount.as_ref().map_or(raw.buys.span.clone(), |a| a.span.clone());
+            match quote::quote_offer(offer, quote::Ask::Amount(m), at) {
+                Err(e) => (format!("amount = {} buys {}", ck.show_money(m), bought(e, ck)), span),
+                Ok(_) => return,
+            }
+        }
+        RechargeRule::RefillToTarget(target) => {
+            let span = raw.target.as_ref().map_or(raw.buys.span.clone(), |t| t.span.clone());
+            // The least a refill at the threshold buys, and the most a refill from empty buys.
+            let least = target - ar.threshold;
+            let most = target;
+            let refused = [least, most]
+                .into_iter()
+                .filter(|c| c.is_positive())
+                .find_map(|c| quote::quote_offer(offer, quote::Ask::Credits(c), at).err());
+            match refused {
+                Some(e) => (format!("refilling to {target} buys {}", bought(e, ck)), span),
+                None => return,
+            }
+        }
+    };
+    ck.error(
+        Code::RechargeOutOfRange,
+        span,
+        format!("{problem}, so pack `{}` refuses the recharge and it never happens", ar.pack.id),
+    )
+    .with_help("change the recharge amount or target to fit the pack's min_credits and max_credits");
+}
+
+/// Why a quote failed, as "333 credits, fewer than the pack's minimum of 500".
+fn bought(e: QuoteError, ck: &Checker) -> String {
+    let unit = &ck.credit_unit;
+    match e {
+        QuoteError::BelowMinimum { credits, min } => {
+            format!("{credits} {unit}, fewer than the pack's minimum of {min}")
+        }
+        QuoteError::AboveMaximum { credits, max } => format!("{credits} {unit}, more than the pack's maximum of {max}"),
+        QuoteError::NothingBought | QuoteError::NoAmount => format!("no {unit}"),
+        QuoteError::Overflow => "more than pricebook can count".to_string(),
+    }
+}
+
+/// A monthly cap below the cheapest recharge: auto-recharge could never run.
+fn recharge_cap_below_smallest(ar: &AutoRecharge, raw: &Sp<RawRecharge>, cat: &Catalog, ck: &mut Checker) {
+    let (Some(cap), Some(cap_lit)) = (ar.monthly_cap, &raw.value.monthly_cap) else { return };
+    let Ok(smallest) = recharge::smallest(cat, ar) else { return };
+    if recharge::fits_cap(Some(cap), Money::ZERO, smallest.price) {
+        return;
+    }
+    let (cap, cheapest) = (ck.show_money(cap), ck.show_money(smallest.price));
+    ck.error(
+        Code::RechargeCapBelowPack,
+        cap_lit.span.clone(),
+        format!(
+            "monthly_cap ({cap}) is below the price of one recharge ({cheapest}), so auto-recharge could never run"
+        ),
+    )
+    .with_help(format!("raise monthly_cap to at least {cheapest}, or recharge a smaller amount"));
+}
