@@ -31,15 +31,13 @@ pub fn buys(
     ask(rule, balance, shortfall).map(|ask| quote::quote(cat, pack, ask)).transpose()
 }
 
-/// The cheapest recharge the catalog's default settings can make: the
-/// pack or the amount as set, or a refill's smallest top-up.
+/// The cheapest recharge the catalog's default settings make: the one at
+/// the threshold (any lower balance buys more), or, when a refill needs
+/// nothing there, the pack's smallest top-up.
 pub fn smallest(cat: &Catalog, ar: &AutoRecharge) -> Result<Quote, QuoteError> {
-    let at = quote::Precision::of(cat);
-    let offer = &cat.packs[ar.pack.ix].offer;
-    match ar.buys {
-        RechargeRule::Pack => quote::quote_offer(offer, Ask::Pack, at),
-        RechargeRule::Amount(m) => quote::quote_offer(offer, Ask::Amount(m), at),
-        RechargeRule::RefillToTarget(_) => quote::smallest(offer, at),
+    match buys(cat, ar.pack.ix, ar.buys, ar.threshold, None)? {
+        Some(q) => Ok(q),
+        None => quote::smallest(&cat.packs[ar.pack.ix].offer, quote::Precision::of(cat)),
     }
 }
 

@@ -5,12 +5,12 @@
 
 use super::catalog::{AutoRecharge, Catalog, RechargeRule};
 use super::check::Checker;
-use crate::billing::quote::{self, QuoteError};
+use crate::billing::quote::QuoteError;
 use crate::billing::recharge;
 use crate::diag::Code;
 use crate::model::Sp;
 use crate::model::plan::{AutoRecharge as RawRecharge, PlanFile, UpgradeCharge, UpgradeCredits};
-use crate::money::Money;
+use crate::money::{Credits, Money};
 
 pub fn check(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
     upgrade_credits_ignored(file, cat, ck);
@@ -68,40 +68,26 @@ fn recharge_pack_unavailable(ar: &AutoRecharge, raw: &Sp<RawRecharge>, cat: &Cat
     ));
 }
 
-/// A recharge whose amount the pack refuses: below its minimum, above its
-/// maximum, or less than one credit.
+/// A recharge whose amount the pack refuses (below its minimum, above its
+/// maximum, or less than one credit) at the threshold or from empty.
 fn recharge_out_of_range(ar: &AutoRecharge, raw: &Sp<RawRecharge>, cat: &Catalog, ck: &mut Checker) {
     let raw = &raw.value;
-    let at = quote::Precision::of(cat);
-    let offer = &cat.packs[ar.pack.ix].offer;
-    let (problem, span) = match ar.buys {
-        RechargeRule::Pack => return,
+    let refused = [ar.threshold, Credits::ZERO]
+        .into_iter()
+        .find_map(|balance| recharge::buys(cat, ar.pack.ix, ar.buys, balance, None).err());
+    let Some(e) = refused else { return };
+    let (what, span) = match ar.buys {
+        RechargeRule::Pack => (format!("pack `{}`", ar.pack.id), Some(raw.pack.span.clone())),
         RechargeRule::Amount(m) => {
-            let span = raw.amount.as_ref().map_or(raw.buys.span.clone(), |a| a.span.clone());
-            match quote::quote_offer(offer, quote::Ask::Amount(m), at) {
-                Err(e) => (format!("amount = {} buys {}", ck.show_money(m), bought(e, ck)), span),
-                Ok(_) => return,
-            }
+            (format!("amount = {}", ck.show_money(m)), raw.amount.as_ref().map(|a| a.span.clone()))
         }
-        RechargeRule::RefillToTarget(target) => {
-            let span = raw.target.as_ref().map_or(raw.buys.span.clone(), |t| t.span.clone());
-            // The least a refill at the threshold buys, and the most a refill from empty buys.
-            let least = target - ar.threshold;
-            let most = target;
-            let refused = [least, most]
-                .into_iter()
-                .filter(|c| c.is_positive())
-                .find_map(|c| quote::quote_offer(offer, quote::Ask::Credits(c), at).err());
-            match refused {
-                Some(e) => (format!("refilling to {target} buys {}", bought(e, ck)), span),
-                None => return,
-            }
-        }
+        RechargeRule::RefillToTarget(t) => (format!("refilling to {t}"), raw.target.as_ref().map(|t| t.span.clone())),
     };
+    let span = span.unwrap_or_else(|| raw.buys.span.clone());
     ck.error(
         Code::RechargeOutOfRange,
         span,
-        format!("{problem}, so pack `{}` refuses the recharge and it never happens", ar.pack.id),
+        format!("{what} buys {}, so pack `{}` refuses the recharge and it never happens", bought(e, ck), ar.pack.id),
     )
     .with_help("change the recharge amount or target to fit the pack's min_credits and max_credits");
 }
