@@ -14,6 +14,7 @@ use crate::money::{Credits, Money};
 
 pub fn check(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
     upgrade_credits_ignored(file, cat, ck);
+    default_plan_billed(file, cat, ck);
     if let (Some(ar), Some(raw)) = (&cat.auto_recharge, &file.auto_recharge) {
         recharge_pack_unavailable(ar, raw, cat, ck);
         recharge_out_of_range(ar, raw, cat, ck);
@@ -41,6 +42,27 @@ fn upgrade_credits_ignored(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
         ),
     )
     .with_help("write credits = \"replace\" with charge = \"full\", or charge = \"prorated\" to keep this credit rule");
+}
+
+/// Accounts start on the default plan without subscribing, and leaving a
+/// paid plan returns them there: its price or trial would never apply.
+fn default_plan_billed(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
+    let ix = cat.default_plan.ix;
+    let (plan, Some(raw)) = (&cat.plans[ix], file.plans.get(ix)) else { return };
+    let priced = [(plan.monthly_price, &raw.monthly_price), (plan.yearly_price, &raw.yearly_price)]
+        .into_iter()
+        .find_map(|(price, lit)| {
+            price.filter(|m| m.is_positive()).zip(lit.as_ref()).map(|(_, l)| ("a price", l.span.clone()))
+        });
+    let trial = raw.trial.as_ref().map(|t| ("a trial", t.span.clone()));
+    for (what, span) in priced.into_iter().chain(trial) {
+        ck.error(
+            Code::DefaultPlanBilled,
+            span,
+            format!("the default plan `{}` has {what}, but accounts are placed on it without subscribing, so it never applies", plan.id),
+        )
+        .with_help("make the default plan free with no trial, or make a free plan the default");
+    }
 }
 
 /// Plans offered auto-recharge whose accounts could not buy its pack: the
