@@ -9,12 +9,14 @@ use crate::billing::quote::QuoteError;
 use crate::billing::recharge;
 use crate::diag::Code;
 use crate::model::Sp;
-use crate::model::plan::{AutoRecharge as RawRecharge, PlanFile, UpgradeCharge, UpgradeCredits};
+use crate::model::plan::{AutoRecharge as RawRecharge, PlanFile, SourceKind, UpgradeCharge, UpgradeCredits};
 use crate::money::{Credits, Money};
 
 pub fn check(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
     upgrade_credits_ignored(file, cat, ck);
     default_plan_billed(file, cat, ck);
+    rollover_ignored(file, cat, ck);
+    refund_rules_unused(file, cat, ck);
     if let (Some(ar), Some(raw)) = (&cat.auto_recharge, &file.auto_recharge) {
         recharge_pack_unavailable(ar, raw, cat, ck);
         recharge_out_of_range(ar, raw, cat, ck);
@@ -62,6 +64,40 @@ fn default_plan_billed(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
             format!("the default plan `{}` has {what}, but accounts are placed on it without subscribing, so it never applies", plan.id),
         )
         .with_help("make the default plan free with no trial, or make a free plan the default");
+    }
+}
+
+/// Only monthly allowances reach a cycle end with a rollover rule; other
+/// kinds of credits expire by their `expires` alone.
+fn rollover_ignored(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
+    for (source, raw) in cat.sources.iter().zip(&file.sources) {
+        let Some(rollover) = raw.value.rollover.as_ref().filter(|_| source.kind != SourceKind::Allowance) else {
+            continue;
+        };
+        ck.error(
+            Code::RolloverIgnored,
+            rollover.span.clone(),
+            format!("source `{}` is not an allowance, and only monthly allowances roll over", source.id),
+        )
+        .with_help("remove rollover, or say how long these credits live with `expires`");
+    }
+}
+
+/// Refund rules with nothing refundable are published and never used.
+fn refund_rules_unused(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
+    let Some(raw) = file.refunds.as_ref().filter(|_| cat.refunds.applies_to.is_empty()) else { return };
+    let raw = &raw.value;
+    let stated = [
+        ("window", raw.window.as_ref().map(|w| w.span.clone())),
+        ("max_used_share", raw.max_used_share.as_ref().map(|m| m.span.clone())),
+    ];
+    for (key, span) in stated.into_iter().filter_map(|(k, s)| s.map(|s| (k, s))) {
+        ck.error(
+            Code::RefundRulesUnused,
+            span,
+            format!("refunds.{key} is set, but applies_to is empty, so nothing is ever refunded"),
+        )
+        .with_help("list what can be refunded in applies_to, or remove the refund rules");
     }
 }
 

@@ -82,6 +82,8 @@ codes! {
     RechargePackUnavailable => "recharge-pack-unavailable", Error, "Auto-recharge is offered on a plan that cannot buy its pack.";
     RechargeOutOfRange => "recharge-out-of-range", Error, "An auto-recharge amount or target that its pack's minimum or maximum refuses.";
     DefaultPlanBilled => "default-plan-billed", Error, "The default plan has a price or a trial, which accounts placed on it never meet.";
+    RolloverIgnored => "rollover-ignored", Error, "A rollover rule on credits that are not a monthly allowance, which never roll over.";
+    RefundRulesUnused => "refund-rules-unused", Error, "Refund rules stated while nothing is refundable.";
     UnusableFeature => "unusable-feature", Error, "A rate-card feature that no plan can use.";
     NoPlans => "no-plans", Error, "A plan file declares no plans.";
     // Lints: smells, not errors.
