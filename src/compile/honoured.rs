@@ -19,6 +19,7 @@ pub fn check(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
     refund_rules_unused(file, cat, ck);
     if let (Some(ar), Some(raw)) = (&cat.auto_recharge, &file.auto_recharge) {
         recharge_pack_unavailable(ar, raw, cat, ck);
+        recharge_never_on_by_default(ar, raw, cat, ck);
         recharge_out_of_range(ar, raw, cat, ck);
         recharge_cap_below_smallest(ar, raw, cat, ck);
     }
@@ -123,6 +124,29 @@ fn recharge_pack_unavailable(ar: &AutoRecharge, raw: &Sp<RawRecharge>, cat: &Cat
     .with_help(format!(
         "list only plans that can buy `{}` in auto_recharge.plans, or add those plans to the pack's plans",
         pack.id
+    ));
+}
+
+/// New accounts start on the default plan, and auto-recharge switched off
+/// there stays off when they change plan: "on by default" would hold for
+/// nobody.
+fn recharge_never_on_by_default(ar: &AutoRecharge, raw: &Sp<RawRecharge>, cat: &Catalog, ck: &mut Checker) {
+    let default = &cat.plans[cat.default_plan.ix];
+    if !ar.enabled_by_default || ar.available_on(cat.default_plan.ix) {
+        return;
+    }
+    let span = raw.value.plans.as_ref().and_then(|ps| ps.first()).map_or(raw.span.clone(), |p| p.span.clone());
+    ck.error(
+        Code::RechargeNeverOnByDefault,
+        span,
+        format!(
+            "auto-recharge is on by default, but new accounts start on `{}`, which is not offered it, and it stays off when they change plan",
+            default.id
+        ),
+    )
+    .with_help(format!(
+        "set enabled_by_default = false (customers switch it on), or offer auto-recharge on `{}`",
+        default.id
     ));
 }
 

@@ -2,7 +2,8 @@
 //! by field, in words a reviewer reads ("Plus plan: monthly credits 2,000 →
 //! 2,500 (+25%)"), not as a text diff.
 //!
-//! Catalogs are matched by id (the plan file's stem); items inside them by
+//! Catalogs are matched by id (the plan file's stem); within one, the walk
+//! ([`super::walk`]) compares every path of the canonical JSON, items by
 //! their ids (plans, packs, sources, entitlements, features and rates by
 //! model, add-ons). Comments, formatting and key order never show up: only
 //! what the compiler kept. Values are rendered with each side's own
