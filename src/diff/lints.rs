@@ -21,12 +21,11 @@ use super::changes::Change;
 use super::impact::Impact;
 use super::side::{self, Origin};
 use super::words;
-use pricebook_core::catalog::PackOffer;
+use pricebook_core::billing::quote::unit_price as unit;
 use pricebook_core::format;
 use pricebook_lang::compile::Catalog;
 use pricebook_lang::compile::Workspace;
 use pricebook_lang::rulebook::Topic;
-use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
@@ -127,13 +126,6 @@ fn price_raises(id: &str, o: &Catalog, n: &Catalog, impact: &Impact, out: &mut V
                 rules: Vec::new(),
             });
         }
-    }
-}
-
-fn unit(offer: &PackOffer) -> Option<Decimal> {
-    match *offer {
-        PackOffer::Fixed { credits, price } => price.get().checked_div(credits.get()),
-        PackOffer::Custom { unit_price, .. } => Some(unit_price.get()),
     }
 }
 

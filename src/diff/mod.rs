@@ -17,10 +17,12 @@
 //! not compile) are for the caller to report (exit code 2).
 
 pub mod changes;
+mod fields;
 pub mod impact;
 pub mod lints;
 pub mod render;
 pub mod side;
+mod walk;
 mod words;
 
 pub use changes::{Change, ChangeKind};

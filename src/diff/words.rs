@@ -3,10 +3,7 @@
 //! → "1,000,000 tokens for €5.00, €5.00 per 1M tokens". Used by the change
 //! list and the lints; nothing here compares.
 
-use pricebook_core::calendar::Period;
-use pricebook_core::catalog::{
-    Allowance, AutoRecharge, ExhaustionRule, Expiry, Pack, PackOffer, Plan, PlanRef, Rate, RechargeRule, Source,
-};
+use pricebook_core::catalog::{Allowance, AutoRecharge, Expiry, Pack, PackOffer, Plan, Rate, RechargeRule, Source};
 use pricebook_core::format;
 use pricebook_core::money::{Credits, Money};
 use pricebook_lang::compile::Catalog;
@@ -22,28 +19,8 @@ pub(super) fn word<T: Serialize>(v: &T) -> String {
     }
 }
 
-pub(super) fn yes_no(b: &bool) -> String {
-    if *b { "yes".into() } else { "no".into() }
-}
-
 pub(super) fn share(d: Decimal) -> String {
     format!("{}%", (d * Decimal::ONE_HUNDRED).normalize())
-}
-
-pub(super) fn period(p: &Option<Period>, none: &str) -> String {
-    p.map_or_else(|| none.to_string(), |p| p.to_string())
-}
-
-pub(super) fn refs(rs: &Option<Vec<PlanRef>>) -> String {
-    match rs {
-        None => "every plan".into(),
-        Some(v) if v.is_empty() => "no plan".into(),
-        Some(v) => v.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", "),
-    }
-}
-
-pub(super) fn ref_ids(rs: &Option<Vec<PlanRef>>) -> Option<Vec<String>> {
-    rs.as_ref().map(|v| v.iter().map(|r| r.id.clone()).collect())
 }
 
 pub(super) fn expiry(e: &Expiry) -> String {
@@ -83,14 +60,7 @@ pub(super) fn rate_parts(r: &Rate) -> [(&'static str, &'static str, Option<Credi
     ]
 }
 
-/// Money per credit, safely (a zero-credit pack cannot compile, but user
-/// data never gets to panic here).
-pub(super) fn unit_price(offer: &PackOffer) -> Option<Decimal> {
-    match *offer {
-        PackOffer::Fixed { credits, price } => price.get().checked_div(credits.get()),
-        PackOffer::Custom { unit_price, .. } => Some(unit_price.get()),
-    }
-}
+pub(super) use pricebook_core::billing::quote::unit_price;
 
 /// "per 1M tokens", "per credit", "per 1K credits".
 pub(super) fn per_label(cat: &Catalog) -> String {
@@ -154,18 +124,6 @@ pub(super) fn offer_words(cat: &Catalog, offer: &PackOffer) -> String {
     }
 }
 
-pub(super) fn price_words(cat: &Catalog, price: Option<Money>) -> String {
-    price.map_or_else(|| "on request".into(), |m| format::money(cat, m))
-}
-
-pub(super) fn allowance(a: &Allowance) -> String {
-    match a {
-        Allowance::None => "none".into(),
-        Allowance::Monthly(c) => format::credits(*c),
-        Allowance::Unlimited => "unlimited".into(),
-    }
-}
-
 pub(super) fn plan_words(cat: &Catalog, p: &Plan) -> String {
     let mut parts = vec![match p.monthly_price {
         Some(m) => format!("{}/month", format::money(cat, m)),
@@ -180,15 +138,6 @@ pub(super) fn plan_words(cat: &Catalog, p: &Plan) -> String {
         parts.push(format!("{t} trial"));
     }
     parts.join(", ")
-}
-
-pub(super) fn exhaustion(e: &ExhaustionRule) -> String {
-    match e {
-        ExhaustionRule::Refuse => "refuse".into(),
-        ExhaustionRule::OverdrawOnce => "overdraw once".into(),
-        ExhaustionRule::Overdraft { limit: None } => "overdraft (no limit)".into(),
-        ExhaustionRule::Overdraft { limit: Some(l) } => format!("overdraft up to {}", format::credits(*l)),
-    }
 }
 
 pub(super) fn source_words(cat: &Catalog, s: &Source) -> String {

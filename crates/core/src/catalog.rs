@@ -187,23 +187,6 @@ fn opt_decimal_str<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S:
     }
 }
 
-impl RolloverRule {
-    /// What a grant of `original` credits keeps at a cycle end when `remaining` are left.
-    pub fn carry(&self, remaining: Credits, original: Credits) -> Credits {
-        let mut kept = remaining;
-        if let Some(min) = self.min_kept {
-            kept = kept.max(min);
-        }
-        if let Some(max) = self.max_amount {
-            kept = kept.min(max);
-        }
-        if let Some(share) = self.max_share {
-            kept = kept.min(original * share);
-        }
-        kept
-    }
-}
-
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Source {
     pub id: String,
@@ -309,16 +292,6 @@ impl Pack {
 pub enum PackOffer {
     Fixed { credits: Credits, price: Money },
     Custom { unit_price: Money, min_credits: Option<Credits>, max_credits: Option<Credits> },
-}
-
-impl PackOffer {
-    /// Money per credit.
-    pub fn unit_price(&self) -> Decimal {
-        match *self {
-            PackOffer::Fixed { credits, price } => price.get() / credits.get(),
-            PackOffer::Custom { unit_price, .. } => unit_price.get(),
-        }
-    }
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]

@@ -5,6 +5,7 @@
 //! [`policy`] enums, and how amounts print ([`format`]). No file formats, no
 //! I/O: the engine depends on this crate alone.
 
+pub mod billing;
 pub mod calendar;
 pub mod catalog;
 pub mod catalog_json;

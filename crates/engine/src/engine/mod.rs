@@ -511,7 +511,7 @@ impl<'a, S: Sink> Step<'a, S> {
             return;
         }
         let (remaining, original, label) = (l.remaining, l.original, l.label);
-        let kept = b.rule.carry(remaining, original);
+        let kept = pricebook_core::billing::rollover::carry(&b.rule, remaining, original);
         let left = b.left.map(|n| n.saturating_sub(1));
         let next = match (&b.step, left) {
             (_, Some(0)) => None,

@@ -6,9 +6,10 @@ use crate::agenda::Scheduled;
 use crate::command::{AccountId, PurchaseId, RechargeSettings, Sym};
 use crate::ledger::{Bucket, Detail, EntryKind, Notice, Paid, PlanWhy, Reason, Setting, Sink, VoidWhy};
 use crate::wallet::{Lot, Origin};
+use pricebook_core::billing;
 use pricebook_core::calendar;
-use pricebook_core::catalog::{Expiry, PackOffer, RechargeRule};
-use pricebook_core::money::{Credits, Money, Rounding};
+use pricebook_core::catalog::{Expiry, RechargeRule};
+use pricebook_core::money::{Credits, Money};
 use pricebook_core::policy::PaymentState;
 use pricebook_core::policy::SourceKind;
 use pricebook_core::policy::{OnDecline, Refundable, UsedCredits, WindowStart};
@@ -84,27 +85,9 @@ impl<S: Sink> Step<'_, S> {
 
     /// Credits and price of one purchase of a pack.
     fn quote(&self, pack: usize, credits: Option<Credits>, amount: Option<Money>) -> Result<(Credits, Money), Reason> {
-        match self.cat.packs[pack].offer {
-            PackOffer::Fixed { credits, price } => Ok((credits, price)),
-            PackOffer::Custom { unit_price, min_credits, max_credits } => {
-                let credits = match (credits, amount) {
-                    (Some(c), _) => c,
-                    (None, Some(m)) => Credits::new(Rounding::Down.round(
-                        m.get().checked_div(unit_price.get()).ok_or(Reason::AmountOutOfRange)?,
-                        self.cat.credits.scale,
-                    )),
-                    (None, None) => return Err(Reason::AmountOutOfRange),
-                };
-                let in_range = credits.is_positive()
-                    && min_credits.is_none_or(|m| credits >= m)
-                    && max_credits.is_none_or(|m| credits <= m);
-                if !in_range {
-                    return Err(Reason::AmountOutOfRange);
-                }
-                let price = credits.get().checked_mul(unit_price.get()).ok_or(Reason::AmountOutOfRange)?;
-                Ok((credits, self.round_money(price)))
-            }
-        }
+        let ask = billing::quote::Ask::from_options(credits, amount);
+        let q = billing::quote::quote(self.cat, pack, ask).map_err(|_| Reason::AmountOutOfRange)?;
+        Ok((q.credits, q.price))
     }
 
     /// Grants a paid purchase's credits into its pack's source.
@@ -222,20 +205,10 @@ impl<S: Sink> Step<'_, S> {
             return false;
         }
         let balance = a.wallet.balance();
-        let quote = match state.rule {
-            RechargeRule::Pack => self.quote(state.pack, None, None),
-            RechargeRule::Amount(m) => self.quote(state.pack, None, Some(m)),
-            RechargeRule::RefillToTarget(target) => {
-                let need = (target - balance).max(shortfall.map_or(Credits::ZERO, |s| s - balance));
-                if !need.is_positive() {
-                    return false;
-                }
-                self.quote(state.pack, Some(need), None)
-            }
-        };
-        let Ok((credits, price)) = quote else {
+        let Ok(Some(q)) = billing::recharge::buys(self.cat, state.pack, state.rule, balance, shortfall) else {
             return false;
         };
+        let (credits, price) = (q.credits, q.price);
         let month = calendar::month_key(self.now, self.cat.time_zone);
         if let Some(s) = a.auto.as_mut()
             && s.month != month
@@ -245,7 +218,7 @@ impl<S: Sink> Step<'_, S> {
             s.cap_noticed = false;
         }
         let spent = a.auto.as_ref().map_or(Money::ZERO, |s| s.spent);
-        if state.cap.is_some_and(|cap| spent + price > cap) {
+        if !billing::recharge::fits_cap(state.cap, spent, price) {
             if a.auto.as_ref().is_some_and(|s| !s.cap_noticed) {
                 if let Some(s) = a.auto.as_mut() {
                     s.cap_noticed = true;

@@ -8,6 +8,7 @@ use crate::command::{AccountId, DirectGrant, GrantExpiry, LotId, OpId, Quantity,
 use crate::labels::Builtin;
 use crate::ledger::{Bucket, Detail, EntryKind, Notice, Reason, Setting, Sink, VoidWhy};
 use crate::wallet::{Boundary, Cadence, Lot, Origin, Take};
+use pricebook_core::billing;
 use pricebook_core::catalog::{ExhaustionRule, Limit, RolloverRule};
 use pricebook_core::money::Credits;
 use pricebook_core::policy::{Funding, SourceKind};
@@ -43,25 +44,14 @@ impl<S: Sink> Step<'_, S> {
             (None, None) => Credits::ZERO,
             (None, Some((f, r))) => {
                 let feature = &self.cat.features[f];
-                let rate = &feature.rates[r];
                 let q: &Quantity = &usage.quantity;
-                let k = Decimal::from(1000);
-                let input = Decimal::from(q.input_tokens) / k;
-                let output = Decimal::from(q.output_tokens) / k;
-                let parts = [
-                    (rate.per_request, q.requests.unwrap_or(Decimal::ONE)),
-                    (rate.per_1k_input_tokens, input),
-                    (rate.per_1k_output_tokens, output),
-                    (rate.per_1k_tokens, input.checked_add(output)?),
-                    (rate.per_minute, q.minutes.unwrap_or(Decimal::ZERO)),
-                ];
-                let mut raw = Decimal::ZERO;
-                for (per, n) in parts {
-                    if let Some(per) = per {
-                        raw = raw.checked_add(per.get().checked_mul(n)?)?;
-                    }
-                }
-                Credits::new(feature.rounding.round(raw, self.cat.credits.scale))
+                let measured = billing::cost::Measured {
+                    requests: q.requests,
+                    input_tokens: q.input_tokens,
+                    output_tokens: q.output_tokens,
+                    minutes: q.minutes,
+                };
+                billing::cost::rate_cost(feature, &feature.rates[r], &measured, self.cat.credits.scale)?
             }
         };
         // Far beyond any real usage; keeps every sum over the ledger exact.

@@ -4,6 +4,7 @@ use super::catalog::{Catalog, PackOffer};
 use super::check::{Checker, show_money};
 use crate::diag::Code;
 use crate::model::plan::{PlanFile, SourceKind};
+use pricebook_core::billing::quote::unit_price;
 use pricebook_core::money::Money;
 use rust_decimal::Decimal;
 
@@ -23,9 +24,7 @@ pub fn worse_value_pairs(cat: &Catalog) -> Vec<(usize, usize)> {
         .iter()
         .enumerate()
         .filter_map(|(i, p)| match p.offer {
-            PackOffer::Fixed { credits, price } => {
-                price.get().checked_div(credits.get()).map(|u| (i, credits.get(), u))
-            }
+            PackOffer::Fixed { credits, .. } => unit_price(&p.offer).map(|u| (i, credits.get(), u)),
             PackOffer::Custom { .. } => None,
         })
         .collect();
@@ -51,7 +50,7 @@ pub fn worse_value_pairs(cat: &Catalog) -> Vec<(usize, usize)> {
 
 fn worse_value_packs(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
     let per = cat.credits.price_per.get();
-    let unit = |ix: usize| cat.packs[ix].offer.unit_price();
+    let unit = |ix: usize| unit_price(&cat.packs[ix].offer).unwrap_or_default();
     for (big, small) in worse_value_pairs(cat) {
         let raw = &file.packs[big].value;
         let span = raw.price.as_ref().map_or(raw.id.span.clone(), |p| p.span.clone());

@@ -6,6 +6,7 @@
 
 pub use pricebook_core::catalog;
 mod check;
+mod honoured;
 pub mod lints;
 mod plan_file;
 pub mod scenario;
@@ -44,7 +45,8 @@ pub fn compile_plan_text(id: &str, file: FileId, sources: &SourceMap, diags: &mu
     let mut ck = Checker::new(file, diags);
     let catalog = plan_file::compile(id, &raw, &mut ck)?;
     lints::lint(&raw, &catalog, &mut ck);
-    Some(catalog)
+    honoured::check(&raw, &catalog, &mut ck);
+    (!ck.has_errors()).then_some(catalog)
 }
 
 /// Reads, parses and validates a plan file.

@@ -680,29 +680,6 @@ fn auto_recharge(
         }
     }
     let monthly_cap = a.monthly_cap.as_ref().map(|m| ck.money(m, "monthly_cap", Sign::Positive));
-    if let (Some(cap), Some(p), Some(cap_lit)) = (monthly_cap, pack, &a.monthly_cap) {
-        let cheapest = match (buys, p.offer) {
-            (Some(RechargeRule::Pack), PackOffer::Fixed { price, .. }) => Some(price),
-            (Some(RechargeRule::Amount(m)), _) => Some(m),
-            (Some(RechargeRule::RefillToTarget(_)), PackOffer::Custom { unit_price, min_credits, .. }) => {
-                Some(unit_price * min_credits.map_or(rust_decimal::Decimal::ONE, Credits::get))
-            }
-            _ => None,
-        };
-        if let Some(cheapest) = cheapest
-            && cap < cheapest
-        {
-            let (cap, cheapest) = (ck.show_money(cap), ck.show_money(cheapest));
-            ck.error(
-                Code::RechargeCapBelowPack,
-                cap_lit.span.clone(),
-                format!("monthly_cap ({cap}) is below the price of one recharge ({cheapest}), so auto-recharge could never run"),
-            )
-            .with_help(format!(
-                "raise monthly_cap to at least {cheapest}, or recharge a smaller amount"
-            ));
-        }
-    }
     Some(AutoRecharge {
         enabled_by_default: a.enabled_by_default,
         threshold,

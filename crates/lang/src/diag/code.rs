@@ -78,6 +78,13 @@ codes! {
     RolloverExceedsExpiry => "rollover-exceeds-expiry", Error, "A rollover rule asks credits to outlive their expiry.";
     RefundWindowBeforeTrialEnd => "refund-window-before-trial-end", Error, "A refund window that closes before a trial's first charge.";
     RechargeCapBelowPack => "recharge-cap-below-pack", Error, "An auto-recharge spending cap smaller than the cheapest purchase it can make.";
+    UpgradeCreditsIgnored => "upgrade-credits-ignored", Error, "An upgrade credit rule that the upgrade's charge rule overrides.";
+    RechargePackUnavailable => "recharge-pack-unavailable", Error, "Auto-recharge is offered on a plan that cannot buy its pack.";
+    RechargeNeverOnByDefault => "recharge-never-on-by-default", Error, "Auto-recharge is on by default but not offered on the plan new accounts start on.";
+    RechargeOutOfRange => "recharge-out-of-range", Error, "An auto-recharge amount or target that its pack's minimum or maximum refuses.";
+    DefaultPlanBilled => "default-plan-billed", Error, "The default plan has a price or a trial, which accounts placed on it never meet.";
+    RolloverIgnored => "rollover-ignored", Error, "A rollover rule on credits that are not a monthly allowance, which never roll over.";
+    RefundRulesUnused => "refund-rules-unused", Error, "Refund rules stated while nothing is refundable.";
     UnusableFeature => "unusable-feature", Error, "A rate-card feature that no plan can use.";
     NoPlans => "no-plans", Error, "A plan file declares no plans.";
     // Lints: smells, not errors.

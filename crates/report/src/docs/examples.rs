@@ -8,8 +8,9 @@
 
 use super::journey::{FRIEND, Journey};
 use super::view::Example;
+use pricebook_core::billing::quote;
 use pricebook_core::catalog::{Allowance, ExhaustionRule, PackOffer};
-use pricebook_core::money::Credits;
+use pricebook_core::money::{Credits, Money};
 use pricebook_core::policy::Billing;
 use pricebook_core::policy::{Refundable, SourceKind};
 use pricebook_engine::Command;
@@ -85,9 +86,8 @@ fn example_pack(cat: &Catalog, plan: usize) -> Option<(usize, Credits)> {
         PackOffer::Fixed { credits, .. } => credits,
         PackOffer::Custom { min_credits, unit_price, .. } => {
             // The smallest top-up, or what ten currency units buy.
-            min_credits.unwrap_or_else(|| {
-                Credits::new(Decimal::TEN.checked_div(unit_price.get()).unwrap_or(Decimal::ONE).floor())
-            })
+            let ten = quote::credits_for(unit_price, Money::new(Decimal::TEN), quote::Precision::of(cat));
+            min_credits.or(ten).unwrap_or(Credits::from(1))
         }
     };
     Some((ix, credits))
@@ -254,8 +254,11 @@ fn auto_recharge(cat: &Catalog) -> Option<Example> {
     let cost =
         j.balance().get().saturating_sub(threshold).saturating_add(margin).max(Decimal::ONE).min(j.balance().get());
     j.later_hours(1);
+    let start = j.engine.ledger().len();
     j.step(format!("You use {}.", j.w.amount(cost)), Journey::usage(cost, None))?;
-    if let Some(delay) = ar.settles_after {
+    // Tell of a settling payment only when the engine took one.
+    let pending = j.entries_since(start).iter().any(|e| e.kind == pricebook_engine::EntryKind::Pending);
+    if let Some(delay) = ar.settles_after.filter(|_| pending) {
         let t = delay.add_to(j.at, cat.time_zone);
         j.wait_until(t, format!("{} later, the payment has settled.", capitalize_period(&delay.to_string())));
     }

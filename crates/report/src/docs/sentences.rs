@@ -7,6 +7,7 @@
 //! the templates; what a rule means belongs here.
 
 use super::names::{Words, capitalize, join_and};
+use pricebook_core::billing::{self, quote::Ask};
 use pricebook_core::calendar::{Period, Unit};
 use pricebook_core::catalog::{
     Allowance, ExhaustionRule, Expiry, Limit, PackOffer, Rate, RechargeRule, RolloverRule, Source,
@@ -379,7 +380,9 @@ pub fn buying(cat: &Catalog) -> Vec<String> {
         .packs
         .iter()
         .filter_map(|p| match p.offer {
-            PackOffer::Fixed { credits, price } => Some((p.name.as_str(), credits.get(), price.get())),
+            PackOffer::Fixed { credits, .. } => {
+                Some((p.name.as_str(), credits.get(), billing::quote::unit_price(&p.offer).unwrap_or(Decimal::MAX)))
+            }
             PackOffer::Custom { .. } => None,
         })
         .collect();
@@ -406,14 +409,14 @@ pub fn rate_phrase(w: &Words, unit_price: Decimal) -> String {
 }
 
 /// Pack value as a sentence: larger packs are better value, or every pack
-/// costs the same per credit.
+/// costs the same per credit. `fixed` holds (name, credits, unit price).
 fn pack_value(w: &Words, fixed: &[(&str, Decimal, Decimal)]) -> Option<String> {
     if fixed.len() < 2 {
         return None;
     }
     let mut by_size: Vec<&(&str, Decimal, Decimal)> = fixed.iter().collect();
     by_size.sort_by_key(|a| a.1);
-    let unit = |p: &(&str, Decimal, Decimal)| p.2.checked_div(p.1).unwrap_or(Decimal::MAX);
+    let unit = |p: &(&str, Decimal, Decimal)| p.2;
     let first = by_size.first()?;
     let last = by_size.last()?;
     if by_size.iter().all(|p| unit(p) == unit(first)) {
@@ -471,15 +474,26 @@ pub fn auto_recharge(cat: &Catalog) -> Vec<String> {
         (RechargeRule::Pack, PackOffer::Custom { .. }) => {
             format!("{} {} are bought automatically with your saved payment method", pack.name, w.plural())
         }
-        (RechargeRule::Amount(m), offer) => {
-            let credits = m.get().checked_div(offer.unit_price()).unwrap_or_default().floor();
-            format!(
+        (RechargeRule::Amount(m), _) => match billing::quote::quote(cat, ar.pack.ix, Ask::Amount(m)) {
+            // What the amount buys costs less when the unit price does not divide it.
+            Ok(q) if q.price != m => format!(
+                "{} {} ({} of {}, what {} buys) are bought automatically with your saved payment method",
+                w.amount(q.credits.get()),
+                w.plural(),
+                w.money(q.price.get()),
+                pack.name,
+                w.money(m.get())
+            ),
+            Ok(q) => format!(
                 "{} of {} ({}) is bought automatically with your saved payment method",
                 w.money(m.get()),
                 w.plural(),
-                w.amount(credits)
-            )
-        }
+                w.amount(q.credits.get())
+            ),
+            Err(_) => {
+                format!("{} of {} is bought automatically with your saved payment method", w.money(m.get()), w.plural())
+            }
+        },
         (RechargeRule::RefillToTarget(t), _) => format!(
             "enough {} are bought automatically to bring your balance back to {}",
             w.plural(),

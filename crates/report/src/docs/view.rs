@@ -9,6 +9,7 @@
 
 use super::names::{Words, count_of};
 use super::sentences;
+use pricebook_core::billing::quote;
 use pricebook_core::catalog::{Allowance, Limit, PackOffer, PlanRef};
 use pricebook_lang::compile::Catalog;
 use rust_decimal::Decimal;
@@ -208,7 +209,7 @@ impl DocView {
                         tagline: p.tagline.clone(),
                         credits: dec(credits.get()),
                         price: dec(price.get()),
-                        unit_price: dec(p.offer.unit_price()),
+                        unit_price: dec(quote::unit_price(&p.offer).unwrap_or_default()),
                         only_on: pack_only_on(&w, cat, p),
                     }),
                     PackOffer::Custom { .. } => None,
@@ -225,7 +226,9 @@ impl DocView {
                         unit_price: dec(unit_price.get()),
                         rate: sentences::rate_phrase(&w, unit_price.get()),
                         min_credits: min_credits.map(|c| dec(c.get())),
-                        min_price: min_credits.and_then(|c| c.get().checked_mul(unit_price.get())).map(dec),
+                        min_price: min_credits
+                            .and_then(|c| quote::price_for(unit_price, c, quote::Precision::of(cat)))
+                            .map(|m| dec(m.get())),
                         max_credits: max_credits.map(|c| dec(c.get())),
                         only_on: pack_only_on(&w, cat, p),
                         same_as_packs: same_unit_price(cat, unit_price.get()),
@@ -297,8 +300,12 @@ fn pack_only_on(w: &Words, cat: &Catalog, p: &pricebook_core::catalog::Pack) -> 
 
 /// Whether every fixed pack (at least one) costs `unit_price` per credit.
 fn same_unit_price(cat: &Catalog, unit_price: Decimal) -> bool {
-    let fixed: Vec<Decimal> =
-        cat.packs.iter().filter(|p| matches!(p.offer, PackOffer::Fixed { .. })).map(|p| p.offer.unit_price()).collect();
+    let fixed: Vec<Decimal> = cat
+        .packs
+        .iter()
+        .filter(|p| matches!(p.offer, PackOffer::Fixed { .. }))
+        .filter_map(|p| quote::unit_price(&p.offer))
+        .collect();
     !fixed.is_empty() && fixed.iter().all(|u| *u == unit_price)
 }
 

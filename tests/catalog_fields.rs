@@ -1,0 +1,536 @@
+//! The catalog never says what the engine does not do (issue 9), field by
+//! field: every field of the compiled catalog (every path of its canonical
+//! JSON, the document `pricebook build` publishes) either changes some
+//! bundled scenario's ledger when it changes, or is listed as display-only
+//! with the reason. A field added to the catalog fails this test until it
+//! is classified.
+
+mod common;
+
+use pricebook::project::Project;
+use pricebook_core::calendar::Period;
+use pricebook_core::catalog::{
+    Allowance, Catalog, ExhaustionRule, Expiry, Limit, PackOffer, PackRef, PlanRef, Rate, RechargeRule, SourceRef,
+};
+use pricebook_core::money::{Credits, Money, Rounding};
+use pricebook_lang::compile::Workspace;
+use pricebook_lang::model::plan::{
+    CycleAnchor, Funding, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind, Timing, UpgradeCharge,
+    UpgradeCredits, UsedCredits, WindowStart,
+};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Fields the engine does not read, and why that is right.
+const DISPLAY_ONLY: &[(&str, &str)] = &[
+    ("id", "the plan file's name"),
+    ("name", "shown on pages"),
+    ("summary", "shown on pages"),
+    ("credits.unit", "the word for a credit"),
+    ("credits.plural", "the word for credits"),
+    ("credits.price_per", "how pages quote unit prices (per 1,000 credits)"),
+    (
+        "credits.rounding",
+        "the default of features.rounding: compile copies it into each feature, which the engine reads",
+    ),
+    ("plans.id", "an id: scenarios and billing refer to it; the engine uses indices"),
+    ("plans.name", "shown on pages"),
+    ("plans.tagline", "shown on pages"),
+    ("plans.highlights", "shown on pages"),
+    ("packs.id", "an id"),
+    ("packs.name", "shown on pages"),
+    ("packs.tagline", "shown on pages"),
+    ("sources.id", "an id"),
+    ("entitlements.id", "an id"),
+    ("entitlements.name", "shown on pages"),
+    ("entitlements.kind", "decides at compile time whether plans give it as a flag or a limit"),
+    ("features.id", "an id"),
+    ("features.name", "shown on pages"),
+    ("features.rates.model", "an id: scenarios name the model"),
+    ("addons.id", "an id"),
+    ("addons.name", "shown on pages"),
+];
+
+/// Settings a field needs before it can matter, applied to both sides:
+/// funding only orders spending under `promotional_first` / `paid_first`,
+/// which no bundled plan uses.
+const CONTEXT: &[(&str, Mutation)] = &[("sources.funding", |c| {
+    c.credits.consumption_order = vec![OrderKey::PromotionalFirst, OrderKey::Oldest];
+    true
+})];
+
+/// A change to one field: applied to the first item that has it; `false`
+/// when this catalog has no such item.
+type Mutation = fn(&mut Catalog) -> bool;
+
+fn d(n: i64) -> Decimal {
+    Decimal::from(n)
+}
+
+fn first<T>(items: &mut [T], has: impl Fn(&T) -> bool) -> Option<&mut T> {
+    items.iter_mut().find(|x| has(x))
+}
+
+fn other_plan(cat: &Catalog, ix: usize) -> PlanRef {
+    let to = (ix + 1) % cat.plans.len();
+    PlanRef::new(to, cat.plans[to].id.clone())
+}
+
+fn day() -> Period {
+    Period::parse("1 day").expect("a period")
+}
+
+fn flip_rounding(r: &mut Rounding) {
+    *r = if *r == Rounding::Up { Rounding::Down } else { Rounding::Up };
+}
+
+const MUTATIONS: &[(&str, Mutation)] = &[
+    ("currency", |c| {
+        c.currency =
+            pricebook_core::money::currency(if c.currency.code == "JPY" { "USD" } else { "JPY" }).expect("known");
+        true
+    }),
+    ("money_rounding", |c| {
+        flip_rounding(&mut c.money_rounding);
+        true
+    }),
+    ("time_zone", |c| {
+        c.time_zone = chrono_tz::Pacific::Kiritimati;
+        true
+    }),
+    ("default_plan", |c| {
+        c.default_plan = other_plan(c, c.default_plan.ix);
+        true
+    }),
+    ("credits.scale", |c| {
+        c.credits.scale += 3;
+        true
+    }),
+    ("credits.consumption_order", |c| {
+        c.credits.consumption_order = vec![OrderKey::Newest];
+        true
+    }),
+    ("credits.on_exhaustion", |c| {
+        c.credits.on_exhaustion = match c.credits.on_exhaustion {
+            ExhaustionRule::Refuse => ExhaustionRule::Overdraft { limit: None },
+            _ => ExhaustionRule::Refuse,
+        };
+        true
+    }),
+    ("credits.transferable", |c| {
+        c.credits.transferable = !c.credits.transferable;
+        true
+    }),
+    ("credits.refund_failed_operations", |c| {
+        c.credits.refund_failed_operations = !c.credits.refund_failed_operations;
+        true
+    }),
+    ("sources.kind", |c| {
+        c.sources[0].kind =
+            if c.sources[0].kind == SourceKind::Adjustment { SourceKind::Signup } else { SourceKind::Adjustment };
+        true
+    }),
+    ("sources.label", |c| {
+        c.sources[0].label.push('x');
+        true
+    }),
+    ("sources.funding", |c| {
+        for s in &mut c.sources {
+            s.funding = if s.funding == Funding::Paid { Funding::Promotional } else { Funding::Paid };
+        }
+        true
+    }),
+    ("sources.priority", |c| {
+        for (i, s) in c.sources.iter_mut().enumerate() {
+            s.priority = -(i as i32);
+        }
+        true
+    }),
+    ("sources.amount", |c| {
+        first(&mut c.sources, |s| s.amount.is_some()).map(|s| s.amount = s.amount.map(|a| a * d(2))).is_some()
+    }),
+    ("sources.referral_to", |c| {
+        first(&mut c.sources, |s| s.referral_to.is_some())
+            .map(|s| {
+                s.referral_to = Some(if s.referral_to == Some(ReferralTo::Inviter) {
+                    ReferralTo::Invitee
+                } else {
+                    ReferralTo::Inviter
+                })
+            })
+            .is_some()
+    }),
+    ("sources.expires", |c| {
+        for s in &mut c.sources {
+            s.expires = if s.expires == Expiry::Never { Expiry::After(day()) } else { Expiry::Never };
+        }
+        true
+    }),
+    ("sources.rollover.cycles", |c| {
+        first(&mut c.sources, |s| s.rollover.is_some()).map(|s| s.rollover = None).is_some()
+    }),
+    ("sources.rollover.max_amount", |c| {
+        first(&mut c.sources, |s| s.rollover.is_some())
+            .and_then(|s| s.rollover.as_mut())
+            .map(|r| r.max_amount = Some(Credits::from(1)))
+            .is_some()
+    }),
+    ("sources.rollover.max_share", |c| {
+        first(&mut c.sources, |s| s.rollover.is_some())
+            .and_then(|s| s.rollover.as_mut())
+            .map(|r| r.max_share = Some(Decimal::new(1, 2)))
+            .is_some()
+    }),
+    ("sources.rollover.min_kept", |c| {
+        first(&mut c.sources, |s| s.rollover.is_some())
+            .and_then(|s| s.rollover.as_mut())
+            .map(|r| r.min_kept = Some(Credits::from(1_000_000)))
+            .is_some()
+    }),
+    ("sources.plans", |c| {
+        for s in &mut c.sources {
+            s.plans = Some(Vec::new());
+        }
+        true
+    }),
+    ("plans.monthly_price", |c| {
+        for p in &mut c.plans {
+            p.monthly_price = p.monthly_price.filter(|m| m.is_positive()).map(|m| m * d(2));
+        }
+        true
+    }),
+    ("plans.yearly_price", |c| {
+        first(&mut c.plans, |p| p.yearly_price.is_some())
+            .map(|p| p.yearly_price = p.yearly_price.map(|m| m * d(2)))
+            .is_some()
+    }),
+    ("plans.monthly_credits", |c| {
+        first(&mut c.plans, |p| matches!(p.monthly_credits, Allowance::Monthly(_)))
+            .map(|p| p.monthly_credits = Allowance::Monthly(p.monthly_credits() * d(2)))
+            .is_some()
+    }),
+    ("plans.cycle_anchor", |c| {
+        for p in &mut c.plans {
+            p.cycle_anchor = if p.cycle_anchor == CycleAnchor::CalendarMonth {
+                CycleAnchor::Registration
+            } else {
+                CycleAnchor::CalendarMonth
+            };
+        }
+        true
+    }),
+    ("plans.trial", |c| {
+        for p in &mut c.plans {
+            p.trial = if p.trial.is_some() { None } else { Some(day()) };
+        }
+        true
+    }),
+    ("plans.limits.entitlement", |c| first(&mut c.plans, |p| !p.limits.is_empty()).map(|p| p.limits.clear()).is_some()),
+    ("plans.limits.limit", |c| {
+        for p in &mut c.plans {
+            for l in &mut p.limits {
+                l.limit = if l.limit == Limit::Unlimited { Limit::Count(0) } else { Limit::Unlimited };
+            }
+        }
+        true
+    }),
+    ("plans.flags", |c| {
+        for p in &mut c.plans {
+            p.flags.clear();
+        }
+        true
+    }),
+    ("packs.offer.kind", |c| {
+        first(&mut c.packs, |p| matches!(p.offer, PackOffer::Fixed { .. }))
+            .map(|p| {
+                let unit = pricebook_core::billing::quote::unit_price(&p.offer).unwrap_or_default();
+                p.offer = PackOffer::Custom { unit_price: Money::new(unit), min_credits: None, max_credits: None };
+            })
+            .is_some()
+    }),
+    ("packs.offer.credits", |c| {
+        for p in &mut c.packs {
+            if let PackOffer::Fixed { credits, .. } = &mut p.offer {
+                *credits = *credits * d(2);
+            }
+        }
+        true
+    }),
+    ("packs.offer.price", |c| {
+        for p in &mut c.packs {
+            if let PackOffer::Fixed { price, .. } = &mut p.offer {
+                *price = *price * d(2);
+            }
+        }
+        true
+    }),
+    ("packs.offer.unit_price", |c| {
+        for p in &mut c.packs {
+            if let PackOffer::Custom { unit_price, .. } = &mut p.offer {
+                *unit_price = *unit_price * d(2);
+            }
+        }
+        true
+    }),
+    ("packs.offer.min_credits", |c| {
+        for p in &mut c.packs {
+            if let PackOffer::Custom { min_credits, .. } = &mut p.offer {
+                *min_credits = Some(Credits::from(1_000_000));
+            }
+        }
+        true
+    }),
+    ("packs.offer.max_credits", |c| {
+        for p in &mut c.packs {
+            if let PackOffer::Custom { max_credits, .. } = &mut p.offer {
+                *max_credits = Some(Credits::from(1));
+            }
+        }
+        true
+    }),
+    ("packs.plans", |c| {
+        for p in &mut c.packs {
+            p.plans = Some(Vec::new());
+        }
+        true
+    }),
+    ("packs.source", |c| {
+        let Some(other) = c.sources.iter().position(|s| s.kind != SourceKind::Purchase) else { return false };
+        let id = c.sources[other].id.clone();
+        for p in &mut c.packs {
+            p.source = SourceRef::new(other, id.clone());
+        }
+        true
+    }),
+    ("features.requires", |c| {
+        for f in &mut c.features {
+            f.requires = None;
+        }
+        true
+    }),
+    ("features.rounding", |c| {
+        for f in &mut c.features {
+            flip_rounding(&mut f.rounding);
+        }
+        true
+    }),
+    ("features.rates.per_request", |c| rates(c, |r| &mut r.per_request)),
+    ("features.rates.per_1k_input_tokens", |c| rates(c, |r| &mut r.per_1k_input_tokens)),
+    ("features.rates.per_1k_output_tokens", |c| rates(c, |r| &mut r.per_1k_output_tokens)),
+    ("features.rates.per_1k_tokens", |c| rates(c, |r| &mut r.per_1k_tokens)),
+    ("features.rates.per_minute", |c| rates(c, |r| &mut r.per_minute)),
+    ("addons.monthly_credits", |c| {
+        first(&mut c.addons, |a| a.monthly_credits.is_some())
+            .map(|a| a.monthly_credits = a.monthly_credits.map(|m| m * d(2)))
+            .is_some()
+    }),
+    ("addons.monthly_price", |c| {
+        for a in &mut c.addons {
+            a.monthly_price = Some(a.monthly_price.map_or(Money::from(3), |m| m * d(2)));
+        }
+        true
+    }),
+    ("addons.plans", |c| {
+        for a in &mut c.addons {
+            a.plans = Some(Vec::new());
+        }
+        true
+    }),
+    ("auto_recharge.enabled_by_default", |c| {
+        c.auto_recharge.as_mut().map(|a| a.enabled_by_default = !a.enabled_by_default).is_some()
+    }),
+    ("auto_recharge.threshold", |c| {
+        c.auto_recharge.as_mut().map(|a| a.threshold = a.threshold * d(2) + Credits::from(1000)).is_some()
+    }),
+    ("auto_recharge.buys", |c| {
+        c.auto_recharge
+            .as_mut()
+            .map(|a| {
+                a.buys = match a.buys {
+                    RechargeRule::Amount(m) => RechargeRule::Amount(m * d(2)),
+                    RechargeRule::RefillToTarget(t) => RechargeRule::RefillToTarget(t * d(2)),
+                    RechargeRule::Pack => RechargeRule::RefillToTarget(Credits::from(1)),
+                }
+            })
+            .is_some()
+    }),
+    ("auto_recharge.pack", |c| {
+        let n = c.packs.len();
+        let Some(a) = c.auto_recharge.as_mut().filter(|_| n > 1) else { return false };
+        let to = (a.pack.ix + 1) % n;
+        a.pack = PackRef::new(to, "other");
+        true
+    }),
+    ("auto_recharge.monthly_cap", |c| {
+        c.auto_recharge
+            .as_mut()
+            .map(|a| a.monthly_cap = Some(a.monthly_cap.map_or(Money::from(1), |m| m * d(3))))
+            .is_some()
+    }),
+    ("auto_recharge.on_decline", |c| {
+        c.auto_recharge
+            .as_mut()
+            .map(|a| {
+                a.on_decline = if a.on_decline == OnDecline::Retry { OnDecline::Disable } else { OnDecline::Retry }
+            })
+            .is_some()
+    }),
+    ("auto_recharge.settles_after", |c| {
+        c.auto_recharge
+            .as_mut()
+            .map(|a| a.settles_after = if a.settles_after.is_some() { None } else { Some(day()) })
+            .is_some()
+    }),
+    ("auto_recharge.plans", |c| c.auto_recharge.as_mut().map(|a| a.plans = Some(Vec::new())).is_some()),
+    ("refunds.applies_to", |c| {
+        c.refunds.applies_to = if c.refunds.applies_to.is_empty() { vec![Refundable::Pack] } else { Vec::new() };
+        c.refunds.window.get_or_insert(day());
+        true
+    }),
+    ("refunds.window", |c| {
+        c.refunds.window = Some(Period::parse("1 hour").expect("a period"));
+        true
+    }),
+    ("refunds.window_starts", |c| {
+        c.refunds.window_starts = if c.refunds.window_starts == WindowStart::Payment {
+            WindowStart::SubscriptionStart
+        } else {
+            WindowStart::Payment
+        };
+        true
+    }),
+    ("refunds.max_used_share", |c| {
+        c.refunds.max_used_share = Some(Decimal::ZERO);
+        true
+    }),
+    ("refunds.used_credits", |c| {
+        c.refunds.used_credits =
+            if c.refunds.used_credits == UsedCredits::Rebook { UsedCredits::Forgive } else { UsedCredits::Rebook };
+        true
+    }),
+    ("refunds.reset_anchor", |c| {
+        c.refunds.reset_anchor = !c.refunds.reset_anchor;
+        true
+    }),
+    ("refunds.void_bonuses", |c| {
+        c.refunds.void_bonuses = !c.refunds.void_bonuses;
+        true
+    }),
+    ("plan_changes.upgrade_credits", |c| {
+        c.plan_changes.upgrade_credits = if c.plan_changes.upgrade_credits == UpgradeCredits::Replace {
+            UpgradeCredits::AddDifference
+        } else {
+            UpgradeCredits::Replace
+        };
+        true
+    }),
+    ("plan_changes.upgrade_charge", |c| {
+        c.plan_changes.upgrade_charge = if c.plan_changes.upgrade_charge == UpgradeCharge::None {
+            UpgradeCharge::Prorated
+        } else {
+            UpgradeCharge::None
+        };
+        true
+    }),
+    ("plan_changes.downgrade", |c| {
+        c.plan_changes.downgrade = flip_timing(c.plan_changes.downgrade);
+        true
+    }),
+    ("plan_changes.cancel", |c| {
+        c.plan_changes.cancel = flip_timing(c.plan_changes.cancel);
+        true
+    }),
+    ("low_balance_warnings", |c| {
+        c.low_balance_warnings = if c.low_balance_warnings.is_empty() { vec![Decimal::new(99, 2)] } else { Vec::new() };
+        true
+    }),
+];
+
+fn flip_timing(t: Timing) -> Timing {
+    if t == Timing::Immediately { Timing::EndOfCycle } else { Timing::Immediately }
+}
+
+/// Doubles one kind of rate wherever it is set (or sets it where none is).
+fn rates(c: &mut Catalog, field: fn(&mut Rate) -> &mut Option<Credits>) -> bool {
+    for f in &mut c.features {
+        for r in &mut f.rates {
+            let v = field(r);
+            *v = Some(v.map_or(Credits::from(1), |x| x * d(2) + Credits::from(1)));
+        }
+    }
+    true
+}
+
+/// Every leaf path of a JSON value, arrays flattened: `plans.monthly_price`.
+fn paths(v: &serde_json::Value, at: &str, out: &mut BTreeSet<String>) {
+    let join = |k: &str| if at.is_empty() { k.to_string() } else { format!("{at}.{k}") };
+    match v {
+        serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| paths(x, &join(k), out)),
+        serde_json::Value::Array(xs) if !xs.is_empty() => xs.iter().for_each(|x| paths(x, at, out)),
+        _ => {
+            out.insert(at.to_string());
+        }
+    }
+}
+
+/// Whether a table entry names this path, a part of it, or a value it holds.
+fn classifies(entry: &str, path: &str) -> bool {
+    let under = |a: &str, b: &str| a == b || b.starts_with(&format!("{a}."));
+    under(entry, path) || under(path, entry)
+}
+
+fn catalogs() -> BTreeMap<String, Catalog> {
+    let project = Project::open(Workspace::new(root()));
+    assert!(project.plans_ok(), "the bundled plans compile");
+    project.catalogs
+}
+
+#[test]
+fn every_catalog_field_is_classified() {
+    let mut all = BTreeSet::new();
+    for cat in catalogs().values() {
+        paths(&serde_json::to_value(cat).expect("serialises"), "", &mut all);
+    }
+    let entries: Vec<&str> = MUTATIONS.iter().map(|m| m.0).chain(DISPLAY_ONLY.iter().map(|d| d.0)).collect();
+    let missing: Vec<&String> = all.iter().filter(|p| !entries.iter().any(|e| classifies(e, p))).collect();
+    assert!(missing.is_empty(), "catalog fields neither exercised by a scenario nor display-only: {missing:?}");
+    let stale: Vec<&&str> = entries.iter().filter(|e| !all.iter().any(|p| classifies(e, p))).collect();
+    assert!(stale.is_empty(), "table entries that name no catalog field: {stale:?}");
+}
+
+/// The ledgers of a bundled plan's scenarios, replayed under `cat`.
+fn ledgers(name: &str, cat: Catalog) -> Vec<Option<String>> {
+    let ws = common::workspace(root());
+    let files: Vec<_> =
+        ws.scenario_files().into_iter().filter(|p| p.starts_with(ws.scenarios_dir().join(name))).collect();
+    let mut project = Project::with_catalogs(ws, BTreeMap::from([(name.to_string(), cat)]));
+    // Setting lines echo what a scenario set (a cap, a threshold): a field
+    // that shows only there changes what the ledger says, not what it does.
+    let behaviour = |table: String| table.lines().filter(|l| !l.contains(" setting ")).collect::<Vec<_>>().join("\n");
+    files.iter().map(|p| project.replay(p).map(|r| behaviour(r.table))).collect()
+}
+
+#[test]
+fn every_engine_field_changes_some_ledger() {
+    let names: Vec<String> = catalogs().into_keys().collect();
+    let mut unused = Vec::new();
+    for (field, mutate) in MUTATIONS {
+        let context = CONTEXT.iter().find(|c| c.0 == *field).map_or((|_| true) as Mutation, |c| c.1);
+        let (mut before, mut after) = (catalogs(), catalogs());
+        let moved = names.iter().any(|n| {
+            let (Some(mut old), Some(mut new)) = (before.remove(n), after.remove(n)) else { return false };
+            context(&mut old);
+            context(&mut new);
+            mutate(&mut new) && ledgers(n, old) != ledgers(n, new)
+        });
+        if !moved {
+            unused.push(*field);
+        }
+    }
+    assert!(unused.is_empty(), "changing these fields changes no bundled scenario's ledger: {unused:?}");
+}
