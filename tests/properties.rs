@@ -1,13 +1,19 @@
 //! Property tests: random command sequences against every bundled plan
 //! never panic, always conserve credits (rule X4), and give the same ledger
-//! twice (rule X3).
+//! twice (rule X3); an account's run stopped at any instant (its state
+//! serialised and read back) and resumed gives the ledger of one run; and
+//! accounts sharded across threads give the ledgers they give in one
+//! simulation.
+//!
+//! The split/resume and sharding properties run 32 and 16 cases by
+//! default; `PROPTEST_CASES` raises them.
 
 use chrono::{DateTime, Duration, Utc};
 use pricebook::project::Project;
 use pricebook_core::money::{Credits, Money};
 use pricebook_engine::command::{DirectGrant, GrantExpiry, Quantity, RechargeSettings, Usage};
 use pricebook_engine::labels::Labels;
-use pricebook_engine::{Command, Entry, Simulation, conservation, totals};
+use pricebook_engine::{AccountState, Command, Entry, Ledger, Simulation, conservation, engine, totals};
 use pricebook_lang::compile::{Catalog, Workspace};
 use pricebook_lang::model::plan::Funding;
 use pricebook_lang::model::scenario::{Billing, PaymentState};
@@ -169,6 +175,170 @@ proptest! {
             prop_assert_eq!(&first, &second, "{} is not deterministic", cat.id);
             for (i, pair) in first.windows(2).enumerate() {
                 prop_assert!(pair[0].at <= pair[1].at, "{}: ledger goes back in time at #{}", cat.id, i + 2);
+            }
+        }
+    }
+}
+
+/// `default` cases, or `PROPTEST_CASES` when it is set.
+fn cases(default: u32) -> ProptestConfig {
+    let cases = if std::env::var_os("PROPTEST_CASES").is_some() { ProptestConfig::default().cases } else { default };
+    ProptestConfig { cases, ..ProptestConfig::default() }
+}
+
+fn start() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2028-01-31T10:00:00Z").map(|t| t.with_timezone(&Utc)).unwrap_or_default()
+}
+
+/// When each command of a stream happens: `minutes` after the one before.
+fn times(raws: &[Raw]) -> Vec<DateTime<Utc>> {
+    let mut now = start();
+    raws.iter()
+        .map(|r| {
+            now += Duration::minutes(i64::from(r.minutes));
+            now
+        })
+        .collect()
+}
+
+/// The state as another process would read it back.
+fn through_json(state: &AccountState) -> AccountState {
+    let text = serde_json::to_string(state).expect("account state serialises");
+    serde_json::from_str(&text).expect("account state reads back")
+}
+
+/// Runs account 0 through the per-account API: signs up at the start,
+/// applies each command at its time, and runs what falls due for 400 days
+/// after the last. With `split`, the run stops at that instant (everything
+/// due up to it has run), the state goes through JSON, and the run
+/// continues from what was read back.
+fn run_alone(cat: &Catalog, raws: &[Raw], split: Option<DateTime<Utc>>) -> (Ledger, AccountState) {
+    let mut ledger = Ledger::new();
+    let (mut state, _) = engine::sign_up(cat, 0, start(), None, &mut ledger);
+    let mut split = split;
+    let mut resume_if_due = |state: &mut AccountState, ledger: &mut Ledger, now: DateTime<Utc>| {
+        if let Some(at) = split.filter(|at| *at <= now) {
+            engine::advance(cat, state, at, ledger);
+            *state = through_json(state);
+            split = None;
+        }
+    };
+    let times = times(raws);
+    for (r, now) in raws.iter().zip(&times) {
+        resume_if_due(&mut state, &mut ledger, *now);
+        if let Some(cmd) = command(cat, r) {
+            // Effects on other accounts (a transfer's recipient) are dropped alike in every run.
+            engine::step(cat, &mut state, *now, &cmd, &mut ledger).expect("commands in time order");
+        }
+    }
+    let end = times.last().copied().unwrap_or_else(start) + Duration::days(400);
+    resume_if_due(&mut state, &mut ledger, end);
+    engine::advance(cat, &mut state, end, &mut ledger);
+    (ledger, state)
+}
+
+proptest! {
+    #![proptest_config(cases(32))]
+
+    #[test]
+    fn a_run_split_and_resumed_at_any_instant_gives_the_same_ledger(
+        raws in proptest::collection::vec(raw(), 1..80),
+        split_per_mille in 0u32..=1000,
+    ) {
+        let last = *times(&raws).last().expect("at least one command");
+        // Anywhere from the sign-up to the end of the run, 400 days after the last command.
+        let span = (last + Duration::days(400) - start()).num_seconds();
+        let split = start() + Duration::seconds(span * i64::from(split_per_mille) / 1000);
+        for cat in catalogs() {
+            let (whole, whole_state) = run_alone(cat, &raws, None);
+            let (resumed, resumed_state) = run_alone(cat, &raws, Some(split));
+            prop_assert_eq!(&whole, &resumed, "{}: split at {}", cat.id, split);
+            prop_assert_eq!(&whole_state, &resumed_state, "{}: split at {}", cat.id, split);
+        }
+    }
+}
+
+/// Accounts with independent command streams: no transfers (they would
+/// reach another account) and no invitations (sign-ups name no inviter).
+fn independent_raws() -> impl Strategy<Value = Vec<Raw>> {
+    proptest::collection::vec(raw().prop_filter("no transfers", |r| r.kind != 14), 0..40)
+}
+
+/// All accounts in one [`Simulation`], commands merged in time order (ties
+/// by account); the ledger split by account.
+fn run_together(cat: &Catalog, streams: &[Vec<Raw>], end: DateTime<Utc>) -> Vec<Vec<Entry>> {
+    let mut sim = Simulation::new(cat, start());
+    let mut merged = Vec::new();
+    for (id, raws) in (0u32..).zip(streams) {
+        sim.apply(start(), id, &Command::SignUp { invited_by: None }).expect("sign-up at the start");
+        merged.extend(times(raws).into_iter().zip(raws).map(|(t, r)| (t, id, r)));
+    }
+    merged.sort_by_key(|(t, id, _)| (*t, *id));
+    for (t, id, r) in merged {
+        if let Some(cmd) = command(cat, r) {
+            sim.apply(t, id, &cmd).expect("commands in time order for known accounts");
+        }
+    }
+    sim.advance_to(end);
+    let ledger = sim.into_ledger();
+    (0..streams.len()).map(|id| ledger.iter().filter(|e| e.account as usize == id).cloned().collect()).collect()
+}
+
+/// One account alone through the per-account API, up to `end`.
+fn run_account(cat: &Catalog, id: u32, raws: &[Raw], end: DateTime<Utc>) -> Vec<Entry> {
+    let mut ledger = Ledger::new();
+    let (mut state, _) = engine::sign_up(cat, id, start(), None, &mut ledger);
+    for (r, now) in raws.iter().zip(times(raws)) {
+        if let Some(cmd) = command(cat, r) {
+            engine::step(cat, &mut state, now, &cmd, &mut ledger).expect("commands in time order");
+        }
+    }
+    engine::advance(cat, &mut state, end, &mut ledger);
+    ledger
+}
+
+/// The accounts dealt round-robin to `shards` threads, each running its
+/// accounts one after another; ledgers by account.
+fn run_sharded(cat: &Catalog, streams: &[Vec<Raw>], end: DateTime<Utc>, shards: usize) -> Vec<Vec<Entry>> {
+    let mut out = vec![Vec::new(); streams.len()];
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..shards)
+            .map(|shard| {
+                s.spawn(move || {
+                    (0u32..)
+                        .zip(streams)
+                        .skip(shard)
+                        .step_by(shards)
+                        .map(|(id, raws)| (id, run_account(cat, id, raws, end)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            for (id, ledger) in h.join().expect("a shard finishes") {
+                out[id as usize] = ledger;
+            }
+        }
+    });
+    out
+}
+
+proptest! {
+    #![proptest_config(cases(16))]
+
+    #[test]
+    fn accounts_sharded_across_threads_give_the_ledgers_of_one_simulation(
+        streams in proptest::collection::vec(independent_raws(), 2..6),
+        shards in 2usize..4,
+    ) {
+        let last = streams.iter().filter_map(|raws| times(raws).last().copied()).max().unwrap_or_else(start);
+        let end = last + Duration::days(400);
+        for cat in catalogs() {
+            let together = run_together(cat, &streams, end);
+            let sharded = run_sharded(cat, &streams, end, shards);
+            for (id, (one, other)) in together.iter().zip(&sharded).enumerate() {
+                prop_assert!(!one.is_empty(), "{}: account {} signed up", cat.id, id);
+                prop_assert_eq!(one, other, "{}: account {}", cat.id, id);
             }
         }
     }
