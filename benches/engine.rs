@@ -185,7 +185,11 @@ fn bundled_suite(c: &mut Criterion) {
     c.bench_function("replay_all_bundled_scenarios", |b| {
         b.iter(|| {
             let mut project = Project::open(ws.clone());
-            let rendered: usize = files.iter().filter_map(|f| project.replay(f)).map(|r| r.table.len()).sum();
+            let rendered: usize = files
+                .iter()
+                .filter_map(|f| project.replay_as(f, pricebook::project::Rendering::Table))
+                .map(|r| r.table.len())
+                .sum();
             black_box(rendered)
         })
     });

@@ -22,14 +22,22 @@ pub struct Project {
     loaded: Vec<String>,
 }
 
+/// Which renderings of a replayed ledger to build.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rendering {
+    Table,
+    Json,
+    Both,
+}
+
 /// A replayed scenario, rendered.
 pub struct Replayed {
     pub script: Script,
     /// Path as users see it.
     pub path: String,
-    /// The ledger table (what snapshots hold).
+    /// The ledger table (what snapshots hold); empty unless asked for.
     pub table: String,
-    /// The billing-API-shaped JSON.
+    /// The billing-API-shaped JSON; empty unless asked for.
     pub json: String,
     /// Whether replaying found problems (failed expectations, conservation).
     pub failed: bool,
@@ -122,16 +130,29 @@ impl Project {
         compile::compile_scenario(&raw, cat, &self.ws.rules, file, &mut self.diags)
     }
 
-    /// Compiles, replays and renders a scenario. `None` when it does not compile.
+    /// Compiles, replays and renders a scenario in both forms. `None` when
+    /// it does not compile.
     pub fn replay(&mut self, path: &Path) -> Option<Replayed> {
+        self.replay_as(path, Rendering::Both)
+    }
+
+    /// Compiles and replays a scenario, rendering only what `rendering`
+    /// asks for (a large ledger's JSON costs more than its replay).
+    pub fn replay_as(&mut self, path: &Path, rendering: Rendering) -> Option<Replayed> {
         let script = self.script(path)?;
         let cat = self.catalogs.get(&script.plans)?;
         let before = self.diags.count(pricebook_lang::diag::Severity::Error);
         let engine = replay::replay(&script, cat, &mut self.diags);
         let failed = self.diags.count(pricebook_lang::diag::Severity::Error) > before;
         let shown = self.ws.display(path);
-        let table = pricebook_report::ledger_table::render(&script, &shown, &engine);
-        let json = pricebook_report::ledger_json::render(&script, &engine);
+        let table = match rendering {
+            Rendering::Table | Rendering::Both => pricebook_report::ledger_table::render(&script, &shown, &engine),
+            Rendering::Json => String::new(),
+        };
+        let json = match rendering {
+            Rendering::Json | Rendering::Both => pricebook_report::ledger_json::render(&script, &engine),
+            Rendering::Table => String::new(),
+        };
         Some(Replayed { script, path: shown, table, json, failed })
     }
 }

@@ -1,12 +1,16 @@
 use super::{LedgerFormat, MessageFormat, Output};
-use crate::project::Project;
+use crate::project::{Project, Rendering};
 use pricebook_lang::compile::Workspace;
 use std::path::Path;
 
 pub fn run(ws: &Workspace, scenario: &Path, format: LedgerFormat, out: &mut Output) -> u8 {
     let path = ws.locate(scenario);
     let mut project = Project::new(ws.clone());
-    let replayed = project.replay(&path);
+    let rendering = match format {
+        LedgerFormat::Table => Rendering::Table,
+        LedgerFormat::Json => Rendering::Json,
+    };
+    let replayed = project.replay_as(&path, rendering);
     out.diagnostics(&project.diags, &project.sources, MessageFormat::Human);
     match replayed {
         Some(r) => {

@@ -4,7 +4,7 @@
 
 use super::test_report::{self, Outcome, RuleCoverage, Status, Summary};
 use super::{MessageFormat, Output, TestFormat};
-use crate::project::Project;
+use crate::project::{Project, Rendering};
 use crate::snapshot::{self, Comparison};
 use pricebook_lang::compile::Workspace;
 use pricebook_lang::diag::Style;
@@ -38,7 +38,7 @@ pub fn run(ws: &Workspace, selected: &[PathBuf], opts: Options, out: &mut Output
             diff: None,
             written: false,
         };
-        let Some(r) = project.replay(path) else {
+        let Some(r) = project.replay_as(path, Rendering::Table) else {
             outcomes.push(outcome);
             continue;
         };

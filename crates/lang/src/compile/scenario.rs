@@ -99,7 +99,10 @@ pub enum Expected {
 /// Names and numbers handed out while compiling.
 struct Names {
     accounts: Vec<String>,
+    /// Account name → id: scenarios may have thousands of accounts.
+    account_ids: BTreeMap<String, AccountId>,
     syms: Vec<String>,
+    sym_ids: BTreeMap<String, Sym>,
     refs: Vec<String>,
     /// `ref` name → index, with whether it names a purchase (else a grant).
     ref_kinds: BTreeMap<String, (usize, bool)>,
@@ -109,17 +112,17 @@ struct Names {
 
 impl Names {
     fn sym(&mut self, s: &str) -> Sym {
-        match self.syms.iter().position(|x| x == s) {
-            Some(i) => i as Sym,
-            None => {
-                self.syms.push(s.to_string());
-                (self.syms.len() - 1) as Sym
-            }
+        if let Some(id) = self.sym_ids.get(s) {
+            return *id;
         }
+        let id = self.syms.len() as Sym;
+        self.syms.push(s.to_string());
+        self.sym_ids.insert(s.to_string(), id);
+        id
     }
 
     fn account(&self, name: &str) -> Option<AccountId> {
-        self.accounts.iter().position(|a| a == name).map(|i| i as AccountId)
+        self.account_ids.get(name).copied()
     }
 }
 
@@ -138,7 +141,9 @@ pub fn compile_scenario(
     ck.credit_unit = cat.credits.plural.clone();
     let mut names = Names {
         accounts: Vec::new(),
+        account_ids: BTreeMap::new(),
         syms: Vec::new(),
+        sym_ids: BTreeMap::new(),
         refs: Vec::new(),
         ref_kinds: BTreeMap::new(),
         ops: BTreeMap::new(),
@@ -352,9 +357,10 @@ fn step(
             Some(inviter) => Some(known_account(inviter, names, ck)?),
             None => None,
         };
+        let id = names.accounts.len() as AccountId;
         names.accounts.push(account_name.value.clone());
-        let id = (names.accounts.len() - 1) as AccountId;
-        let checks = checks(e.expect.as_ref(), cat, names, ck);
+        names.account_ids.insert(account_name.value.clone(), id);
+        let checks = checks(e.expect.as_deref(), cat, names, ck);
         return Some(Step {
             at,
             account: id,
@@ -493,7 +499,7 @@ fn step(
     } else {
         None
     };
-    let checks = checks(e.expect.as_ref(), cat, names, ck);
+    let checks = checks(e.expect.as_deref(), cat, names, ck);
     Some(Step { at, account, command, binds, uses, checks, span })
 }
 

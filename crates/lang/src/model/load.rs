@@ -55,6 +55,12 @@ pub fn read_source(path: &Path) -> Result<String, (Code, String)> {
 /// `T`'s JSON Schema supplies the hint for a missing key: what the key is
 /// for (its `///` description) and whether it is a table.
 pub fn parse_toml<T: DeserializeOwned + JsonSchema>(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<T> {
+    // Most files are well-formed: read them straight, without keeping an
+    // owned copy of the document for error recovery (on a large scenario
+    // that copy and its clone cost more than the run itself).
+    if let Ok(value) = toml::from_str::<T>(text) {
+        return Some(value);
+    }
     let mut root = match DeTable::parse(text) {
         Ok(root) => root,
         Err(e) => {

@@ -71,24 +71,24 @@ pub struct Event {
     /// Who it happens to. Default: the scenario's account.
     pub account: Option<Sp<String>>,
     /// The account registers (starts on the default plan).
-    pub sign_up: Option<Sp<SignUp>>,
+    pub sign_up: Option<Box<Sp<SignUp>>>,
     /// The account is active today without using a feature (earns the daily bonus).
     pub active: Option<Sp<Empty>>,
     /// Subscribe to a paid plan.
-    pub subscribe: Option<Sp<Subscribe>>,
+    pub subscribe: Option<Box<Sp<Subscribe>>>,
     /// Move to another paid plan (upgrade or downgrade).
-    pub change_plan: Option<Sp<ChangePlan>>,
+    pub change_plan: Option<Box<Sp<ChangePlan>>>,
     /// Cancel the subscription (back to the default plan).
     pub cancel: Option<Sp<Empty>>,
     /// Ask for a refund of an earlier purchase or subscription.
-    pub refund: Option<Sp<RefundRequest>>,
+    pub refund: Option<Box<Sp<RefundRequest>>>,
     /// Use a feature, spending credits.
     #[serde(rename = "use")]
-    pub use_: Option<Sp<Use>>,
+    pub use_: Option<Box<Sp<Use>>>,
     /// Buy a pack or a custom amount.
-    pub buy: Option<Sp<Buy>>,
+    pub buy: Option<Box<Sp<Buy>>>,
     /// Change the account's auto-recharge settings.
-    pub auto_recharge: Option<Sp<AutoRechargeSettings>>,
+    pub auto_recharge: Option<Box<Sp<AutoRechargeSettings>>>,
     /// The state of the account's saved payment method.
     pub payment_method: Option<Sp<PaymentState>>,
     /// Turn an add-on on.
@@ -96,13 +96,13 @@ pub struct Event {
     /// Turn an add-on off.
     pub disable_addon: Option<Sp<String>>,
     /// Move credits to another account.
-    pub transfer: Option<Sp<Transfer>>,
+    pub transfer: Option<Box<Sp<Transfer>>>,
     /// A support correction, positive or negative.
-    pub adjust: Option<Sp<Adjust>>,
+    pub adjust: Option<Box<Sp<Adjust>>>,
     /// An earlier usage (named by its `operation`) failed; its credits are returned.
     pub operation_failed: Option<Sp<String>>,
     /// An operator grants credits directly, with its own policy.
-    pub grant: Option<Sp<Grant>>,
+    pub grant: Option<Box<Sp<Grant>>>,
     /// An operator voids the remainder of a grant made with `grant` (named by its `ref`).
     pub void: Option<Sp<String>>,
     /// Use one more unit of a countable entitlement (e.g. create a chatbot).
@@ -110,7 +110,7 @@ pub struct Event {
     /// Give back one unit of a countable entitlement.
     pub release: Option<Sp<String>>,
     /// What must be true right after this event.
-    pub expect: Option<Sp<Expect>>,
+    pub expect: Option<Box<Sp<Expect>>>,
 }
 
 /// An action without parameters: `active = {}`.
