@@ -8,8 +8,8 @@
 use crate::calendar::Period;
 use crate::money::{Credits, Currency, Money, Rounding};
 use crate::policy::{
-    CycleAnchor, EntitlementKind, Funding, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind, Timing,
-    UpgradeCharge, UpgradeCredits, UsedCredits, WindowStart,
+    CycleAnchor, EntitlementKind, ExpiryPrecision, Funding, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind,
+    Timing, UpgradeCharge, UpgradeCredits, UsedCredits, WindowStart,
 };
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
@@ -121,6 +121,9 @@ pub struct CreditPolicy {
     pub on_exhaustion: ExhaustionRule,
     pub transferable: bool,
     pub refund_failed_operations: bool,
+    /// Left out of the JSON when exact, so catalogs that never set it keep their bytes.
+    #[serde(skip_serializing_if = "ExpiryPrecision::is_exact")]
+    pub expiry_precision: ExpiryPrecision,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

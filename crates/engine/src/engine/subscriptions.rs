@@ -85,7 +85,7 @@ impl<S: Sink> Step<'_, S> {
                 let boundary = Boundary {
                     at: a.cycle_end,
                     step: Cadence::Cycle,
-                    rule: rule.clone(),
+                    rule: Some(rule.clone()),
                     left: Some(rule.cycles.saturating_sub(1)),
                 };
                 (Some(a.cycles.start(n + 1 + rule.cycles)), Some(boundary))

@@ -228,6 +228,7 @@ fn credit_policy(c: &Sp<raw::CreditsSection>, ck: &mut Checker) -> Option<Credit
         on_exhaustion,
         transferable: c.transferable,
         refund_failed_operations: c.refund_failed_operations,
+        expiry_precision: c.expiry_precision.unwrap_or_default(),
     })
 }
 

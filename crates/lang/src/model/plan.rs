@@ -10,8 +10,8 @@ use super::literal::{AmountLit, DecimalLit, MoneyLit, PeriodLit, ShareLit};
 use super::spanned::Sp;
 use pricebook_core::money::Rounding;
 pub use pricebook_core::policy::{
-    CycleAnchor, EntitlementKind, Funding, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind, Timing,
-    UpgradeCharge, UpgradeCredits, UsedCredits, WindowStart,
+    CycleAnchor, EntitlementKind, ExpiryPrecision, Funding, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind,
+    Timing, UpgradeCharge, UpgradeCredits, UsedCredits, WindowStart,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -98,6 +98,8 @@ pub struct CreditsSection {
     /// Whether credits spent on an operation that then fails are given back. Default: false.
     #[serde(default)]
     pub refund_failed_operations: bool,
+    /// How finely expiries are compared: "exact" (default) or "second" (rounded down to the whole second, as OpenMeter does).
+    pub expiry_precision: Option<ExpiryPrecision>,
 }
 
 /// What happens when a usage costs more than the balance.

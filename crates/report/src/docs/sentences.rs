@@ -161,7 +161,7 @@ fn compare_sources(key: OrderKey, a: &Source, b: &Source) -> Ordering {
         },
         OrderKey::PromotionalFirst | OrderKey::LowestCostBasis => a.funding.cmp(&b.funding),
         OrderKey::PaidFirst => b.funding.cmp(&a.funding),
-        OrderKey::Oldest | OrderKey::Newest => Ordering::Equal,
+        OrderKey::Oldest | OrderKey::Newest | OrderKey::OldestCreated | OrderKey::LargestAmount => Ordering::Equal,
     }
 }
 
@@ -193,7 +193,7 @@ pub fn consumption(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let order = &cat.credits.consumption_order;
     let time_word = order.iter().find_map(|k| match k {
-        OrderKey::Oldest => Some("oldest"),
+        OrderKey::Oldest | OrderKey::OldestCreated => Some("oldest"),
         OrderKey::Newest => Some("newest"),
         _ => None,
     });
@@ -234,6 +234,9 @@ pub fn consumption(cat: &Catalog) -> Vec<String> {
         && tiers.iter().all(|t| t.len() == 1)
     {
         out.push(format!("Within each kind, the {word} {} are used first.", w.plural()));
+    }
+    if order.contains(&OrderKey::LargestAmount) {
+        out.push(format!("Where nothing else decides, larger grants of {} are used before smaller ones.", w.plural()));
     }
     out
 }
