@@ -66,7 +66,7 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
             if let Some((expected, actual)) = evaluate(&engine, step.account, &seen, check) {
                 let who = script.accounts.get(step.account as usize).map_or("?", String::as_str);
                 diags
-                    .report(Code::ExpectationFailed, script.file, check.span.clone(), format!("{} of `{who}`: expected {expected}, got {actual}", subject(&check.what, cat)))
+                    .report(Code::ExpectationFailed, script.file, check.span.clone(), format!("{} of `{who}`: expected {expected}, got {actual}", subject(&check.what, cat, &script.refs)))
                     .with_label(format!("actual: {actual}"))
                     .with_help("if the new figure is right, fix the expectation after checking it by hand against the rule; otherwise the plan or the engine changed behaviour");
             }
@@ -92,7 +92,7 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
     engine
 }
 
-fn subject(what: &Expected, cat: &Catalog) -> String {
+fn subject(what: &Expected, cat: &Catalog, refs: &[String]) -> String {
     match what {
         Expected::Balance(_) => "balance".into(),
         Expected::DisplayedBalance(_) => "displayed balance".into(),
@@ -105,9 +105,9 @@ fn subject(what: &Expected, cat: &Catalog) -> String {
         Expected::CycleStart(_) => "cycle start".into(),
         Expected::Refused(_) | Expected::RefusedAny(_) => "refusal".into(),
         Expected::Notifications(_) => "notifications".into(),
-        Expected::Notified(_) => "whether a notification was sent".into(),
+        Expected::Notified(_) => "notifications sent".into(),
         Expected::BalanceChange(_) => "balance change since the previous event".into(),
-        Expected::Grant(_, _) => "credits left in the grant".into(),
+        Expected::Grant(ix, _) => format!("credits left in grant `{}`", refs.get(*ix).map_or("?", String::as_str)),
         Expected::Lines(m) => format!("{} since the previous event", m.text),
         Expected::PendingTopups(_) => "pending top-ups".into(),
         Expected::AutoRecharge(_) => "auto-recharge".into(),

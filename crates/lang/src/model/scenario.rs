@@ -362,13 +362,33 @@ pub struct Expect {
 }
 
 /// `refused = "insufficient-credits"`, `refused = "none"` or `refused = true`.
-#[derive(Debug, Deserialize, JsonSchema)]
+#[derive(Debug, JsonSchema)]
 #[serde(untagged)]
 pub enum Refused {
     /// Refused for any reason (`true`), or not refused (`false`).
     Any(bool),
     /// A refusal reason, or "none".
     Reason(String),
+}
+
+// By hand: an untagged enum's error names no accepted value.
+impl<'de> Deserialize<'de> for Refused {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Refused;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a refusal reason such as \"insufficient-credits\", \"none\", true or false")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Refused, E> {
+                Ok(Refused::Any(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Refused, E> {
+                Ok(Refused::Reason(v.to_string()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// `{ event = "expire", source = "daily", credits = -200 }`: a ledger line
