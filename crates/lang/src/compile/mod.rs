@@ -9,6 +9,7 @@ mod check;
 pub mod lints;
 mod plan_file;
 pub mod scenario;
+mod topups;
 mod workspace;
 
 pub use catalog::Catalog;
@@ -43,6 +44,10 @@ pub fn compile_plan_text(id: &str, file: FileId, sources: &SourceMap, diags: &mu
     let raw: PlanFile = model::parse_toml(&sources.get(file).text, file, diags)?;
     let mut ck = Checker::new(file, diags);
     let catalog = plan_file::compile(id, &raw, &mut ck)?;
+    topups::check_lifetimes(&raw, &catalog, &mut ck);
+    if ck.has_errors() {
+        return None;
+    }
     lints::lint(&raw, &catalog, &mut ck);
     Some(catalog)
 }
