@@ -294,6 +294,15 @@ fn instant(t: &Sp<TimeLit>, cat: &Catalog, ck: &mut Checker) -> Option<Instant> 
     }
 }
 
+/// An optional date-time key: `Some(None)` when absent, `None` when it does
+/// not convert (already reported).
+fn optional_instant(t: &Option<Sp<TimeLit>>, cat: &Catalog, ck: &mut Checker) -> Option<Option<Instant>> {
+    match t {
+        Some(t) => instant(t, cat, ck).map(Some),
+        None => Some(None),
+    }
+}
+
 fn credits(lit: &Sp<DecimalLit>, what: &str, sign: Sign, ck: &mut Checker) -> Credits {
     ck.credits(lit, what, sign)
 }
@@ -514,10 +523,7 @@ fn step(
     } else if let Some(r) = &e.reset {
         Some(Command::Reset(r.overage.unwrap_or_default()))
     } else if let Some(p) = &e.usage_period {
-        let anchor = match &p.anchor {
-            Some(t) => instant(t, cat, ck)?,
-            None => at,
-        };
+        let anchor = optional_instant(&p.anchor, cat, ck)?.unwrap_or(at);
         let every = Recurrence::new(anchor, p.every.value.0, cat.time_zone);
         Some(Command::UsagePeriod(every, p.overage.unwrap_or_default()))
     } else {
@@ -663,8 +669,7 @@ fn direct_grant(
     labels: &Labels,
     ck: &mut Checker,
 ) -> Option<DirectGrant> {
-    let time = |t: &Option<Sp<TimeLit>>, ck: &mut Checker| t.as_ref().map(|t| instant(t, cat, ck));
-    let effective = time(&g.effective, ck);
+    let effective = optional_instant(&g.effective, cat, ck)?;
     let expires = match (&g.expires_at, &g.expires_after) {
         (Some(a), Some(_)) => {
             ck.error(Code::ConflictingKeys, a.span.clone(), "give `expires_at` or `expires_after`, not both")
@@ -674,7 +679,7 @@ fn direct_grant(
         (Some(a), None) => {
             let expiry = instant(a, cat, ck)?;
             // Known from the file alone; a grant backdated past its expiry is refused by the engine instead.
-            let start = effective.flatten().unwrap_or(at);
+            let start = effective.unwrap_or(at);
             if expiry <= start {
                 ck.error(
                     Code::ExpiresBeforeStart,
@@ -726,12 +731,12 @@ fn direct_grant(
         label: g.label.as_deref().and_then(|l| labels.id(l)),
         funding: g.funding.unwrap_or(crate::model::plan::Funding::Promotional),
         priority: g.priority.unwrap_or(0),
-        effective: effective.map(|t| t.ok_or(())).transpose().ok()?,
-        created: time(&g.created, ck).map(|t| t.ok_or(())).transpose().ok()?,
+        effective,
+        created: optional_instant(&g.created, cat, ck)?,
         expires,
         cost_basis,
         every: g.every.as_ref().map(|p| p.value.0),
-        anchor: time(&g.anchor, ck).map(|t| t.ok_or(())).transpose().ok()?,
+        anchor: optional_instant(&g.anchor, cat, ck)?,
         rollover,
     })
 }
