@@ -73,11 +73,8 @@ impl<S: Sink> Step<'_, S> {
         if !amount.is_positive() {
             return None;
         }
-        let src_ix = self.cat.allowance_source()?;
+        let src_ix = self.cat.allowance_source_for(a.plan)?;
         let src = &self.cat.sources[src_ix];
-        if !src.applies_to(a.plan) {
-            return None;
-        }
         let trialing = matches!(a.status, Status::Trialing { .. });
         let (expires, boundary) = match (src.expires, &src.rollover) {
             (Expiry::EndOfCycle, Some(rule)) if !trialing => {

@@ -5,6 +5,7 @@
 //! [`Diagnostics`] and return `None` when there are errors.
 
 pub use pricebook_core::catalog;
+mod allowances;
 mod check;
 pub mod lints;
 mod plan_file;

@@ -137,7 +137,7 @@ pub struct Source {
     pub expires: Sp<ExpiryLit>,
     /// Carrying unused credits into later cycles. Needs expires = "end_of_cycle".
     pub rollover: Option<Sp<Rollover>>,
-    /// Plans whose accounts receive this grant (allowance and bonus kinds). Default: every plan.
+    /// Plans whose accounts receive this grant (allowance and bonus kinds). Default: every plan. Several `allowance` sources give plans their own expiry and rollover: each plan takes its monthly credits from the one that names it, else from the one without `plans`.
     pub plans: Option<Vec<Sp<String>>>,
 }
 
