@@ -13,8 +13,8 @@ use pricebook_core::catalog::{
 };
 use pricebook_core::money::Rounding;
 use pricebook_core::policy::{
-    CycleAnchor, EntitlementKind, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind, Timing, UpgradeCharge,
-    UpgradeCredits, UsedCredits, WindowStart,
+    CycleAnchor, EntitlementKind, ExpiryPrecision, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind, Timing,
+    UpgradeCharge, UpgradeCredits, UsedCredits, WindowStart,
 };
 use pricebook_lang::compile::Catalog;
 use rust_decimal::Decimal;
@@ -200,8 +200,21 @@ pub fn consumption(cat: &Catalog) -> Vec<String> {
     let tiers = spending_tiers(cat);
     let mut out = Vec::new();
     if tiers.len() <= 1 {
-        out.push(match time_word {
-            Some(word) => format!("The {word} {} are used first, whatever their source.", w.plural()),
+        // Only grant-level keys decide: name them in order.
+        let phrases: Vec<String> = order
+            .iter()
+            .filter_map(|k| match k {
+                OrderKey::Oldest | OrderKey::OldestCreated => Some(format!("oldest {}", w.plural())),
+                OrderKey::Newest => Some(format!("newest {}", w.plural())),
+                OrderKey::LargestAmount => Some(format!("largest grants of {}", w.plural())),
+                _ => None,
+            })
+            .collect();
+        out.push(match phrases.split_first() {
+            Some((first, [])) => format!("The {first} are used first, whatever their source."),
+            Some((first, rest)) => {
+                format!("The {first} are used first, then the {}, whatever their source.", rest.join(", then the "))
+            }
             None => format!("All {} are used alike, whatever their source.", w.plural()),
         });
         return out;
@@ -303,6 +316,12 @@ pub fn expiry(cat: &Catalog) -> Vec<String> {
     }
     for (phrase, names) in groups {
         out.push(format!("{} {phrase}.", capitalize(&join_and(&names))));
+    }
+    if cat.credits.expiry_precision == ExpiryPrecision::Second {
+        out.push(format!(
+            "Expiry times count in whole seconds: {} expire at the start of the second their expiry falls in.",
+            w.plural()
+        ));
     }
     out
 }
