@@ -269,10 +269,6 @@ impl Recurrence {
         Recurrence { anchor, period, tz }
     }
 
-    pub fn period(&self) -> Period {
-        self.period
-    }
-
     /// The `k`-th moment (the anchor is moment 0).
     pub fn at(&self, k: i64) -> Instant {
         let n = i64::from(self.period.count).saturating_mul(k);

@@ -1,7 +1,7 @@
 //! One account's agenda: the moments at which something falls due for it
 //! (usage resets, expiries, rollovers, settlements, activations, trial
-//! ends, cycle starts). Each account keeps its own, so accounts never share a clock
-//! and can be run on any thread or machine in any order.
+//! ends, cycle starts). Each account keeps its own, so accounts never share
+//! a clock and can be run on any thread or machine in any order.
 
 use crate::command::{LotId, PurchaseId};
 use pricebook_core::calendar::Instant;
