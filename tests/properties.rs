@@ -10,7 +10,10 @@
 
 use chrono::{DateTime, Duration, Utc};
 use pricebook::project::Project;
+use pricebook_core::calendar::{Period, Recurrence};
+use pricebook_core::catalog::RolloverRule;
 use pricebook_core::money::{Credits, Money};
+use pricebook_core::policy::Overage;
 use pricebook_engine::command::{DirectGrant, GrantExpiry, Quantity, RechargeSettings, Usage};
 use pricebook_engine::labels::Labels;
 use pricebook_engine::{AccountState, Command, Entry, Ledger, Simulation, conservation, engine, totals};
@@ -43,7 +46,7 @@ struct Raw {
 }
 
 fn raw() -> impl Strategy<Value = Raw> {
-    (0u32..20_000, 0u32..3, 0u8..22, any::<u32>(), any::<u32>(), 0u32..20_000)
+    (0u32..20_000, 0u32..3, 0u8..24, any::<u32>(), any::<u32>(), 0u32..20_000)
         .prop_map(|(minutes, account, kind, a, b, amount)| Raw { minutes, account, kind, a, b, amount })
 }
 
@@ -124,16 +127,34 @@ fn command(cat: &Catalog, r: &Raw) -> Option<Command> {
             funding: if r.a.is_multiple_of(2) { Funding::Paid } else { Funding::Promotional },
             priority: (r.a % 5) as i32,
             effective: None,
+            created: None,
             expires: if r.b.is_multiple_of(2) {
                 GrantExpiry::After(pricebook_core::calendar::Period::months(1))
             } else {
                 GrantExpiry::Never
             },
-            every: None,
+            cost_basis: r.b.is_multiple_of(3).then(|| Decimal::new(i64::from(r.a % 100), 2)),
+            every: r.b.is_multiple_of(5).then_some(Period::months(1)),
+            anchor: None,
+            rollover: r.b.is_multiple_of(7).then(|| RolloverRule {
+                cycles: u32::MAX,
+                max_amount: Some(credits),
+                max_share: None,
+                min_kept: r.a.is_multiple_of(2).then_some(Credits::new(Decimal::from(r.a % 300))),
+            }),
         }),
         18 => Command::Void { lot: Some(r.a % 40) },
         19 if !cat.entitlements.is_empty() => Command::Allocate(pick(cat.entitlements.len(), r.a)),
         20 if !cat.entitlements.is_empty() => Command::Release(pick(cat.entitlements.len(), r.a)),
+        21 => Command::Reset(if r.a.is_multiple_of(2) { Overage::Forgive } else { Overage::Carry }),
+        22 => Command::UsagePeriod(
+            Recurrence::new(
+                DateTime::UNIX_EPOCH + Duration::minutes(i64::from(r.b % 100_000)),
+                Period::months(1),
+                cat.time_zone,
+            ),
+            if r.a.is_multiple_of(2) { Overage::Forgive } else { Overage::Carry },
+        ),
         _ => Command::Active,
     })
 }

@@ -156,8 +156,15 @@ impl Period {
 /// Adds months to a local date-time keeping the day of month where it exists
 /// and clamping it where it does not: 31 Jan + 1 = 28/29 Feb.
 pub fn add_months(local: NaiveDateTime, months: u32) -> NaiveDateTime {
-    let total = local.year() * 12 + local.month0() as i32 + months as i32;
-    let (year, month0) = (total.div_euclid(12), total.rem_euclid(12) as u32);
+    shift_months(local, i64::from(months))
+}
+
+/// [`add_months`] in either direction: the one month-end rule that plan
+/// cycles and recurring grants share.
+pub fn shift_months(local: NaiveDateTime, months: i64) -> NaiveDateTime {
+    let total = i64::from(local.year()) * 12 + i64::from(local.month0()) + months;
+    let Ok(year) = i32::try_from(total.div_euclid(12)) else { return local };
+    let month0 = total.rem_euclid(12) as u32;
     let day = local.day().min(days_in_month(year, month0 + 1));
     NaiveDate::from_ymd_opt(year, month0 + 1, day).map(|d| d.and_time(local.time())).unwrap_or(local)
 }
@@ -255,6 +262,58 @@ impl Cycles {
     }
 }
 
+/// The moments `anchor + k × period` for every whole `k` (before the anchor
+/// too). Each is stepped from the anchor, never from the moment before, and
+/// months clamp as plan cycles do ([`shift_months`]): a monthly recurrence
+/// anchored on 31 Jan falls on 28/29 Feb, 31 Mar, 30 Apr (Stripe's and
+/// OpenMeter's rule), not on 28 Feb, 28 Mar, 28 Apr.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Recurrence {
+    anchor: Instant,
+    period: Period,
+    tz: Tz,
+}
+
+impl Recurrence {
+    pub fn new(anchor: Instant, period: Period, tz: Tz) -> Self {
+        Recurrence { anchor, period, tz }
+    }
+
+    /// The `k`-th moment (the anchor is moment 0).
+    pub fn at(&self, k: i64) -> Instant {
+        let n = i64::from(self.period.count).saturating_mul(k);
+        let local = || self.anchor.with_timezone(&self.tz).naive_local();
+        match self.period.unit {
+            Unit::Hour => self.anchor + Duration::hours(n),
+            Unit::Day => from_local(local() + Duration::days(n), self.tz),
+            Unit::Week => from_local(local() + Duration::days(n.saturating_mul(7)), self.tz),
+            Unit::Month => from_local(shift_months(local(), n), self.tz),
+            Unit::Year => from_local(shift_months(local(), n.saturating_mul(12)), self.tz),
+        }
+    }
+
+    /// The first moment strictly after `t`.
+    pub fn next_after(&self, t: Instant) -> Instant {
+        // An estimate from the period's mean length, then exact steps: it is
+        // off by at most one or two, however far `t` is from the anchor.
+        let mean_seconds: i64 = match self.period.unit {
+            Unit::Hour => 3_600,
+            Unit::Day => 86_400,
+            Unit::Week => 604_800,
+            Unit::Month => 2_629_746,
+            Unit::Year => 31_556_952,
+        } * i64::from(self.period.count.max(1));
+        let mut k = (t - self.anchor).num_seconds().div_euclid(mean_seconds);
+        while self.at(k) > t {
+            k -= 1;
+        }
+        while self.at(k + 1) <= t {
+            k += 1;
+        }
+        self.at(k + 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -270,6 +329,21 @@ mod tests {
         assert_eq!(c.start(2), utc("2024-03-31T10:00:00Z")); // anchor day kept
         assert_eq!(c.start(3), utc("2024-04-30T10:00:00Z"));
         assert_eq!(c.start(13), utc("2025-02-28T10:00:00Z")); // not a leap year
+    }
+
+    #[test]
+    fn recurrences_step_from_the_anchor_and_clamp() {
+        let monthly = Recurrence::new(utc("2024-01-31T10:00:00Z"), Period::months(1), Tz::UTC);
+        let after = |t: &str| monthly.next_after(utc(t));
+        assert_eq!(after("2024-01-31T10:00:00Z"), utc("2024-02-29T10:00:00Z")); // leap year
+        assert_eq!(after("2024-02-29T10:00:00Z"), utc("2024-03-31T10:00:00Z")); // not chained to the 29th
+        assert_eq!(after("2024-03-31T10:00:00Z"), utc("2024-04-30T10:00:00Z"));
+        assert_eq!(after("2025-01-31T10:00:00Z"), utc("2025-02-28T10:00:00Z"));
+        // Before the anchor the same moments continue backwards.
+        assert_eq!(after("2023-11-15T00:00:00Z"), utc("2023-11-30T10:00:00Z"));
+        assert_eq!(monthly.at(-1), utc("2023-12-31T10:00:00Z"));
+        let weekly = Recurrence::new(utc("2026-01-01T00:00:00Z"), Period::parse("2 weeks").unwrap(), Tz::UTC);
+        assert_eq!(weekly.next_after(utc("2026-01-20T00:00:00Z")), utc("2026-01-29T00:00:00Z"));
     }
 
     #[test]

@@ -8,8 +8,8 @@
 use crate::calendar::Period;
 use crate::money::{Credits, Currency, Money, Rounding};
 use crate::policy::{
-    CycleAnchor, EntitlementKind, Funding, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind, Timing,
-    UpgradeCharge, UpgradeCredits, UsedCredits, WindowStart,
+    CycleAnchor, EntitlementKind, ExpiryPrecision, Funding, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind,
+    Timing, UpgradeCharge, UpgradeCredits, UsedCredits, WindowStart,
 };
 use chrono_tz::Tz;
 use rust_decimal::Decimal;
@@ -149,6 +149,9 @@ pub struct CreditPolicy {
     pub on_exhaustion: ExhaustionRule,
     pub transferable: bool,
     pub refund_failed_operations: bool,
+    /// Left out of the JSON when exact, so catalogs that never set it keep their bytes.
+    #[serde(default, skip_serializing_if = "ExpiryPrecision::is_exact")]
+    pub expiry_precision: ExpiryPrecision,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -400,9 +403,20 @@ impl Catalog {
         self.entitlements.iter().position(|p| p.id == id)
     }
 
-    /// The source that carries plans' monthly credits, if any.
+    /// The first source that carries plans' monthly credits, if any.
     pub fn allowance_source(&self) -> Option<usize> {
         self.sources.iter().position(|s| s.kind == SourceKind::Allowance)
+    }
+
+    /// The source that carries one plan's monthly credits, with its own
+    /// expiry and rollover: the allowance source whose `plans` name the
+    /// plan, else the one that names no plans (it serves the rest).
+    pub fn allowance_source_for(&self, plan: usize) -> Option<usize> {
+        let allowances = || self.sources.iter().enumerate().filter(|(_, s)| s.kind == SourceKind::Allowance);
+        allowances()
+            .find(|(_, s)| s.plans.as_ref().is_some_and(|ps| ps.iter().any(|p| p.ix == plan)))
+            .or_else(|| allowances().find(|(_, s)| s.plans.is_none()))
+            .map(|(ix, _)| ix)
     }
 
     pub fn source_of_kind(&self, kind: SourceKind) -> Option<usize> {

@@ -62,6 +62,41 @@ pub enum OrderKey {
     Newest,
     /// Credits with the lower price paid per credit first (promotional ones cost 0).
     LowestCostBasis,
+    /// Older grants first by when they were created, even if they became
+    /// usable later (a grant created on the 1st, effective on the 10th, goes
+    /// before one created and effective on the 5th).
+    OldestCreated,
+    /// Larger grants (by credits granted) first (Flexprice).
+    LargestAmount,
+}
+
+/// What a usage reset does with usage the balance did not cover.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Overage {
+    /// It is written off: the new period starts from what the grants keep (OpenMeter's default).
+    #[default]
+    Forgive,
+    /// It is carried into the new period and paid first from what the grants keep.
+    Carry,
+}
+
+/// How finely credit expiries are compared.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiryPrecision {
+    /// To the instant written.
+    #[default]
+    Exact,
+    /// To the whole second: an expiry is rounded down to its second, so two
+    /// expiries within one second tie (OpenMeter truncates this way).
+    Second,
+}
+
+impl ExpiryPrecision {
+    pub fn is_exact(&self) -> bool {
+        *self == ExpiryPrecision::Exact
+    }
 }
 
 /// Who receives a referral bonus.

@@ -8,10 +8,10 @@ use super::agenda::Agenda;
 use super::command::{AccountId, LotId, OpId, PurchaseId, Sym};
 use super::wallet::Wallet;
 use chrono::NaiveDate;
-use pricebook_core::calendar::{Cycles, Instant};
+use pricebook_core::calendar::{Cycles, Instant, Recurrence};
 use pricebook_core::catalog::RechargeRule;
 use pricebook_core::money::{Credits, Money};
-use pricebook_core::policy::{Billing, PaymentState};
+use pricebook_core::policy::{Billing, Overage, PaymentState};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -152,6 +152,17 @@ pub struct AccountState {
     pub parked_allowance: Option<(Instant, Credits)>,
     pub charged: Money,
     pub refunded: Money,
+    /// Periodic usage resets, if the account has a usage period.
+    pub usage_period: Option<UsagePeriod>,
+}
+
+/// An account's periodic usage resets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsagePeriod {
+    pub every: Recurrence,
+    pub overage: Overage,
+    /// The next reset; a reset scheduled for another moment was replaced.
+    pub next: Instant,
 }
 
 /// What can be checked about an account at a moment.

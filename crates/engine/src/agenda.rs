@@ -1,7 +1,7 @@
 //! One account's agenda: the moments at which something falls due for it
-//! (expiries, rollovers, settlements, activations, trial ends, cycle
-//! starts). Each account keeps its own, so accounts never share a clock
-//! and can be run on any thread or machine in any order.
+//! (usage resets, expiries, rollovers, settlements, activations, trial
+//! ends, cycle starts). Each account keeps its own, so accounts never share
+//! a clock and can be run on any thread or machine in any order.
 
 use crate::command::{LotId, PurchaseId};
 use pricebook_core::calendar::Instant;
@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 pub enum Scheduled {
     Expire(LotId),
     Boundary(LotId),
+    /// The account's periodic usage reset.
+    Reset,
     Settle(PurchaseId),
     Activate(LotId),
     /// A trial's end, for the account generation that started it.
@@ -21,15 +23,18 @@ pub enum Scheduled {
 }
 
 impl Scheduled {
-    /// At one instant expiries run before settlements, activations, trial
-    /// ends and cycle starts: a grant is active on `[effective, expiry)`.
+    /// At one instant a usage reset runs first (a grant's own recurrence
+    /// at the same moment then refills what the reset kept), then expiries
+    /// before settlements, activations, trial ends and cycle starts: a
+    /// grant is active on `[effective, expiry)`.
     fn phase(self) -> u8 {
         match self {
-            Scheduled::Expire(_) | Scheduled::Boundary(_) => 0,
-            Scheduled::Settle(_) => 1,
-            Scheduled::Activate(_) => 2,
-            Scheduled::TrialEnd(_) => 3,
-            Scheduled::Cycle(_) => 4,
+            Scheduled::Reset => 0,
+            Scheduled::Expire(_) | Scheduled::Boundary(_) => 1,
+            Scheduled::Settle(_) => 2,
+            Scheduled::Activate(_) => 3,
+            Scheduled::TrialEnd(_) => 4,
+            Scheduled::Cycle(_) => 5,
         }
     }
 }

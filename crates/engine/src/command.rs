@@ -5,11 +5,11 @@
 //! a scenario file, a CSV export of production usage or a test.
 
 use crate::labels::LabelId;
-use pricebook_core::calendar::{Instant, Period};
+use pricebook_core::calendar::{Instant, Period, Recurrence};
 use pricebook_core::catalog::RolloverRule;
 use pricebook_core::money::{Credits, Money};
-use pricebook_core::policy::Funding;
 use pricebook_core::policy::{Billing, PaymentState};
+use pricebook_core::policy::{Funding, Overage};
 
 /// An account, numbered by the caller from 0.
 pub type AccountId = u32;
@@ -73,9 +73,19 @@ pub struct DirectGrant {
     pub funding: Funding,
     pub priority: i32,
     pub effective: Option<Instant>,
+    /// When the grant was made, for the `oldest_created` order key. `None`: now.
+    pub created: Option<Instant>,
     pub expires: GrantExpiry,
-    /// Recurrence with its reset rule (OpenMeter semantics).
-    pub every: Option<(Period, RolloverRule)>,
+    /// Money paid per credit, for the `lowest_cost_basis` order key (Orb).
+    pub cost_basis: Option<rust_decimal::Decimal>,
+    /// Recurrence: the grant refills to its amount, or keeps what `rollover`
+    /// says, at each `every` after `anchor` (default: `effective`).
+    pub every: Option<Period>,
+    pub anchor: Option<Instant>,
+    /// What the grant keeps at its recurrences and at usage resets:
+    /// `min(max_amount, max(min_kept, remainder))`. `None`: a recurrence
+    /// refills it, and a usage reset keeps nothing (OpenMeter's defaults).
+    pub rollover: Option<RolloverRule>,
 }
 
 /// One thing that happens to an account.
@@ -134,4 +144,9 @@ pub enum Command {
     },
     Allocate(usize),
     Release(usize),
+    /// A usage reset now (OpenMeter's "reset"): every direct grant keeps
+    /// what its `rollover` says, and uncovered usage is forgiven or carried.
+    Reset(Overage),
+    /// Usage resets from now on at each moment of a recurrence.
+    UsagePeriod(Recurrence, Overage),
 }

@@ -23,7 +23,10 @@ pub enum EntryKind {
     Expire,
     /// Credits are cancelled (refund, plan change, operator).
     Void,
-    /// Unused credits are carried past a cycle end (delta: dropped or topped up).
+    /// Unused credits are carried past a cycle end or a usage reset
+    /// unchanged. Credits dropped there are an `expire` line, credits added
+    /// (a refill, a minimum kept) a `grant` line, so each line's word is the
+    /// category the totals count it in.
     Rollover,
     /// Credits from a grant pay an overdraft (balance unchanged).
     Settle,
@@ -50,6 +53,26 @@ pub enum EntryKind {
 }
 
 impl EntryKind {
+    pub const ALL: &'static [EntryKind] = &[
+        EntryKind::Grant,
+        EntryKind::Consume,
+        EntryKind::Expire,
+        EntryKind::Void,
+        EntryKind::Rollover,
+        EntryKind::Settle,
+        EntryKind::Refund,
+        EntryKind::TransferOut,
+        EntryKind::TransferIn,
+        EntryKind::Charge,
+        EntryKind::Declined,
+        EntryKind::PaymentRefund,
+        EntryKind::Pending,
+        EntryKind::Plan,
+        EntryKind::Setting,
+        EntryKind::Notice,
+        EntryKind::Refused,
+    ];
+
     pub fn word(self) -> &'static str {
         match self {
             EntryKind::Grant => "grant",
@@ -113,6 +136,7 @@ pub enum Reason {
     AutoRechargeUnavailable,
     NothingToVoid,
     AlreadyRegistered,
+    ExpiresBeforeStart,
 }
 
 impl Reason {
@@ -144,6 +168,7 @@ impl Reason {
         Reason::AutoRechargeUnavailable,
         Reason::NothingToVoid,
         Reason::AlreadyRegistered,
+        Reason::ExpiresBeforeStart,
     ];
 
     pub fn code(self) -> &'static str {
@@ -175,6 +200,7 @@ impl Reason {
             Reason::AutoRechargeUnavailable => "auto-recharge-unavailable",
             Reason::NothingToVoid => "nothing-to-void",
             Reason::AlreadyRegistered => "already-registered",
+            Reason::ExpiresBeforeStart => "expires-before-start",
         }
     }
 
@@ -208,6 +234,7 @@ impl Reason {
             Reason::AutoRechargeUnavailable => "auto-recharge is not available on this plan",
             Reason::NothingToVoid => "there is nothing left of this grant to void",
             Reason::AlreadyRegistered => "this account already exists",
+            Reason::ExpiresBeforeStart => "the grant would expire at or before it starts; nothing was granted",
         }
     }
 }
@@ -288,6 +315,8 @@ pub enum VoidWhy {
     Refund(PurchaseId),
     Operator,
     Bonus,
+    /// Uncovered usage written off at a usage reset.
+    Overage,
 }
 
 /// A setting the customer changed.
@@ -345,6 +374,14 @@ pub enum Detail {
     Rollover {
         kept: Credits,
         until: Option<Instant>,
+    },
+    /// A recurring grant without `rollover` refilled to its amount.
+    Refill {
+        to: Credits,
+    },
+    /// What a grant keeps at a usage reset.
+    Reset {
+        kept: Credits,
     },
     Void(VoidWhy),
     /// Credits spent from a refunded purchase charged again to other credits.

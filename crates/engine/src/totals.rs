@@ -90,11 +90,9 @@ impl Totals {
             }
             (EntryKind::Settle, Bucket::Label(_)) => (Flows { consumed: amount, ..zero }, Some(-amount)),
             (EntryKind::Expire, _) => (Flows { expired: -amount, ..zero }, None),
+            // Overage forgiven at a usage reset: the overdraft shrinks, no credits move.
+            (EntryKind::Void, Bucket::Overdraft) => (zero, Some(-amount)),
             (EntryKind::Void, _) => (Flows { voided: -amount, ..zero }, None),
-            // A rollover that keeps less than was left expires the difference;
-            // one that tops a grant up (a minimum kept) grants it.
-            (EntryKind::Rollover, _) if amount.is_negative() => (Flows { expired: -amount, ..zero }, None),
-            (EntryKind::Rollover, _) => (Flows { granted: amount, ..zero }, None),
             (EntryKind::Charge, _) => {
                 self.charged += e.money.unwrap_or(Money::ZERO);
                 return;

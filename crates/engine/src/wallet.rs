@@ -3,7 +3,7 @@
 
 use super::command::{LotId, PurchaseId};
 use super::ledger::LabelId;
-use pricebook_core::calendar::{Instant, Period};
+use pricebook_core::calendar::{Instant, Recurrence};
 use pricebook_core::catalog::RolloverRule;
 use pricebook_core::money::Credits;
 use pricebook_core::policy::{Funding, OrderKey};
@@ -16,8 +16,8 @@ use std::cmp::Ordering;
 pub enum Cadence {
     /// Boundaries fall on the account's cycle starts.
     Cycle,
-    /// Boundaries fall every period after the last (direct recurring grants).
-    Every(Period),
+    /// Boundaries fall on a recurrence's moments (direct recurring grants).
+    Every(Recurrence),
 }
 
 /// A rollover or reset at a moment, and how many more follow.
@@ -25,7 +25,8 @@ pub enum Cadence {
 pub struct Boundary {
     pub at: Instant,
     pub step: Cadence,
-    pub rule: RolloverRule,
+    /// What the lot keeps; `None`: it is refilled to the amount granted.
+    pub rule: Option<RolloverRule>,
     /// Boundaries left after this one; `None`: unlimited.
     pub left: Option<u32>,
 }
@@ -54,8 +55,14 @@ pub struct Lot {
     pub funding: Funding,
     pub priority: i32,
     pub effective: Instant,
+    /// When the grant was made; differs from `effective` for grants made
+    /// ahead of time (the `oldest_created` order key).
+    pub created: Instant,
     pub expires: Option<Instant>,
     pub boundary: Option<Boundary>,
+    /// What the lot keeps at an account's usage reset; `None`: a reset
+    /// leaves it alone (catalog credits follow their own source's rules).
+    pub reset: Option<RolloverRule>,
     pub original: Credits,
     pub remaining: Credits,
     /// Money paid per credit (0 for promotional credits).
@@ -82,8 +89,10 @@ impl Lot {
             funding,
             priority,
             effective,
+            created: effective,
             expires: None,
             boundary: None,
+            reset: None,
             original: amount,
             remaining: amount,
             cost_basis: Decimal::ZERO,
@@ -115,6 +124,8 @@ pub fn spending_order(order: &[OrderKey], a: &Lot, b: &Lot) -> Ordering {
             OrderKey::Oldest => a.effective.cmp(&b.effective),
             OrderKey::Newest => b.effective.cmp(&a.effective),
             OrderKey::LowestCostBasis => a.cost_basis.cmp(&b.cost_basis),
+            OrderKey::OldestCreated => a.created.cmp(&b.created),
+            OrderKey::LargestAmount => b.original.cmp(&a.original),
         };
         if o != Ordering::Equal {
             return o;
@@ -175,7 +186,9 @@ impl Wallet {
         lot.remaining -= t;
         self.total -= t;
         let take = Take { lot: lot.id, label: lot.label, purchase: lot.purchase(), amount: t };
-        let refillable = lot.boundary.as_ref().is_some_and(|b| b.rule.min_kept.is_some_and(Credits::is_positive));
+        let tops_up = |rule: &RolloverRule| rule.min_kept.is_some_and(Credits::is_positive);
+        let refillable = lot.boundary.as_ref().is_some_and(|b| b.rule.as_ref().is_none_or(tops_up))
+            || lot.reset.as_ref().is_some_and(tops_up);
         let dropped = (!lot.remaining.is_positive() && !refillable).then(|| self.lots.remove(at));
         Some((take, dropped))
     }

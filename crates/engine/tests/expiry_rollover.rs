@@ -7,7 +7,7 @@ use chrono::Duration;
 use common::*;
 use pricebook_core::policy::Funding;
 use pricebook_engine::Command;
-use pricebook_engine::EntryKind::{Consume, Expire, Grant, Rollover};
+use pricebook_engine::EntryKind::{Consume, Expire, Grant};
 use pricebook_engine::command::{DirectGrant, GrantExpiry};
 use serde_json::json;
 
@@ -20,8 +20,12 @@ fn direct(n: i64, effective: Option<chrono::DateTime<chrono::Utc>>, expires: Gra
         funding: Funding::Promotional,
         priority: -1,
         effective,
+        created: None,
         expires,
+        cost_basis: None,
         every: None,
+        anchor: None,
+        rollover: None,
     })
 }
 
@@ -80,27 +84,28 @@ fn rollover_keeps_at_most_its_maximum_for_one_cycle() {
     // 600 − 100 (signup) = 500, − 50 (monthly) = 450; monthly keeps 450 of 500.
     let (_, got) = acct.step(t0() + days(1), &use_credits(150));
     assert_eq!(got, [line(Consume, Some(SIGNUP), -100, 500), line(Consume, Some(MONTHLY), -50, 450)]);
-    // 2030-02-15: the first grant keeps min(450, 300) = 300 (a rollover of
-    // −150 → 300), until 2030-03-15; then the new cycle's 500 → 800.
+    // 2030-02-15: the first grant keeps min(450, 300) = 300 until
+    // 2030-03-15: the 150 it drops expire (an `expire` line, so the ledger's
+    // word and the conservation category agree); then the new cycle's 500 → 800.
     let got = acct.advance(at("2030-02-15T00:00:00Z"));
-    assert_eq!(got, [line(Rollover, Some(MONTHLY), -150, 300), line(Grant, Some(MONTHLY), 500, 800)]);
+    assert_eq!(got, [line(Expire, Some(MONTHLY), -150, 300), line(Grant, Some(MONTHLY), 500, 800)]);
     // Both monthly grants have priority 1; the rolled-over one expires
     // sooner (03-15 vs 04-15), so it is spent first: 800 − 300 = 500, then
     // the new one 50 → 450.
     let (_, got) = acct.step(at("2030-02-20T00:00:00Z"), &use_credits(350));
     assert_eq!(got, [line(Consume, Some(MONTHLY), -300, 500), line(Consume, Some(MONTHLY), -50, 450)]);
     // 2030-03-15: the old grant is empty (nothing expires); the second
-    // keeps min(450, 300) = 300 (−150 → 300); the next cycle's 500 → 800.
+    // keeps min(450, 300) = 300 (150 expire → 300); the next cycle's 500 → 800.
     let got = acct.advance(at("2030-03-15T00:00:00Z"));
-    assert_eq!(got, [line(Rollover, Some(MONTHLY), -150, 300), line(Grant, Some(MONTHLY), 500, 800)]);
+    assert_eq!(got, [line(Expire, Some(MONTHLY), -150, 300), line(Grant, Some(MONTHLY), 500, 800)]);
     // 2030-04-15: the 300 carried from February expire at their end (→
-    // 500); the March grant, untouched, keeps 300 of 500 (−200 → 300); a new 500 → 800.
+    // 500); the March grant, untouched, keeps 300 of 500 (200 expire → 300); a new 500 → 800.
     let got = acct.advance(at("2030-04-15T00:00:00Z"));
     assert_eq!(
         got,
         [
             line(Expire, Some(MONTHLY), -300, 500),
-            line(Rollover, Some(MONTHLY), -200, 300),
+            line(Expire, Some(MONTHLY), -200, 300),
             line(Grant, Some(MONTHLY), 500, 800)
         ]
     );

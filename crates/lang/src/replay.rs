@@ -7,7 +7,8 @@ use crate::compile::scenario::{Check, Expected, Script, Target};
 use crate::diag::{Code, Diagnostics};
 use pricebook_core::format;
 use pricebook_core::money::{Credits, Money};
-use pricebook_engine::{Outcome, Simulation, conservation, totals};
+use pricebook_engine::{Entry, Outcome, Simulation, conservation, totals};
+use std::collections::BTreeMap;
 use std::fmt::Display;
 
 /// Runs a script to its end. Expectation failures and conservation
@@ -15,7 +16,10 @@ use std::fmt::Display;
 pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) -> Simulation<'c> {
     let mut engine = Simulation::new(cat, script.start).with_labels(script.labels.clone());
     let mut refs: Vec<Option<u32>> = vec![None; script.refs.len()];
+    // Each account's balance after its previous event, for `balance_change`.
+    let mut balances: BTreeMap<u32, Credits> = BTreeMap::new();
     for step in &script.steps {
+        let first_line = engine.ledger().len();
         let outcome = match &step.command {
             Some(command) => {
                 let mut command = command.clone();
@@ -54,11 +58,15 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
         if let Some(r) = step.binds {
             refs[r] = outcome.purchase.or(outcome.lot);
         }
+        let lines: Vec<&Entry> = engine.ledger()[first_line..].iter().filter(|e| e.account == step.account).collect();
+        let now = engine.view(step.account).map_or(Credits::ZERO, |v| v.balance);
+        let before = balances.insert(step.account, now).unwrap_or(Credits::ZERO);
+        let seen = Seen { outcome: &outcome, lines, before, refs: &refs };
         for check in &step.checks {
-            if let Some((expected, actual)) = evaluate(&engine, step.account, &outcome, check) {
+            if let Some((expected, actual)) = evaluate(&engine, step.account, &seen, check) {
                 let who = script.accounts.get(step.account as usize).map_or("?", String::as_str);
                 diags
-                    .report(Code::ExpectationFailed, script.file, check.span.clone(), format!("{} of `{who}`: expected {expected}, got {actual}", subject(&check.what, cat)))
+                    .report(Code::ExpectationFailed, script.file, check.span.clone(), format!("{} of `{who}`: expected {expected}, got {actual}", subject(&check.what, cat, &script.refs)))
                     .with_label(format!("actual: {actual}"))
                     .with_help("if the new figure is right, fix the expectation after checking it by hand against the rule; otherwise the plan or the engine changed behaviour");
             }
@@ -84,7 +92,7 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
     engine
 }
 
-fn subject(what: &Expected, cat: &Catalog) -> String {
+fn subject(what: &Expected, cat: &Catalog, refs: &[String]) -> String {
     match what {
         Expected::Balance(_) => "balance".into(),
         Expected::DisplayedBalance(_) => "displayed balance".into(),
@@ -95,16 +103,32 @@ fn subject(what: &Expected, cat: &Catalog) -> String {
         Expected::Charged(_) => format!("money charged ({})", cat.currency.code),
         Expected::Refunded(_) => format!("money refunded ({})", cat.currency.code),
         Expected::CycleStart(_) => "cycle start".into(),
-        Expected::Refused(_) => "refusal".into(),
+        Expected::Refused(_) | Expected::RefusedAny(_) => "refusal".into(),
         Expected::Notifications(_) => "notifications".into(),
+        Expected::Notified(_) => "notifications sent".into(),
+        Expected::BalanceChange(_) => "balance change since the previous event".into(),
+        Expected::Grant(ix, _) => format!("credits left in grant `{}`", refs.get(*ix).map_or("?", String::as_str)),
+        Expected::Lines(m) => format!("{} since the previous event", m.text),
         Expected::PendingTopups(_) => "pending top-ups".into(),
         Expected::AutoRecharge(_) => "auto-recharge".into(),
         Expected::Allocated(ix, _) => format!("`{}` in use", cat.entitlements[*ix].id),
     }
 }
 
+/// What one step did, for its checks.
+struct Seen<'a> {
+    outcome: &'a Outcome,
+    /// The account's ledger lines since its previous event.
+    lines: Vec<&'a Entry>,
+    /// The account's balance after its previous event.
+    before: Credits,
+    /// Ids bound to `ref`s so far.
+    refs: &'a [Option<u32>],
+}
+
 /// `None` when the check holds, else (expected, actual) as text.
-fn evaluate(engine: &Simulation<'_>, account: u32, outcome: &Outcome, check: &Check) -> Option<(String, String)> {
+fn evaluate(engine: &Simulation<'_>, account: u32, seen: &Seen<'_>, check: &Check) -> Option<(String, String)> {
+    let outcome = seen.outcome;
     let cat = engine.catalog();
     let view = engine.view(account)?;
     let a = engine.account(account)?;
@@ -128,6 +152,33 @@ fn evaluate(engine: &Simulation<'_>, account: u32, outcome: &Outcome, check: &Ch
         Expected::Refunded(m) => money(*m, view.refunded),
         Expected::CycleStart(t) => differ(*t, view.cycle_start),
         Expected::Refused(r) => differ(r.map_or("none", |r| r.code()), outcome.refused.map_or("none", |r| r.code())),
+        Expected::RefusedAny(any) => {
+            let actual = outcome.refused.map_or("not refused", |r| r.code());
+            (*any != outcome.refused.is_some()).then(|| {
+                let expected = if *any { "refused (any reason)" } else { "not refused" };
+                (expected.to_string(), actual.to_string())
+            })
+        }
+        Expected::Notified(sent) => {
+            let actual: Vec<String> = outcome.notices.iter().map(|n| n.code()).collect();
+            (*sent == actual.is_empty()).then(|| {
+                let expected = if *sent { "some notification" } else { "no notification" };
+                (expected.to_string(), format!("{actual:?}"))
+            })
+        }
+        Expected::BalanceChange(c) => credits(*c, view.balance - seen.before),
+        Expected::Grant(r, c) => {
+            let lot = seen.refs.get(*r).copied().flatten();
+            let actual = lot.and_then(|l| a.wallet.get(l)).map_or(Credits::ZERO, |l| l.remaining);
+            credits(*c, actual)
+        }
+        Expected::Lines(m) => {
+            let found = seen.lines.iter().filter(|e| m.matches(e)).count();
+            match m.count {
+                Some(n) => differ(format!("{n} such lines"), format!("{found} such lines")),
+                None => (found == 0).then(|| ("at least one such line".to_string(), "none".to_string())),
+            }
+        }
         Expected::Notifications(n) => {
             let actual: Vec<String> = outcome.notices.iter().map(|n| n.code()).collect();
             differ(format!("{n:?}"), format!("{actual:?}"))

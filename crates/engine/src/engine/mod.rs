@@ -10,9 +10,11 @@
 //!
 //! The flows live in sibling files: `usage` (spending, warnings, transfers,
 //! returns), `purchases` (payments, packs, auto-recharge, refunds),
-//! `subscriptions` (plans, trials, cycles, changes).
+//! `subscriptions` (plans, trials, cycles, changes), `resets` (usage
+//! resets and what grants keep at them).
 
 mod purchases;
+mod resets;
 mod subscriptions;
 mod usage;
 
@@ -136,6 +138,7 @@ pub fn sign_up<S: Sink>(
         parked_allowance: None,
         charged: Money::ZERO,
         refunded: Money::ZERO,
+        usage_period: None,
     };
     let mut run = Step::new(cat, at, sink);
     run.with_account(&mut a, |e, a| {
@@ -316,7 +319,15 @@ impl<'a, S: Sink> Step<'a, S> {
             Command::Adjust { credits, reason } => self.adjust(a, id, *credits, *reason),
             Command::OperationFailed(op) => self.operation_failed(a, id, *op),
             Command::Grant(g) => {
-                *lot = Some(self.direct_grant(a, id, g));
+                *lot = Some(self.direct_grant(a, id, g)?);
+                Ok(())
+            }
+            Command::Reset(overage) => {
+                self.usage_reset(a, id, *overage);
+                Ok(())
+            }
+            Command::UsagePeriod(every, overage) => {
+                self.set_usage_period(a, *every, *overage);
                 Ok(())
             }
             Command::Void { lot } => self.void_direct(a, id, *lot),
@@ -381,6 +392,7 @@ impl<'a, S: Sink> Step<'a, S> {
         match what {
             Scheduled::Expire(lot) => self.expire(a, id, lot),
             Scheduled::Boundary(lot) => self.boundary(a, id, lot),
+            Scheduled::Reset => self.periodic_reset(a, id),
             Scheduled::Settle(purchase) => self.settle_topup(a, id, purchase),
             Scheduled::Activate(lot) => {
                 if let Some(at) = a.future.iter().position(|l| l.id == lot) {
@@ -445,6 +457,7 @@ impl<'a, S: Sink> Step<'a, S> {
     /// settlement) or scheduled for its effective time.
     fn grant_lot(&mut self, a: &mut AccountState, id: AccountId, mut lot: Lot, detail: Detail) -> LotId {
         lot.id = a.new_lot_id();
+        lot.expires = lot.expires.map(|t| self.precise(t));
         let lot_id = lot.id;
         if lot.effective > self.now {
             self.schedule(a, lot.effective, Scheduled::Activate(lot_id));
@@ -503,35 +516,31 @@ impl<'a, S: Sink> Step<'a, S> {
         }
     }
 
-    /// A rollover (or an OpenMeter-style reset) at a lot's boundary.
+    /// A rollover, or a recurring grant's refill, at a lot's boundary.
     fn boundary(&mut self, a: &mut AccountState, id: AccountId, lot: LotId) {
         let Some(l) = a.wallet.get(lot) else { return };
         let Some(b) = l.boundary.clone() else { return };
         if b.at != self.now {
             return;
         }
-        let (remaining, original, label) = (l.remaining, l.original, l.label);
-        let kept = pricebook_core::billing::rollover::carry(&b.rule, remaining, original);
+        let (remaining, original) = (l.remaining, l.original);
+        let kept =
+            b.rule.as_ref().map_or(original, |r| pricebook_core::billing::rollover::carry(r, remaining, original));
         let left = b.left.map(|n| n.saturating_sub(1));
         let next = match (&b.step, left) {
             (_, Some(0)) => None,
             (Cadence::Cycle, _) => Some(a.cycles.bounds_at(self.now).1),
-            (Cadence::Every(p), _) => Some(p.add_to(self.now, self.cat.time_zone)),
+            (Cadence::Every(r), _) => Some(r.next_after(self.now)),
         };
-        a.wallet.set_remaining(lot, kept);
         if let Some(l) = a.wallet.lot_mut(lot) {
             l.boundary = next.map(|at| Boundary { at, left, ..b.clone() });
         }
         let until = a.wallet.get(lot).and_then(|l| l.expires);
-        self.record(
-            a,
-            id,
-            EntryKind::Rollover,
-            Bucket::Label(label),
-            kept - remaining,
-            None,
-            Detail::Rollover { kept, until },
-        );
+        let detail = match b.rule {
+            Some(_) => Detail::Rollover { kept, until },
+            None => Detail::Refill { to: kept },
+        };
+        self.set_kept(a, id, lot, kept, detail);
         if let Some(at) = next {
             self.schedule(a, at, Scheduled::Boundary(lot));
         }

@@ -73,11 +73,8 @@ impl<S: Sink> Step<'_, S> {
         if !amount.is_positive() {
             return None;
         }
-        let src_ix = self.cat.allowance_source()?;
+        let src_ix = self.cat.allowance_source_for(a.plan)?;
         let src = &self.cat.sources[src_ix];
-        if !src.applies_to(a.plan) {
-            return None;
-        }
         let trialing = matches!(a.status, Status::Trialing { .. });
         let (expires, boundary) = match (src.expires, &src.rollover) {
             (Expiry::EndOfCycle, Some(rule)) if !trialing => {
@@ -85,7 +82,7 @@ impl<S: Sink> Step<'_, S> {
                 let boundary = Boundary {
                     at: a.cycle_end,
                     step: Cadence::Cycle,
-                    rule: rule.clone(),
+                    rule: Some(rule.clone()),
                     left: Some(rule.cycles.saturating_sub(1)),
                 };
                 (Some(a.cycles.start(n + 1 + rule.cycles)), Some(boundary))

@@ -9,6 +9,7 @@ use crate::labels::Builtin;
 use crate::ledger::{Bucket, Detail, EntryKind, Notice, Reason, Setting, Sink, VoidWhy};
 use crate::wallet::{Boundary, Cadence, Lot, Origin, Take};
 use pricebook_core::billing;
+use pricebook_core::calendar::Recurrence;
 use pricebook_core::catalog::{ExhaustionRule, Limit, RolloverRule};
 use pricebook_core::money::Credits;
 use pricebook_core::policy::{Funding, SourceKind};
@@ -270,7 +271,14 @@ impl<S: Sink> Step<'_, S> {
         Ok(())
     }
 
-    pub(super) fn direct_grant(&mut self, a: &mut AccountState, id: AccountId, g: &DirectGrant) -> LotId {
+    /// A grant made directly. Refused when it would expire at or before it
+    /// starts (peers refuse such grants rather than expire them at once).
+    pub(super) fn direct_grant(
+        &mut self,
+        a: &mut AccountState,
+        id: AccountId,
+        g: &DirectGrant,
+    ) -> Result<LotId, Reason> {
         let label = g.label.unwrap_or_else(|| Builtin::Grant.id(self.cat));
         let effective = g.effective.unwrap_or(self.now).max(self.now);
         let tz = self.cat.time_zone;
@@ -278,14 +286,33 @@ impl<S: Sink> Step<'_, S> {
             GrantExpiry::Never => None,
             GrantExpiry::At(t) => Some(t),
             GrantExpiry::After(p) => Some(p.add_to(effective, tz)),
-        };
-        let boundary = g.every.as_ref().map(|(period, rule): &(pricebook_core::calendar::Period, RolloverRule)| {
-            Boundary { at: period.add_to(effective, tz), step: Cadence::Every(*period), rule: rule.clone(), left: None }
+        }
+        .map(|t| self.precise(t));
+        if expires.is_some_and(|t| t <= effective) {
+            return Err(Reason::ExpiresBeforeStart);
+        }
+        let boundary = g.every.map(|period| {
+            let every = Recurrence::new(g.anchor.unwrap_or(effective), period, tz);
+            Boundary {
+                at: every.next_after(effective),
+                step: Cadence::Every(every),
+                rule: g.rollover.clone(),
+                left: None,
+            }
         });
-        let spec =
-            Lot { expires, boundary, ..Lot::new(label, Origin::Direct, g.funding, g.priority, effective, g.credits) };
+        // Without `rollover` a usage reset keeps nothing (OpenMeter's default maximum of 0).
+        let nothing =
+            RolloverRule { cycles: u32::MAX, max_amount: Some(Credits::ZERO), max_share: None, min_kept: None };
+        let spec = Lot {
+            created: g.created.unwrap_or(self.now),
+            expires,
+            boundary,
+            reset: Some(g.rollover.clone().unwrap_or(nothing)),
+            cost_basis: g.cost_basis.unwrap_or_default(),
+            ..Lot::new(label, Origin::Direct, g.funding, g.priority, effective, g.credits)
+        };
         let lot = a.next_lot;
-        self.grant_lot(a, id, spec, Detail::Direct(lot))
+        Ok(self.grant_lot(a, id, spec, Detail::Direct(lot)))
     }
 
     pub(super) fn void_direct(

@@ -102,7 +102,11 @@ fn yearly_not_cheaper(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
 fn unused_sources(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
     for (ix, (source, raw)) in cat.sources.iter().zip(&file.sources).enumerate() {
         let used = match source.kind {
-            SourceKind::Allowance => cat.plans.iter().any(|p| p.monthly_credits().is_positive()),
+            SourceKind::Allowance => cat
+                .plans
+                .iter()
+                .enumerate()
+                .any(|(p, plan)| plan.monthly_credits().is_positive() && cat.allowance_source_for(p) == Some(ix)),
             SourceKind::Purchase => cat.packs.iter().any(|p| p.source.ix == ix),
             _ => true,
         };

@@ -5,11 +5,13 @@
 //! [`Diagnostics`] and return `None` when there are errors.
 
 pub use pricebook_core::catalog;
+mod allowances;
 mod check;
 mod honoured;
 pub mod lints;
 mod plan_file;
 pub mod scenario;
+mod topups;
 mod workspace;
 
 pub use catalog::Catalog;
@@ -44,6 +46,10 @@ pub fn compile_plan_text(id: &str, file: FileId, sources: &SourceMap, diags: &mu
     let raw: PlanFile = model::parse_toml(&sources.get(file).text, file, diags)?;
     let mut ck = Checker::new(file, diags);
     let catalog = plan_file::compile(id, &raw, &mut ck)?;
+    topups::check_lifetimes(&raw, &catalog, &mut ck);
+    if ck.has_errors() {
+        return None;
+    }
     lints::lint(&raw, &catalog, &mut ck);
     honoured::check(&raw, &catalog, &mut ck);
     (!ck.has_errors()).then_some(catalog)

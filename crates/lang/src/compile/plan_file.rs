@@ -66,10 +66,8 @@ pub fn compile(id: &str, file: &PlanFile, ck: &mut Checker) -> Option<Catalog> {
     let sources: Vec<Source> = file.sources.iter().map(|s| source(s, &plan_refs, ck)).collect();
     let allowance_sources: Vec<&Sp<raw::Source>> =
         file.sources.iter().filter(|s| s.kind.value == SourceKind::Allowance).collect();
-    if allowance_sources.len() > 1 {
-        ck.error(Code::AmbiguousSource, allowance_sources[1].kind.span.clone(), "a second source of kind `allowance`")
-            .with_help("plans' monthly_credits flow into one allowance source; keep one");
-    }
+    super::allowances::check_one_per_plan(&allowance_sources, ck);
+    super::allowances::check_every_plan_served(&allowance_sources, &file.plans, ck);
 
     let plans: Vec<Plan> = file
         .plans
@@ -228,6 +226,7 @@ fn credit_policy(c: &Sp<raw::CreditsSection>, ck: &mut Checker) -> Option<Credit
         on_exhaustion,
         transferable: c.transferable,
         refund_failed_operations: c.refund_failed_operations,
+        expiry_precision: c.expiry_precision.unwrap_or_default(),
     })
 }
 

@@ -14,12 +14,13 @@ use crate::rulebook::Rulebook;
 use crate::suggest;
 use chrono::{LocalResult, TimeZone, Utc};
 use pricebook_core::calendar::Instant;
+use pricebook_core::calendar::Recurrence;
 use pricebook_core::money::{Credits, Money};
 use pricebook_engine::command::{
     AccountId, Command, DirectGrant, GrantExpiry, OpId, Quantity, RechargeSettings, Sym, Usage,
 };
 use pricebook_engine::labels::Labels;
-use pricebook_engine::ledger::Reason;
+use pricebook_engine::ledger::{Bucket, EntryKind, Reason};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -90,10 +91,38 @@ pub enum Expected {
     Refunded(Money),
     CycleStart(Instant),
     Refused(Option<Reason>),
+    /// Refused for some reason (`true`) or not refused.
+    RefusedAny(bool),
     Notifications(Vec<String>),
+    /// Some notification was sent (`true`) or none.
+    Notified(bool),
+    /// Change of the balance since the account's previous event.
+    BalanceChange(Credits),
+    /// Remaining credits of the grant bound to a `ref` (by its index).
+    Grant(usize, Credits),
+    /// Ledger lines of the account since its previous event.
+    Lines(LineMatch),
     PendingTopups(u32),
     AutoRecharge(bool),
     Allocated(usize, u64),
+}
+
+/// Which ledger lines an expectation counts, and how many it wants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineMatch {
+    pub kind: EntryKind,
+    pub bucket: Option<Bucket>,
+    pub credits: Option<Credits>,
+    /// Exactly this many; `None`: at least one.
+    pub count: Option<u32>,
+    /// The expectation as written, for messages.
+    pub text: String,
+}
+
+impl LineMatch {
+    pub fn matches(&self, e: &pricebook_engine::Entry) -> bool {
+        e.kind == self.kind && self.bucket.is_none_or(|b| b == e.bucket) && self.credits.is_none_or(|c| c == e.credits)
+    }
 }
 
 /// Names and numbers handed out while compiling.
@@ -281,6 +310,15 @@ fn instant(t: &Sp<TimeLit>, cat: &Catalog, ck: &mut Checker) -> Option<Instant> 
     }
 }
 
+/// An optional date-time key: `Some(None)` when absent, `None` when it does
+/// not convert (already reported).
+fn optional_instant(t: &Option<Sp<TimeLit>>, cat: &Catalog, ck: &mut Checker) -> Option<Option<Instant>> {
+    match t {
+        Some(t) => instant(t, cat, ck).map(Some),
+        None => Some(None),
+    }
+}
+
 fn credits(lit: &Sp<DecimalLit>, what: &str, sign: Sign, ck: &mut Checker) -> Credits {
     ck.credits(lit, what, sign)
 }
@@ -321,6 +359,8 @@ fn step(
         e.void.is_some(),
         e.allocate.is_some(),
         e.release.is_some(),
+        e.reset.is_some(),
+        e.usage_period.is_some(),
     ]
     .iter()
     .filter(|p| **p)
@@ -478,7 +518,8 @@ fn step(
         }
     } else if let Some(g) = &e.grant {
         binds = bind_ref(g.reference.as_ref(), false, "grant", names, ck);
-        Some(Command::Grant(direct_grant(g, cat, &names.labels, ck)?))
+        let resets = file.events.iter().any(|e| e.reset.is_some() || e.usage_period.is_some());
+        Some(Command::Grant(direct_grant(g, at, resets, cat, &names.labels, ck)?))
     } else if let Some(v) = &e.void {
         uses = Some(Target::Ref(use_ref(v, false, "grant", names, ck)?));
         Some(Command::Void { lot: None })
@@ -496,6 +537,12 @@ fn step(
             "entitlement",
             ck,
         )?))
+    } else if let Some(r) = &e.reset {
+        Some(Command::Reset(r.overage.unwrap_or_default()))
+    } else if let Some(p) = &e.usage_period {
+        let anchor = optional_instant(&p.anchor, cat, ck)?.unwrap_or(at);
+        let every = Recurrence::new(anchor, p.every.value.0, cat.time_zone);
+        Some(Command::UsagePeriod(every, p.overage.unwrap_or_default()))
     } else {
         None
     };
@@ -631,56 +678,83 @@ fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -
     })
 }
 
-fn direct_grant(g: &Sp<raw::Grant>, cat: &Catalog, labels: &Labels, ck: &mut Checker) -> Option<DirectGrant> {
+fn direct_grant(
+    g: &Sp<raw::Grant>,
+    at: Instant,
+    resets: bool,
+    cat: &Catalog,
+    labels: &Labels,
+    ck: &mut Checker,
+) -> Option<DirectGrant> {
+    let effective = optional_instant(&g.effective, cat, ck)?;
     let expires = match (&g.expires_at, &g.expires_after) {
         (Some(a), Some(_)) => {
             ck.error(Code::ConflictingKeys, a.span.clone(), "give `expires_at` or `expires_after`, not both")
                 .with_help("remove one");
             return None;
         }
-        (Some(a), None) => GrantExpiry::At(instant(a, cat, ck)?),
+        (Some(a), None) => {
+            let expiry = instant(a, cat, ck)?;
+            // Known from the file alone; a grant backdated past its expiry is refused by the engine instead.
+            let start = effective.unwrap_or(at);
+            if expiry <= start {
+                ck.error(
+                    Code::ExpiresBeforeStart,
+                    a.span.clone(),
+                    format!("this grant expires ({expiry}) at or before it starts ({start})"),
+                )
+                .with_help("move `expires_at` after `effective` (or the event's time), or use `expires_after`");
+                return None;
+            }
+            GrantExpiry::At(expiry)
+        }
         (None, Some(p)) => GrantExpiry::After(p.value.0),
         (None, None) => GrantExpiry::Never,
     };
-    if g.rollover.is_some() && g.every.is_none() {
-        if let Some(r) = &g.rollover {
-            ck.error(
-                Code::ConflictingKeys,
-                r.span.clone(),
-                "`rollover` needs `every`: it says what happens at each recurrence",
-            )
-            .with_help("add every = \"1 month\", or remove rollover");
-        }
+    if let Some(r) = &g.rollover
+        && g.every.is_none()
+        && !resets
+    {
+        ck.error(
+            Code::ConflictingKeys,
+            r.span.clone(),
+            "`rollover` needs `every` or a usage reset: it says what the grant keeps at each one",
+        )
+        .with_help("add every = \"1 month\", add a `reset` or `usage_period` event, or remove rollover");
         return None;
     }
-    let every = g.every.as_ref().map(|p| {
-        let rule = g.rollover.as_ref().map(|r| pricebook_core::catalog::RolloverRule {
-            cycles: u32::MAX,
-            max_amount: Some(
-                r.max_amount.as_ref().map_or(Credits::ZERO, |m| ck.credits(m, "max_amount", Sign::NonNegative)),
-            ),
-            max_share: r.max_share.as_ref().map(|s| s.value.0),
-            min_kept: r.min_kept.as_ref().map(|m| ck.credits(m, "min_kept", Sign::NonNegative)),
-        });
-        let rule = rule.unwrap_or(pricebook_core::catalog::RolloverRule {
-            cycles: u32::MAX,
-            max_amount: Some(Credits::ZERO),
-            max_share: None,
-            min_kept: None,
-        });
-        (p.value.0, rule)
+    if let (Some(a), None) = (&g.anchor, &g.every) {
+        ck.error(Code::ConflictingKeys, a.span.clone(), "`anchor` needs `every`: recurrences are counted from it")
+            .with_help("add every = \"1 month\", or remove anchor");
+        return None;
+    }
+    let rollover = g.rollover.as_ref().map(|r| pricebook_core::catalog::RolloverRule {
+        cycles: u32::MAX,
+        max_amount: Some(
+            r.max_amount.as_ref().map_or(Credits::ZERO, |m| ck.credits(m, "max_amount", Sign::NonNegative)),
+        ),
+        max_share: r.max_share.as_ref().map(|s| s.value.0),
+        min_kept: r.min_kept.as_ref().map(|m| ck.credits(m, "min_kept", Sign::NonNegative)),
+    });
+    let cost_basis = g.cost_basis.as_ref().map(|c| {
+        if c.value.0.is_sign_negative() {
+            ck.error(Code::NegativeAmount, c.span.clone(), "a cost basis cannot be negative")
+                .with_help("give the money paid per credit, 0 for free credits");
+        }
+        c.value.0
     });
     Some(DirectGrant {
         credits: ck.credits(&g.credits, "credits", Sign::Positive),
         label: g.label.as_deref().and_then(|l| labels.id(l)),
         funding: g.funding.unwrap_or(crate::model::plan::Funding::Promotional),
         priority: g.priority.unwrap_or(0),
-        effective: match &g.effective {
-            Some(t) => Some(instant(t, cat, ck)?),
-            None => None,
-        },
+        effective,
+        created: optional_instant(&g.created, cat, ck)?,
         expires,
-        every,
+        cost_basis,
+        every: g.every.as_ref().map(|p| p.value.0),
+        anchor: optional_instant(&g.anchor, cat, ck)?,
+        rollover,
     })
 }
 
@@ -737,17 +811,33 @@ fn checks(expect: Option<&Sp<raw::Expect>>, cat: &Catalog, names: &Names, ck: &m
         push(t.span.clone(), Expected::CycleStart(at));
     }
     if let Some(r) = &x.refused {
-        if r.value == "none" {
-            push(r.span.clone(), Expected::Refused(None));
-        } else {
-            match Reason::ALL.iter().find(|x| x.code() == r.value) {
+        match &r.value {
+            raw::Refused::Any(any) => push(r.span.clone(), Expected::RefusedAny(*any)),
+            raw::Refused::Reason(word) if word == "none" => push(r.span.clone(), Expected::Refused(None)),
+            raw::Refused::Reason(word) => match Reason::ALL.iter().find(|x| x.code() == word) {
                 Some(reason) => push(r.span.clone(), Expected::Refused(Some(*reason))),
                 None => {
-                    let help = suggest::help_for(&r.value, "reasons", Reason::ALL.iter().map(|x| x.code()));
-                    ck.error(Code::InvalidValue, r.span.clone(), format!("`{}` is not a refusal reason", r.value))
+                    let help = suggest::help_for(word, "reasons", Reason::ALL.iter().map(|x| x.code()));
+                    ck.error(Code::InvalidValue, r.span.clone(), format!("`{word}` is not a refusal reason"))
                         .with_help(help);
                 }
-            }
+            },
+        }
+    }
+    if let Some(n) = &x.notified {
+        push(n.span.clone(), Expected::Notified(n.value));
+    }
+    if let Some(b) = &x.balance_change {
+        push(b.span.clone(), Expected::BalanceChange(ck.credits(b, "balance_change", Sign::Any)));
+    }
+    for (name, amount) in &x.grants {
+        if let Some(ix) = use_ref(name, false, "grant", names, ck) {
+            push(amount.span.clone(), Expected::Grant(ix, ck.credits(amount, "credits", Sign::NonNegative)));
+        }
+    }
+    for line in &x.lines {
+        if let Some(m) = line_match(line, names, ck) {
+            push(line.span.clone(), Expected::Lines(m));
         }
     }
     if let Some(n) = &x.notifications {
@@ -766,4 +856,37 @@ fn checks(expect: Option<&Sp<raw::Expect>>, cat: &Catalog, names: &Names, ck: &m
         }
     }
     out
+}
+
+fn line_match(line: &Sp<raw::LineExpect>, names: &Names, ck: &mut Checker) -> Option<LineMatch> {
+    let l = &line.value;
+    let Some(kind) = EntryKind::ALL.iter().copied().find(|k| k.word() == l.event.value) else {
+        let help = suggest::help_for(&l.event.value, "ledger events", EntryKind::ALL.iter().map(|k| k.word()));
+        ck.error(Code::InvalidValue, l.event.span.clone(), format!("`{}` is not a ledger event", l.event.value))
+            .with_help(help);
+        return None;
+    };
+    let bucket = match &l.source {
+        None => None,
+        Some(s) if s.value == "overdraft" => Some(Bucket::Overdraft),
+        Some(s) => match names.labels.id(&s.value) {
+            Some(id) => Some(Bucket::Label(id)),
+            None => {
+                let labels = names.labels.names().iter().map(String::as_str).chain(["overdraft"]);
+                let help = suggest::help_for(&s.value, "source labels", labels);
+                ck.error(Code::UnknownReference, s.span.clone(), format!("no credits are labelled `{}`", s.value))
+                    .with_help(help);
+                return None;
+            }
+        },
+    };
+    let credits = l.credits.as_ref().map(|c| ck.credits(c, "credits", Sign::Any));
+    let mut text = format!("`{}` line", kind.word());
+    if let Some(s) = &l.source {
+        text.push_str(&format!(" of `{}`", s.value));
+    }
+    if let Some(c) = credits {
+        text.push_str(&format!(" of {}", pricebook_core::format::credits(c)));
+    }
+    Some(LineMatch { kind, bucket, credits, count: l.count.as_ref().map(|c| c.value), text })
 }

@@ -100,6 +100,7 @@ codes! {
     EngineRejected => "engine-rejected", Error, "The simulator could not apply an event (a pricebook bug if the scenario compiled).";
     ConservationViolated => "conservation-violated", Error, "Credits granted do not equal consumed + expired + voided + remaining (a pricebook bug).";
     UnknownRule => "unknown-rule", Error, "A scenario claims to cover a rule id that the rulebook does not have.";
+    ExpiresBeforeStart => "expires-before-start", Error, "A grant or top-up would expire at or before the moment it starts.";
     // Docs.
     TemplateError => "template-error", Error, "A docs template does not compile or fails to render (syntax, unknown filter, undefined value).";
 }

@@ -10,8 +10,8 @@ use super::literal::{AmountLit, DecimalLit, MoneyLit, PeriodLit, ShareLit};
 use super::spanned::Sp;
 use pricebook_core::money::Rounding;
 pub use pricebook_core::policy::{
-    CycleAnchor, EntitlementKind, Funding, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind, Timing,
-    UpgradeCharge, UpgradeCredits, UsedCredits, WindowStart,
+    CycleAnchor, EntitlementKind, ExpiryPrecision, Funding, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind,
+    Timing, UpgradeCharge, UpgradeCredits, UsedCredits, WindowStart,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -98,6 +98,8 @@ pub struct CreditsSection {
     /// Whether credits spent on an operation that then fails are given back. Default: false.
     #[serde(default)]
     pub refund_failed_operations: bool,
+    /// How finely expiries are compared: "exact" (default) or "second" (rounded down to the whole second, as OpenMeter does).
+    pub expiry_precision: Option<ExpiryPrecision>,
 }
 
 /// What happens when a usage costs more than the balance.
@@ -135,7 +137,7 @@ pub struct Source {
     pub expires: Sp<ExpiryLit>,
     /// Carrying unused credits into later cycles. Needs expires = "end_of_cycle".
     pub rollover: Option<Sp<Rollover>>,
-    /// Plans whose accounts receive this grant (allowance and bonus kinds). Default: every plan.
+    /// Plans whose accounts receive this grant (allowance and bonus kinds). Default: every plan. Several `allowance` sources give plans their own expiry and rollover: each plan takes its monthly credits from the one that names it, else from the one without `plans`.
     pub plans: Option<Vec<Sp<String>>>,
 }
 

@@ -8,7 +8,7 @@
 use super::literal::{DecimalLit, MoneyLit, PeriodLit, ShareLit};
 use super::plan::Funding;
 use super::spanned::Sp;
-pub use pricebook_core::policy::{Billing, PaymentState};
+pub use pricebook_core::policy::{Billing, Overage, PaymentState};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use std::borrow::Cow;
@@ -109,6 +109,10 @@ pub struct Event {
     pub allocate: Option<Sp<String>>,
     /// Give back one unit of a countable entitlement.
     pub release: Option<Sp<String>>,
+    /// An operator resets usage now (OpenMeter's "reset"): every `grant` keeps what its `rollover` says (nothing without one); credits from the plan file are left alone.
+    pub reset: Option<Sp<Reset>>,
+    /// Usage resets from now on at each `every` after `anchor`, as `reset` does.
+    pub usage_period: Option<Sp<UsagePeriod>>,
     /// What must be true right after this event.
     pub expect: Option<Box<Sp<Expect>>>,
 }
@@ -262,17 +266,43 @@ pub struct Grant {
     pub priority: Option<i32>,
     /// When it becomes usable. Default: now.
     pub effective: Option<Sp<TimeLit>>,
+    /// When it was made, for the `oldest_created` order key. Default: the event's time.
+    pub created: Option<Sp<TimeLit>>,
+    /// Money paid per credit in the catalog's currency, for the `lowest_cost_basis` order key (Orb). Default: 0.
+    pub cost_basis: Option<Sp<DecimalLit>>,
     /// When it expires, as a date-time.
     pub expires_at: Option<Sp<TimeLit>>,
     /// When it expires, as a duration after `effective`.
     pub expires_after: Option<Sp<PeriodLit>>,
-    /// Recurrence: at each period the balance is reset as `rollover` says (OpenMeter semantics).
+    /// Recurrence: at each period after `anchor` the grant is refilled to `credits`, or keeps what `rollover` says. Months are counted from the anchor and clamp at month ends (31 Jan → 29 Feb → 31 Mar), like plan cycles.
     pub every: Option<Sp<PeriodLit>>,
-    /// With `every`: the balance after each reset is `min(max_amount, max(min_kept, remainder))`.
+    /// With `every`: the moment recurrences are counted from; it may be before or after `effective`. Default: `effective`.
+    pub anchor: Option<Sp<TimeLit>>,
+    /// What the grant keeps at each recurrence (`every`) and at each usage reset: `min(max_amount, max(min_kept, remainder))`. Without it a recurrence refills the grant and a usage reset keeps nothing.
     pub rollover: Option<Sp<GrantRollover>>,
 }
 
-/// Rollover caps of a recurring direct grant.
+/// `reset = { overage = "carry" }`: a usage reset now.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Reset {
+    /// Usage the balance did not cover: "forgive" (written off, the default) or "carry" (paid first from what the grants keep).
+    pub overage: Option<Overage>,
+}
+
+/// `usage_period = { every = "1 month", anchor = 2026-01-31 }`: periodic usage resets.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsagePeriod {
+    /// How often usage resets.
+    pub every: Sp<PeriodLit>,
+    /// The moment resets are counted from (months clamp at month ends). Default: the event's time.
+    pub anchor: Option<Sp<TimeLit>>,
+    /// Usage the balance did not cover at a reset: "forgive" (default) or "carry".
+    pub overage: Option<Overage>,
+}
+
+/// Rollover caps of a direct grant.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GrantRollover {
@@ -308,10 +338,20 @@ pub struct Expect {
     pub refunded: Option<Sp<MoneyLit>>,
     /// Start of the current cycle.
     pub cycle_start: Option<Sp<TimeLit>>,
-    /// Why this event's action was refused (e.g. "insufficient-credits"), or "none".
-    pub refused: Option<Sp<String>>,
+    /// Change of the balance since this account's previous event (its sign-up counts from 0).
+    pub balance_change: Option<Sp<DecimalLit>>,
+    /// Remaining credits of one `grant` by its `ref` (0 once spent, expired or voided, and before it is effective).
+    #[serde(default)]
+    pub grants: BTreeMap<Sp<String>, Sp<DecimalLit>>,
+    /// Why this event's action was refused (e.g. "insufficient-credits"), or "none"; `true`: refused for any reason; `false`: not refused.
+    pub refused: Option<Sp<Refused>>,
     /// Notifications this event caused, by kind (e.g. ["low-balance-20%"]).
     pub notifications: Option<Sp<Vec<String>>>,
+    /// Whether this event sent any notification at all.
+    pub notified: Option<Sp<bool>>,
+    /// Ledger lines this account got since its previous event (this event's own and what fell due before it), e.g. `[{ event = "expire", source = "daily", credits = -200 }]`.
+    #[serde(default)]
+    pub lines: Vec<Sp<LineExpect>>,
     /// Top-ups charged whose credits have not arrived yet.
     pub pending_topups: Option<Sp<u32>>,
     /// Whether auto-recharge is on.
@@ -319,4 +359,49 @@ pub struct Expect {
     /// Units in use per countable entitlement.
     #[serde(default)]
     pub allocated: BTreeMap<Sp<String>, Sp<u32>>,
+}
+
+/// `refused = "insufficient-credits"`, `refused = "none"` or `refused = true`.
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
+pub enum Refused {
+    /// Refused for any reason (`true`), or not refused (`false`).
+    Any(bool),
+    /// A refusal reason, or "none".
+    Reason(String),
+}
+
+// By hand: an untagged enum's error names no accepted value.
+impl<'de> Deserialize<'de> for Refused {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Refused;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a refusal reason such as \"insufficient-credits\", \"none\", true or false")
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Refused, E> {
+                Ok(Refused::Any(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Refused, E> {
+                Ok(Refused::Reason(v.to_string()))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// `{ event = "expire", source = "daily", credits = -200 }`: a ledger line
+/// that must be there; with `count`, exactly that many lines match.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineExpect {
+    /// The line's event word as the ledger prints it: grant, consume, expire, void, rollover, settle, refund, charge, declined, notice, refused, …
+    pub event: Sp<String>,
+    /// The credits' source label (e.g. "daily"), or "overdraft". Default: any.
+    pub source: Option<Sp<String>>,
+    /// The line's change of the balance, signed as printed (an expiry of 200 is -200). Default: any.
+    pub credits: Option<Sp<DecimalLit>>,
+    /// Exactly this many lines match. Default: at least one.
+    pub count: Option<Sp<u32>>,
 }

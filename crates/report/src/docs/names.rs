@@ -95,7 +95,19 @@ impl<'c> Words<'c> {
             return plural.to_string();
         };
         match src.kind {
-            SourceKind::Allowance => format!("monthly {plural}"),
+            SourceKind::Allowance => {
+                // Per-plan policies name the plans; a lone allowance source needs no qualifier.
+                let several = self.cat.sources.iter().filter(|s| s.kind == SourceKind::Allowance).count() > 1;
+                let served: Vec<String> = (0..self.cat.plans.len())
+                    .filter(|p| self.cat.allowance_source_for(*p) == Some(ix))
+                    .map(|p| self.cat.plans[p].name.clone())
+                    .collect();
+                if several && !served.is_empty() {
+                    format!("monthly {plural} on {}", join_and(&served))
+                } else {
+                    format!("monthly {plural}")
+                }
+            }
             SourceKind::DailyActivity => format!("daily {plural}"),
             SourceKind::Signup => format!("sign-up bonus {plural}"),
             SourceKind::Referral => format!("invitation bonus {plural}"),

@@ -14,8 +14,8 @@ use pricebook_core::catalog::{
 };
 use pricebook_core::money::Rounding;
 use pricebook_core::policy::{
-    CycleAnchor, EntitlementKind, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind, Timing, UpgradeCharge,
-    UpgradeCredits, UsedCredits, WindowStart,
+    CycleAnchor, EntitlementKind, ExpiryPrecision, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind, Timing,
+    UpgradeCharge, UpgradeCredits, UsedCredits, WindowStart,
 };
 use pricebook_lang::compile::Catalog;
 use rust_decimal::Decimal;
@@ -162,7 +162,7 @@ fn compare_sources(key: OrderKey, a: &Source, b: &Source) -> Ordering {
         },
         OrderKey::PromotionalFirst | OrderKey::LowestCostBasis => a.funding.cmp(&b.funding),
         OrderKey::PaidFirst => b.funding.cmp(&a.funding),
-        OrderKey::Oldest | OrderKey::Newest => Ordering::Equal,
+        OrderKey::Oldest | OrderKey::Newest | OrderKey::OldestCreated | OrderKey::LargestAmount => Ordering::Equal,
     }
 }
 
@@ -194,15 +194,28 @@ pub fn consumption(cat: &Catalog) -> Vec<String> {
     let w = Words::new(cat);
     let order = &cat.credits.consumption_order;
     let time_word = order.iter().find_map(|k| match k {
-        OrderKey::Oldest => Some("oldest"),
+        OrderKey::Oldest | OrderKey::OldestCreated => Some("oldest"),
         OrderKey::Newest => Some("newest"),
         _ => None,
     });
     let tiers = spending_tiers(cat);
     let mut out = Vec::new();
     if tiers.len() <= 1 {
-        out.push(match time_word {
-            Some(word) => format!("The {word} {} are used first, whatever their source.", w.plural()),
+        // Only grant-level keys decide: name them in order.
+        let phrases: Vec<String> = order
+            .iter()
+            .filter_map(|k| match k {
+                OrderKey::Oldest | OrderKey::OldestCreated => Some(format!("oldest {}", w.plural())),
+                OrderKey::Newest => Some(format!("newest {}", w.plural())),
+                OrderKey::LargestAmount => Some(format!("largest grants of {}", w.plural())),
+                _ => None,
+            })
+            .collect();
+        out.push(match phrases.split_first() {
+            Some((first, [])) => format!("The {first} are used first, whatever their source."),
+            Some((first, rest)) => {
+                format!("The {first} are used first, then the {}, whatever their source.", rest.join(", then the "))
+            }
             None => format!("All {} are used alike, whatever their source.", w.plural()),
         });
         return out;
@@ -235,6 +248,9 @@ pub fn consumption(cat: &Catalog) -> Vec<String> {
         && tiers.iter().all(|t| t.len() == 1)
     {
         out.push(format!("Within each kind, the {word} {} are used first.", w.plural()));
+    }
+    if order.contains(&OrderKey::LargestAmount) {
+        out.push(format!("Where nothing else decides, larger grants of {} are used before smaller ones.", w.plural()));
     }
     out
 }
@@ -301,6 +317,12 @@ pub fn expiry(cat: &Catalog) -> Vec<String> {
     }
     for (phrase, names) in groups {
         out.push(format!("{} {phrase}.", capitalize(&join_and(&names))));
+    }
+    if cat.credits.expiry_precision == ExpiryPrecision::Second {
+        out.push(format!(
+            "Expiry times count in whole seconds: {} expire at the start of the second their expiry falls in.",
+            w.plural()
+        ));
     }
     out
 }
