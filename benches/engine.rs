@@ -1,26 +1,63 @@
-//! Performance targets (figures go in the closing notes, never in tests):
-//! - one account, 1,000,000 usage events over a year with daily, monthly and
-//!   pack grants and auto-recharge: under 1 s;
-//! - a ten-year scenario with a handful of events costs about what a
-//!   one-month one does (the clock jumps; it never steps day by day);
-//! - replaying every bundled scenario (what `pricebook test` does): well
-//!   under 1 s.
+//! Performance targets (figures go in the closing notes, never in tests).
+//! Read them as ratios measured side by side in one run:
+//! - one account, 1,000,000 usage events over a year with daily, monthly
+//!   and pack grants and auto-recharge, through the per-account engine:
+//!   at least 10 M events/s with the summarising sink (`Totals`), 5 M/s with
+//!   the full ledger; no heap allocation per usage event (counted by the
+//!   allocator below and printed before the timings);
+//! - 100,000 accounts x 5 events: linear in accounts, <= 1 KB of state per
+//!   quiet account after the run (printed);
+//! - a ten-year horizon costs about what a month does for a quiet account
+//!   (the clock jumps; it never steps day by day);
+//! - replaying every bundled scenario (what `pricebook test` does).
+//!
+//! Run: `cargo bench --bench engine` (add `-- one_account` to pick a group).
 
 use chrono::{DateTime, Duration, Utc};
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput};
 use pricebook::project::Project;
+use pricebook_core::catalog::Catalog;
 use pricebook_core::money::Credits;
 use pricebook_engine::command::{Quantity, Usage};
-use pricebook_engine::{Command, Simulation};
-use pricebook_lang::compile::{Catalog, Workspace, compile_plan_text};
+use pricebook_engine::engine;
+use pricebook_engine::ledger::{Entry, Sink};
+use pricebook_engine::{AccountState, Command, Ledger, Simulation, Totals};
+use pricebook_lang::compile::{Workspace, compile_plan_text};
 use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap};
 use pricebook_lang::model::scenario::Billing;
 use rust_decimal::Decimal;
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::path::Path;
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering::Relaxed};
 
-/// A plan with every grant kind the target names: daily, monthly, packs,
-/// auto-recharge.
+/// Counts allocations and live bytes, to check the hot path allocates
+/// nothing per event and to weigh an account's state.
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+static LIVE_BYTES: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Relaxed);
+        LIVE_BYTES.fetch_add(layout.size() as isize, Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE_BYTES.fetch_sub(layout.size() as isize, Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Relaxed);
+        LIVE_BYTES.fetch_add(new_size as isize - layout.size() as isize, Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
 const BENCH_PLAN: &str = r#"
 [catalog]
 name = "Bench"
@@ -96,30 +133,113 @@ fn usage() -> Command {
     })
 }
 
-/// One account, `n` usage events spread evenly over a year.
-fn year_of_usage(cat: &Catalog, n: u32) -> (usize, Credits) {
+/// One account, `n` usage events spread evenly over a year, through the
+/// per-account engine into `sink`.
+fn year_of_usage<S: Sink>(cat: &Catalog, n: u32, mut sink: S) -> (S, Credits) {
     let t0 = start();
     let step = Duration::milliseconds(365 * 24 * 3600 * 1000 / i64::from(n));
-    let mut engine = Simulation::new(cat, t0);
-    let _ = engine.apply(t0, 0, &Command::SignUp { invited_by: None });
+    let (mut account, _) = engine::sign_up(cat, 0, t0, None, &mut sink);
     let cmd = usage();
     let mut t = t0;
     for _ in 0..n {
         t += step;
-        let _ = engine.apply(t, 0, &cmd);
+        let _ = engine::step(cat, &mut account, t, &cmd, &mut sink);
     }
-    let balance = engine.view(0).map(|v| v.balance).unwrap_or_default();
-    (engine.ledger().len(), balance)
+    let balance = account.wallet.balance();
+    (sink, balance)
 }
 
 fn million_events(c: &mut Criterion) {
     let cat = bench_catalog();
     let mut group = c.benchmark_group("one_account_year");
     group.sample_size(10);
-    for n in [100_000u32, 1_000_000] {
-        group.throughput(Throughput::Elements(u64::from(n)));
-        group
-            .bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| b.iter(|| black_box(year_of_usage(&cat, n))));
+    let n = 1_000_000u32;
+    group.throughput(Throughput::Elements(u64::from(n)));
+    group.bench_with_input(BenchmarkId::new("totals", n), &n, |b, &n| {
+        b.iter(|| black_box(year_of_usage(&cat, n, Totals::default()).1))
+    });
+    group.bench_with_input(BenchmarkId::new("ledger", n), &n, |b, &n| {
+        b.iter(|| black_box(year_of_usage(&cat, n, Ledger::new()).0.len()))
+    });
+    group.finish();
+}
+
+/// A sink that drops lines: what the engine itself costs.
+struct Discard;
+
+impl Sink for Discard {
+    fn record(&mut self, entry: Entry) {
+        black_box(entry);
+    }
+}
+
+/// Allocations per usage event on the hot path, and bytes per quiet
+/// account's state, printed (not timed).
+fn report_counts(cat: &Catalog) {
+    let t0 = start();
+    let mut sink = Discard;
+    let (mut account, _) = engine::sign_up(cat, 0, t0, None, &mut sink);
+    let cmd = usage();
+    // Warm up past the first grants and recharges, then count.
+    let mut t = t0;
+    for _ in 0..1_000 {
+        t += Duration::seconds(30);
+        let _ = engine::step(cat, &mut account, t, &cmd, &mut sink);
+    }
+    let before = ALLOCATIONS.load(Relaxed);
+    let events = 100_000u32;
+    for _ in 0..events {
+        t += Duration::seconds(30);
+        let _ = engine::step(cat, &mut account, t, &cmd, &mut sink);
+    }
+    let allocations = ALLOCATIONS.load(Relaxed) - before;
+    eprintln!(
+        "allocations per usage event: {:.4} ({allocations} in {events} events, recharges and cycle starts included)",
+        allocations as f64 / f64::from(events)
+    );
+    eprintln!("ledger line (Entry): {} bytes", std::mem::size_of::<Entry>());
+
+    let accounts = 100_000u32;
+    let live = LIVE_BYTES.load(Relaxed);
+    let states = accounts_five_events(cat, accounts);
+    let per_account = (LIVE_BYTES.load(Relaxed) - live) as f64 / f64::from(accounts);
+    eprintln!(
+        "state per quiet account after 5 events: {per_account:.0} bytes on the heap and in the table \
+         (AccountState itself is {} bytes)",
+        std::mem::size_of::<AccountState>()
+    );
+    drop(states);
+}
+
+/// `n` accounts, each signing up, buying a pack and using credits four
+/// times, with a summarising sink each; returns the states.
+fn accounts_five_events(cat: &Catalog, n: u32) -> Vec<(AccountState, Totals)> {
+    let t0 = start();
+    let buy = Command::Buy { pack: 0, credits: None, amount: None, idempotency_key: None };
+    let cmd = usage();
+    (0..n)
+        .map(|id| {
+            let mut totals = Totals::default();
+            let at = t0 + Duration::seconds(i64::from(id));
+            let (mut a, _) = engine::sign_up(cat, id, at, None, &mut totals);
+            let _ = engine::step(cat, &mut a, at + Duration::hours(1), &buy, &mut totals);
+            for k in 0..3 {
+                let _ = engine::step(cat, &mut a, at + Duration::hours(2 + k), &cmd, &mut totals);
+            }
+            (a, totals)
+        })
+        .collect()
+}
+
+fn many_accounts(c: &mut Criterion) {
+    let cat = bench_catalog();
+    let mut group = c.benchmark_group("accounts_x5_events");
+    group.sample_size(10);
+    for n in [10_000u32, 100_000] {
+        group.throughput(Throughput::Elements(u64::from(n) * 5));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, &n| {
+            b.iter(|| black_box(accounts_five_events(&cat, n).len()))
+        });
     }
     group.finish();
 }
@@ -157,7 +277,7 @@ fn horizon(cat: &Catalog, months: i64, subscribe: bool) -> usize {
         operation: None,
     });
     let _ = engine.apply(t0 + day * 2, 0, &usage);
-    engine.advance_to(t0 + Duration::days(months * 31));
+    let _ = engine.advance_to(t0 + Duration::days(months * 31));
     engine.ledger().len()
 }
 
@@ -195,5 +315,12 @@ fn bundled_suite(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, million_events, ten_years_vs_one_month, bundled_suite);
-criterion_main!(benches);
+fn main() {
+    report_counts(&bench_catalog());
+    let mut c = Criterion::default().configure_from_args();
+    million_events(&mut c);
+    many_accounts(&mut c);
+    ten_years_vs_one_month(&mut c);
+    bundled_suite(&mut c);
+    c.final_summary();
+}

@@ -146,7 +146,7 @@ fn run_out(cat: &Catalog) -> Option<Recharged> {
     let mut e = Simulation::new(cat, start());
     e.apply(start(), 0, &Command::SignUp { invited_by: None }).expect("sign-up applies");
     e.apply(start() + hours(1), 0, &usage(Decimal::ONE)).expect("usage applies");
-    e.advance_to(start() + hours(24));
+    e.advance_to(start() + hours(24)).expect("within the budget");
     let ledger = e.ledger();
     let auto = |d: &Detail| matches!(d, Detail::Paid(Paid::Pack { auto: true, .. }, _));
     let price = ledger.iter().find(|x| x.kind == EntryKind::Charge && auto(&x.detail))?.money?.get();

@@ -174,7 +174,7 @@ fn replay(cat: &Catalog, raws: &[Raw]) -> (Vec<Entry>, Vec<conservation::Violati
             engine.apply(now, r.account, &cmd).expect("commands in time order for known accounts");
         }
     }
-    engine.advance_to(now + Duration::days(400));
+    engine.advance_to(now + Duration::days(400)).expect("within the budget");
     let sums = totals::by_account(engine.ledger());
     let violations = engine
         .account_ids()
@@ -300,7 +300,7 @@ fn run_together(cat: &Catalog, streams: &[Vec<Raw>], end: DateTime<Utc>) -> Vec<
             sim.apply(t, id, &cmd).expect("commands in time order for known accounts");
         }
     }
-    sim.advance_to(end);
+    sim.advance_to(end).expect("within the budget");
     let ledger = sim.into_ledger();
     (0..streams.len()).map(|id| ledger.iter().filter(|e| e.account as usize == id).cloned().collect()).collect()
 }

@@ -29,7 +29,15 @@ pub struct Simulation<'c, S: Sink = Ledger> {
     now: Instant,
     labels: Labels,
     sink: S,
+    /// Scheduled moments run so far, and how many a run may take.
+    moments: u64,
+    budget: u64,
 }
+
+/// Scheduled moments one simulation may run by default: far beyond any
+/// real journey (a thousand accounts over ten years fire about 200,000),
+/// small enough that a few bytes of scenario cannot ask for gigabytes.
+pub const DEFAULT_MOMENT_BUDGET: u64 = 2_000_000;
 
 impl<'c> Simulation<'c, Ledger> {
     /// A simulation that keeps every ledger line.
@@ -40,7 +48,22 @@ impl<'c> Simulation<'c, Ledger> {
 
 impl<'c, S: Sink> Simulation<'c, S> {
     pub fn with_sink(cat: &'c Catalog, start: Instant, sink: S) -> Self {
-        Simulation { cat, accounts: Vec::new(), due: BinaryHeap::new(), now: start, labels: Labels::new(cat), sink }
+        Simulation {
+            cat,
+            accounts: Vec::new(),
+            due: BinaryHeap::new(),
+            now: start,
+            labels: Labels::new(cat),
+            sink,
+            moments: 0,
+            budget: DEFAULT_MOMENT_BUDGET,
+        }
+    }
+
+    /// How many scheduled moments this simulation may run in all.
+    pub fn with_budget(mut self, moments: u64) -> Self {
+        self.budget = moments;
+        self
     }
 
     /// Label names; callers add their own before running (direct grants).
@@ -83,11 +106,14 @@ impl<'c, S: Sink> Simulation<'c, S> {
     }
 
     /// Runs what falls due for any account up to and including `t`, one
-    /// moment at a time in time order.
-    pub fn advance_to(&mut self, t: Instant) {
+    /// moment at a time in time order; stops with an error past the budget.
+    pub fn advance_to(&mut self, t: Instant) -> Result<(), EngineError> {
         while let Some(Reverse((at, phase, id))) = self.due.peek().copied() {
             if at > t {
                 break;
+            }
+            if self.moments >= self.budget {
+                return Err(EngineError::BudgetExceeded { moments: self.moments, at });
             }
             self.due.pop();
             let Some(a) = self.accounts.get_mut(id as usize).and_then(Option::as_mut) else { continue };
@@ -95,10 +121,12 @@ impl<'c, S: Sink> Simulation<'c, S> {
                 continue;
             }
             engine::fire_next(self.cat, a, t, &mut self.sink);
+            self.moments += 1;
             self.now = self.now.max(at);
             self.note_due(id);
         }
         self.now = self.now.max(t);
+        Ok(())
     }
 
     /// Applies one command at `at` (after what falls due up to then) and
@@ -107,7 +135,7 @@ impl<'c, S: Sink> Simulation<'c, S> {
         if at < self.now {
             return Err(EngineError::TimeWentBackwards { now: self.now, at });
         }
-        self.advance_to(at);
+        self.advance_to(at)?;
         let exists = |s: &Self, id: AccountId| s.account(id).is_some();
         let out = match cmd {
             Command::SignUp { invited_by } if !exists(self, id) => {

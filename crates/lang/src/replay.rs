@@ -7,7 +7,8 @@ use crate::compile::scenario::{Check, Expected, Script, Target};
 use crate::diag::{Code, Diagnostics};
 use pricebook_core::format;
 use pricebook_core::money::{Credits, Money};
-use pricebook_engine::{Entry, Outcome, Simulation, conservation, totals};
+use pricebook_engine::driver::DEFAULT_MOMENT_BUDGET;
+use pricebook_engine::{EngineError, Entry, Outcome, Simulation, conservation, totals};
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
@@ -35,6 +36,10 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
                 }
                 match engine.apply(step.at, step.account, &command) {
                     Ok(o) => o,
+                    Err(e @ EngineError::BudgetExceeded { .. }) => {
+                        over_budget(&e, script, step.span.clone(), diags);
+                        return engine;
+                    }
                     Err(e) => {
                         diags
                             .report(
@@ -51,7 +56,10 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
                 }
             }
             None => {
-                engine.advance_to(step.at);
+                if let Err(e) = engine.advance_to(step.at) {
+                    over_budget(&e, script, step.span.clone(), diags);
+                    return engine;
+                }
                 Outcome::default()
             }
         };
@@ -72,7 +80,10 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
             }
         }
     }
-    engine.advance_to(script.end);
+    if let Err(e) = engine.advance_to(script.end) {
+        over_budget(&e, script, 0..0, diags);
+        return engine;
+    }
     // Conservation from one pass over the ledger, not one pass per account.
     let sums = totals::by_account(engine.ledger());
     for id in engine.account_ids() {
@@ -90,6 +101,16 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
         }
     }
     engine
+}
+
+/// The run stopped at its budget: say so at the event that asked for too
+/// much (or at the file, when it was the scenario's end).
+fn over_budget(e: &EngineError, script: &Script, span: std::ops::Range<usize>, diags: &mut Diagnostics) {
+    diags
+        .report(Code::RunBudgetExceeded, script.file, span, format!("the simulation {e}"))
+        .with_help(format!(
+            "a run may fire {DEFAULT_MOMENT_BUDGET} scheduled moments; shorten the scenario's `end` or make recurrences less frequent"
+        ));
 }
 
 fn subject(what: &Expected, cat: &Catalog, refs: &[String]) -> String {

@@ -40,6 +40,8 @@ pub enum EngineError {
     AlreadyRegistered(AccountId),
     /// The account is on another catalog than the one given.
     WrongCatalog { account: String, given: String },
+    /// A driver ran more scheduled moments than its budget allows.
+    BudgetExceeded { moments: u64, at: Instant },
 }
 
 impl std::fmt::Display for EngineError {
@@ -53,6 +55,11 @@ impl std::fmt::Display for EngineError {
             EngineError::WrongCatalog { account, given } => {
                 write!(f, "the account is on catalog `{account}`, not `{given}`")
             }
+            EngineError::BudgetExceeded { moments, at } => write!(
+                f,
+                "stopped at {at} after {moments} scheduled moments (expiries, renewals, recurrences): \
+                 more than one run may take"
+            ),
         }
     }
 }
@@ -526,6 +533,17 @@ impl<'a, S: Sink> Step<'a, S> {
         let (remaining, original) = (l.remaining, l.original);
         let kept =
             b.rule.as_ref().map_or(original, |r| pricebook_core::billing::rollover::carry(r, remaining, original));
+        // An empty grant whose rules can never put credits back would only
+        // write zero lines at every recurrence from now on: it ends here.
+        let tops_up = |r: &pricebook_core::catalog::RolloverRule| r.min_kept.is_some_and(Credits::is_positive);
+        let never_again = kept.is_zero()
+            && remaining.is_zero()
+            && b.rule.as_ref().is_some_and(|r| !tops_up(r))
+            && l.reset.as_ref().is_none_or(|r| !tops_up(r));
+        if never_again {
+            a.wallet.remove(lot);
+            return;
+        }
         let left = b.left.map(|n| n.saturating_sub(1));
         let next = match (&b.step, left) {
             (_, Some(0)) => None,

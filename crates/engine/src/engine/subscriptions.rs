@@ -157,6 +157,10 @@ impl<S: Sink> Step<'_, S> {
 
     /// The daily-activity bonus, once per local day (rule E6).
     pub(super) fn daily_bonus(&mut self, a: &mut AccountState, id: AccountId) {
+        // Most catalogs have no daily bonus: skip the time-zone arithmetic.
+        if !self.cat.sources.iter().any(|s| s.kind == SourceKind::DailyActivity) {
+            return;
+        }
         let today = calendar::local_date(self.now, self.cat.time_zone);
         if a.daily_granted_on == Some(today) {
             return;

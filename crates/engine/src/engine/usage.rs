@@ -109,21 +109,28 @@ impl<S: Sink> Step<'_, S> {
             self.check_covered(a, id, cost, mode)?;
         }
         let kind = if matches!(detail, Detail::Transfer(_)) { EntryKind::TransferOut } else { EntryKind::Consume };
+        // Only an operation that may fail later needs to know where its
+        // credits came from; everything else spends without allocating.
+        let remember = matches!(detail, Detail::Usage { operation: Some(_), .. });
         let mut need = cost;
         let mut takes = Vec::new();
         let mut emptied = Vec::new();
+        let mut touched = false;
         while need.is_positive() {
             let Some((t, dropped)) = a.wallet.take_one(need) else { break };
-            emptied.extend(dropped);
+            touched = true;
             need -= t.amount;
             self.note_taken(a, &[t]);
             self.record(a, id, kind, Bucket::Label(t.label), -t.amount, None, detail.clone());
-            takes.push(t);
+            if remember {
+                emptied.extend(dropped);
+                takes.push(t);
+            }
         }
         if need.is_positive() {
             a.wallet.deficit += need;
             self.record(a, id, kind, Bucket::Overdraft, -need, None, detail);
-        } else if takes.is_empty() {
+        } else if !touched {
             self.record(a, id, kind, Bucket::None, Credits::ZERO, None, detail);
         }
         self.after_decrease(a, id);

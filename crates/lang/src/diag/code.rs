@@ -98,6 +98,7 @@ codes! {
     UnknownPlanFile => "unknown-plan-file", Error, "A scenario names a plan file that does not exist or does not compile.";
     ExpectationFailed => "expectation-failed", Error, "A scenario's inline expectation does not hold.";
     EngineRejected => "engine-rejected", Error, "The simulator could not apply an event (a pricebook bug if the scenario compiled).";
+    RunBudgetExceeded => "run-budget-exceeded", Error, "A scenario asks the simulator for more scheduled moments (expiries, renewals, recurrences) than one run may take.";
     ConservationViolated => "conservation-violated", Error, "Credits granted do not equal consumed + expired + voided + remaining (a pricebook bug).";
     UnknownRule => "unknown-rule", Error, "A scenario claims to cover a rule id that the rulebook does not have.";
     ExpiresBeforeStart => "expires-before-start", Error, "A grant or top-up would expire at or before the moment it starts.";

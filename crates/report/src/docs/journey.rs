@@ -109,7 +109,9 @@ impl<'c> Journey<'c> {
     pub fn wait_until(&mut self, t: Instant, action: impl Into<String>) {
         let start = self.engine.ledger().len();
         self.at = self.at.max(t);
-        self.engine.advance_to(self.at);
+        if self.engine.advance_to(self.at).is_err() {
+            self.broken = true;
+        }
         let result = self.tell(start);
         self.steps.push(ExampleStep { action: action.into(), result });
     }
