@@ -9,6 +9,7 @@ mod check;
 mod honoured;
 pub mod lints;
 mod plan_file;
+mod presentation;
 pub mod scenario;
 mod workspace;
 

@@ -71,10 +71,16 @@ pub fn compile(id: &str, file: &PlanFile, ck: &mut Checker) -> Option<Catalog> {
             .with_help("plans' monthly_credits flow into one allowance source; keep one");
     }
 
+    let highlighted = super::presentation::highlights(&file.plans, ck);
     let plans: Vec<Plan> = file
         .plans
         .iter()
-        .map(|p| plan(p, p.id.value == cat.default_plan.value, &entitlements, &entitlement_ids, ck))
+        .zip(highlighted)
+        .map(|(p, highlight)| {
+            let mut plan = plan(p, p.id.value == cat.default_plan.value, &entitlements, &entitlement_ids, ck);
+            plan.highlight = highlight;
+            plan
+        })
         .collect();
     if allowance_sources.is_empty()
         && let Some(p) = file
@@ -410,6 +416,8 @@ fn plan(
         limits,
         flags,
         highlights: p.highlights.clone(),
+        highlight: false,
+        cta: super::presentation::cta(p, ck),
     }
 }
 
@@ -583,6 +591,7 @@ fn feature(
             };
             let rate = Rate {
                 model: r.model.value.clone(),
+                display_name: r.display_name.clone(),
                 per_request: part(&r.per_request, "per_request"),
                 per_1k_input_tokens: part(&r.per_1k_input_tokens, "per_1k_input_tokens"),
                 per_1k_output_tokens: part(&r.per_1k_output_tokens, "per_1k_output_tokens"),
