@@ -29,6 +29,8 @@ pub struct DocView {
     pub top_ups: Vec<TopUpView>,
     /// The rate card.
     pub features: Vec<FeatureView>,
+    /// Whether some rate names a model (else the rate card has no Model column).
+    pub rate_models: bool,
     pub addons: Vec<AddonView>,
     /// Sentences by topic, generated from the rules.
     pub rules: Rules,
@@ -292,6 +294,7 @@ impl DocView {
                         .collect(),
                 })
                 .collect(),
+            rate_models: cat.features.iter().any(|f| f.rates.len() > 1 || f.rates.iter().any(|r| r.model != "default")),
             addons: cat
                 .addons
                 .iter()
