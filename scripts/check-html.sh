@@ -5,8 +5,16 @@
 # exits 0, so CI without a browser is not blocked; set REQUIRE_CHROMIUM=1
 # to make a missing browser an error.
 #
+# With SCREENSHOTS=FOLDER it also saves two screenshots of every page,
+# desktop (1280 px wide) and phone (390 px wide), as
+# FOLDER/<plan>-<page>-<width>.png, for a person to look at: the plan grid,
+# the highlighted plan, the calls to action, tables on a narrow screen.
+# Screenshots are as tall as SHOT_HEIGHT (default 2400 px) so most of a
+# page shows.
+#
 # Usage: scripts/check-html.sh [DIR]   (DIR defaults to out/, rendered first
 # with `cargo run --release -- docs -o DIR` when it holds no HTML yet)
+#        SCREENSHOTS=shots scripts/check-html.sh out
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${1:-out}"
@@ -51,6 +59,23 @@ for page in "${pages[@]}"; do
         failed=1
     else
         echo "ok   $page"
+    fi
+    if [[ -n "${SCREENSHOTS:-}" ]]; then
+        mkdir -p "$SCREENSHOTS"
+        name="$(basename "$(dirname "$page")")-$(basename "$page" .html)"
+        for width in 1280 390; do
+            shot="$SCREENSHOTS/$name-$width.png"
+            if timeout 60 "$chromium" --headless --no-sandbox --disable-gpu \
+                --disable-background-networking --disable-component-update --disable-sync \
+                --no-first-run --no-default-browser-check --user-data-dir="$profile" \
+                --hide-scrollbars --window-size="$width,${SHOT_HEIGHT:-2400}" \
+                --screenshot="$shot" "$url" >/dev/null 2>&1 && [[ -s "$shot" ]]; then
+                echo "     $shot"
+            else
+                echo "FAIL $page: no screenshot at $width px" >&2
+                failed=1
+            fi
+        done
     fi
     rm -rf "$profile" "$log" "$log.dom"
 done

@@ -16,7 +16,7 @@ use pricebook_engine::ledger::{Detail, Paid};
 use pricebook_engine::{Command, EntryKind, Simulation};
 use pricebook_lang::compile::compile_plan_text;
 use pricebook_lang::diag::{Code, Diagnostics, SourceFile, SourceMap};
-use pricebook_report::docs::{self, DocFormat, TemplateSet};
+use pricebook_report::docs::{self, DocFormat, PageOptions, TemplateSet};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -213,6 +213,7 @@ fn render(cat: &Catalog) -> (String, String) {
         &pricebook_lang::rulebook::Rulebook::default(),
         &TemplateSet::bundled(),
         &[DocFormat::Markdown],
+        PageOptions::default(),
         &mut sources,
         &mut diags,
     );

@@ -42,6 +42,8 @@ const DISPLAY_ONLY: &[(&str, &str)] = &[
     ("plans.name", "shown on pages"),
     ("plans.tagline", "shown on pages"),
     ("plans.highlights", "shown on pages"),
+    ("plans.highlight", "shown on pages: which plan the pricing page sets apart"),
+    ("plans.cta", "shown on pages: the plan card's call-to-action link"),
     ("packs.id", "an id"),
     ("packs.name", "shown on pages"),
     ("packs.tagline", "shown on pages"),
@@ -52,6 +54,7 @@ const DISPLAY_ONLY: &[(&str, &str)] = &[
     ("features.id", "an id"),
     ("features.name", "shown on pages"),
     ("features.rates.model", "an id: scenarios name the model"),
+    ("features.rates.display_name", "shown on pages instead of the model id"),
     ("addons.id", "an id"),
     ("addons.name", "shown on pages"),
 ];

@@ -133,6 +133,9 @@ pub(super) const FIELDS: &[Field] = &[
     f("plans[].limits", "limits", T::Limits, S::Raw),
     f("plans[].flags", "flags", T::Limits, S::Raw),
     f("plans[].highlights", "highlights", T::Wording, S::Texts("none")),
+    f("plans[].highlight", "highlighted on the pricing page", T::Wording, S::YesNo),
+    f("plans[].cta.label", "call-to-action label", T::Wording, S::Text("none")),
+    f("plans[].cta.url", "call-to-action link", T::Wording, S::Text("none")),
     f("packs[].name", "name", T::Wording, S::Text("none")),
     f("packs[].tagline", "tagline", T::Wording, S::Text("none")),
     // Size, price and unit price together (see the walk).
@@ -144,6 +147,7 @@ pub(super) const FIELDS: &[Field] = &[
     f("features[].name", "name", T::Wording, S::Text("none")),
     f("features[].requires", "requires", T::Limits, S::Text("nothing")),
     f("features[].rounding", "rounding", T::Numbers, S::Word("none")),
+    f("features[].rates[].display_name", "display name", T::Wording, S::Text("the model id")),
     f("features[].rates[].per_request", "{plural} per request", T::Rate, S::Credits("none")),
     f("features[].rates[].per_1k_input_tokens", "{plural} per 1K input tokens", T::Rate, S::Credits("none")),
     f("features[].rates[].per_1k_output_tokens", "{plural} per 1K output tokens", T::Rate, S::Credits("none")),

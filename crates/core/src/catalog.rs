@@ -232,6 +232,21 @@ pub struct Plan {
     pub limits: Vec<PlanLimit>,
     pub flags: Vec<EntitlementRef>,
     pub highlights: Vec<String>,
+    /// Whether the pricing page sets this plan apart; at most one plan is.
+    #[serde(default)]
+    pub highlight: bool,
+    /// The call-to-action link on this plan's card.
+    #[serde(default)]
+    pub cta: Option<CallToAction>,
+}
+
+/// A plan's call to action on the pricing page; the url is http(s).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CallToAction {
+    /// What the button says.
+    pub label: String,
+    /// Where it leads.
+    pub url: String,
 }
 
 impl Plan {
@@ -316,6 +331,9 @@ pub struct Feature {
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
 pub struct Rate {
     pub model: String,
+    /// How pages name the model; `None`: the model id.
+    #[serde(default)]
+    pub display_name: Option<String>,
     pub per_request: Option<Credits>,
     pub per_1k_input_tokens: Option<Credits>,
     pub per_1k_output_tokens: Option<Credits>,

@@ -1,7 +1,7 @@
 //! Billing arithmetic, each figure computed by one function: credits for
 //! money and money for credits (quote), what one auto-recharge buys and
 //! whether it fits the monthly cap (recharge), rollover carry (rollover),
-//! usage cost from the rate card (cost).
+//! usage cost from the rate card (cost), what paying yearly saves (yearly).
 //!
 //! The engine, the compiler's checks, the docs and `diff` all call these,
 //! so a page never states a figure the engine would not produce. Depends
@@ -12,3 +12,4 @@ pub mod cost;
 pub mod quote;
 pub mod recharge;
 pub mod rollover;
+pub mod yearly;

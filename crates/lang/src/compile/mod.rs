@@ -10,6 +10,7 @@ mod check;
 mod honoured;
 pub mod lints;
 mod plan_file;
+mod presentation;
 pub mod scenario;
 mod topups;
 mod workspace;

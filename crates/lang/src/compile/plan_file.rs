@@ -69,10 +69,16 @@ pub fn compile(id: &str, file: &PlanFile, ck: &mut Checker) -> Option<Catalog> {
     super::allowances::check_one_per_plan(&allowance_sources, ck);
     super::allowances::check_every_plan_served(&allowance_sources, &file.plans, ck);
 
+    let highlighted = super::presentation::highlights(&file.plans, ck);
     let plans: Vec<Plan> = file
         .plans
         .iter()
-        .map(|p| plan(p, p.id.value == cat.default_plan.value, &entitlements, &entitlement_ids, ck))
+        .zip(highlighted)
+        .map(|(p, highlight)| {
+            let mut plan = plan(p, p.id.value == cat.default_plan.value, &entitlements, &entitlement_ids, ck);
+            plan.highlight = highlight;
+            plan
+        })
         .collect();
     if allowance_sources.is_empty()
         && let Some(p) = file
@@ -409,6 +415,8 @@ fn plan(
         limits,
         flags,
         highlights: p.highlights.clone(),
+        highlight: false,
+        cta: super::presentation::cta(p, ck),
     }
 }
 
@@ -582,6 +590,7 @@ fn feature(
             };
             let rate = Rate {
                 model: r.model.value.clone(),
+                display_name: r.display_name.clone(),
                 per_request: part(&r.per_request, "per_request"),
                 per_1k_input_tokens: part(&r.per_1k_input_tokens, "per_1k_input_tokens"),
                 per_1k_output_tokens: part(&r.per_1k_output_tokens, "per_1k_output_tokens"),

@@ -73,6 +73,8 @@ codes! {
     ConflictingKeys => "conflicting-keys", Error, "Keys that cannot be used together.";
     IncompleteItem => "incomplete-item", Error, "An item lacks keys that its other keys require.";
     InvalidRange => "invalid-range", Error, "A minimum is above its maximum, or a share is outside 0-100%.";
+    CtaUrl => "cta-url", Error, "A call-to-action link is not an http:// or https:// address.";
+    SeveralHighlighted => "several-highlighted", Error, "More than one plan is highlighted on the pricing page.";
     MissingSource => "missing-source", Error, "A rule needs a credit source of a kind the catalog does not declare.";
     AmbiguousSource => "ambiguous-source", Error, "More than one source could serve a rule; name one.";
     RolloverExceedsExpiry => "rollover-exceeds-expiry", Error, "A rollover rule asks credits to outlive their expiry.";

@@ -32,6 +32,8 @@ pub struct Manifest {
     /// Whether the rules file was named (then it must exist).
     pub rules_named: bool,
     pub deny_warnings: bool,
+    /// `[docs] footer`: pages credit pricebook in their footer.
+    pub docs_footer: bool,
 }
 
 impl Default for Manifest {
@@ -47,6 +49,7 @@ impl Default for Manifest {
             rules: "rules.toml".into(),
             rules_named: false,
             deny_warnings: false,
+            docs_footer: false,
         }
     }
 }
@@ -94,6 +97,7 @@ pub fn validate(raw: ProjectFile, file: FileId, diags: &mut Diagnostics) -> Mani
         rules,
         rules_named,
         deny_warnings: raw.defaults.deny_warnings,
+        docs_footer: raw.docs.footer,
     }
 }
 

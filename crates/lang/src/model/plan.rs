@@ -227,6 +227,20 @@ pub struct Plan {
     /// Other selling points for the pricing page that billing does not enforce (e.g. "Priority support").
     #[serde(default)]
     pub highlights: Vec<String>,
+    /// Sets this plan apart on the pricing page (e.g. "most popular"). At most one plan per file. Default: false.
+    pub highlight: Option<Sp<bool>>,
+    /// The call-to-action link on this plan's card, e.g. { label = "Start free trial", url = "https://example.com/signup?plan=pro" }.
+    pub cta: Option<Sp<CallToAction>>,
+}
+
+/// A plan's call to action: a button on the pricing page.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallToAction {
+    /// What the button says, e.g. "Start free trial".
+    pub label: Sp<String>,
+    /// Where it leads: an http:// or https:// address.
+    pub url: Sp<String>,
 }
 
 /// `[[packs]]`: credits that can be bought.
@@ -289,6 +303,8 @@ pub struct Feature {
 pub struct Rate {
     /// Model, size or quality name, e.g. "gpt-4o", "large", "high". "default" when there is only one.
     pub model: Sp<String>,
+    /// How pages name the model, e.g. "GPT-4o" for model "gpt-4o". Default: the model id.
+    pub display_name: Option<String>,
     /// Credits per request.
     pub per_request: Option<Sp<DecimalLit>>,
     /// Credits per 1,000 input tokens.

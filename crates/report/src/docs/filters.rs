@@ -8,6 +8,7 @@
 //! | `number`   | `"2500"`         | `2,500`                     |
 //! | `per_unit` | `"0.04"`         | `$0.04 per request`         |
 //! | `percent`  | `"0.2"`          | `20%`                       |
+//! | `md_link`  | `plan.cta`       | `[Start free trial](<https://…>)` |
 //!
 //! Inputs are the view model's exact decimal strings (integers are taken
 //! too). A float is refused: it could not carry an exact price.
@@ -78,4 +79,5 @@ pub fn register(env: &mut Environment<'_>, f: &Formats) {
         Ok(format::unit_price(currency, decimal(&v, "per_unit")?, per, &one, &many))
     });
     env.add_filter("percent", |v: Value| -> Result<String, Error> { Ok(format::percent(decimal(&v, "percent")?)) });
+    env.add_filter("md_link", super::md_link::md_link);
 }

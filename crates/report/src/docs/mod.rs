@@ -14,6 +14,7 @@ mod examples;
 /// minijinja filters for money and amounts.
 pub mod filters;
 mod journey;
+mod md_link;
 /// Words for catalog things.
 pub mod names;
 /// Rules turned into sentences.
@@ -57,11 +58,21 @@ struct PageLink {
     file: String,
 }
 
+/// Project-wide page settings (`[docs]` in `pricebook.toml`); templates
+/// see them as `docs`.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct PageOptions {
+    /// Whether pages credit pricebook in their footer.
+    pub footer: bool,
+}
+
 /// What a template renders with: the view model plus where it is.
 #[derive(Serialize)]
 struct PageContext<'v> {
     #[serde(flatten)]
     view: &'v DocView,
+    /// Project-wide page settings.
+    docs: PageOptions,
     /// The project's rules for this plan file (`rules.toml`): id, title,
     /// text; its own and those of every plan file.
     rulebook: Vec<&'v Rule>,
@@ -78,6 +89,7 @@ pub fn render_catalog(
     rules: &Rulebook,
     set: &TemplateSet,
     formats: &[DocFormat],
+    options: PageOptions,
     errors: &mut TemplateErrors<'_>,
 ) -> Vec<RenderedDoc> {
     let (mut env, compile_errors) = templates::environment(set);
@@ -100,6 +112,7 @@ pub fn render_catalog(
         for (file, page) in &pages {
             let ctx = PageContext {
                 view: &view,
+                docs: options,
                 rulebook: rules.for_plan(&cat.id).collect(),
                 page: page.clone(),
                 pages: links
@@ -133,11 +146,12 @@ pub fn render_all(
     rules: &Rulebook,
     set: &TemplateSet,
     formats: &[DocFormat],
+    options: PageOptions,
     sources: &mut SourceMap,
     diags: &mut Diagnostics,
 ) -> Vec<RenderedDoc> {
     let mut errors = TemplateErrors::new(sources, diags);
-    catalogs.iter().flat_map(|cat| render_catalog(cat, rules, set, formats, &mut errors)).collect()
+    catalogs.iter().flat_map(|cat| render_catalog(cat, rules, set, formats, options, &mut errors)).collect()
 }
 
 /// The plan files `pricebook docs` documents: every file in `plans/`, or
@@ -182,7 +196,8 @@ pub fn select_plans(ws: &Workspace, names: &[String]) -> Result<Vec<PathBuf>, St
 pub struct Request<'a> {
     /// Plan names or files; empty: every plan in `plans/`.
     pub plans: &'a [String],
-    /// A template folder; `None`: the project's (`pricebook.toml`), else the bundled ones.
+    /// A template folder whose files replace the bundled ones of the same
+    /// name; `None`: the project's (`pricebook.toml`), else only the bundled ones.
     pub templates: Option<&'a Path>,
     pub formats: &'a [DocFormat],
 }
@@ -199,12 +214,15 @@ pub fn generate(
     let paths = select_plans(ws, req.plans)?;
     let set = match req.templates.map(Path::to_path_buf).or_else(|| ws.templates_dir()).as_deref() {
         None => TemplateSet::bundled(),
-        Some(dir) => TemplateSet::from_dir(dir, |p| ws.display(p), sources, diags)?,
+        Some(dir) => {
+            TemplateSet::bundled().overridden_by(TemplateSet::from_dir(dir, |p| ws.display(p), sources, diags)?)
+        }
     };
     if req.formats.iter().all(|f| set.pages(*f).is_empty()) {
         let wanted: Vec<String> = req.formats.iter().map(|f| format!("<page>.{}.j2", f.ext())).collect();
         return Err(format!("no page templates to render (looked for {})", wanted.join(" and ")));
     }
     let catalogs: Vec<Catalog> = paths.iter().filter_map(|p| compile::load_catalog(ws, p, sources, diags)).collect();
-    Ok(render_all(&catalogs, &ws.rules, &set, req.formats, sources, diags))
+    let options = PageOptions { footer: ws.manifest.docs_footer };
+    Ok(render_all(&catalogs, &ws.rules, &set, req.formats, options, sources, diags))
 }

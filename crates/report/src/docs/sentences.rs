@@ -6,7 +6,7 @@
 //! Nothing here is about layout: headings, questions and order belong to
 //! the templates; what a rule means belongs here.
 
-use super::names::{Words, capitalize, join_and};
+use super::names::{Words, capitalize, count_of, join_and};
 use pricebook_core::billing::{self, quote::Ask};
 use pricebook_core::calendar::{Period, Unit};
 use pricebook_core::catalog::{
@@ -925,7 +925,7 @@ pub fn rounding(cat: &Catalog) -> Vec<String> {
     let to = if cat.credits.scale == 0 {
         format!("a whole {}", w.singular())
     } else {
-        format!("{} decimal places", cat.credits.scale)
+        count_of(u64::from(cat.credits.scale), "decimal places")
     };
     let how = match rule {
         Rounding::Up => "rounded up",

@@ -125,6 +125,17 @@ impl TemplateSet {
         pages
     }
 
+    /// This set with `own`'s files in place of the same-named ones and
+    /// `own`'s other files added: a project overrides any bundled template
+    /// (the layout, one page) and keeps the rest.
+    pub fn overridden_by(self, own: TemplateSet) -> TemplateSet {
+        let mut files: Vec<TemplateFile> =
+            self.files.into_iter().filter(|f| !own.files.iter().any(|o| o.name == f.name)).collect();
+        files.extend(own.files);
+        files.sort_by(|a, b| a.name.cmp(&b.name));
+        TemplateSet { files }
+    }
+
     fn by_name(&self, name: &str) -> Option<&TemplateFile> {
         self.files.iter().find(|f| f.name == name)
     }
@@ -224,10 +235,10 @@ fn span_of(file: &TemplateFile, err: &minijinja::Error) -> std::ops::Range<usize
 fn help_for(kind: ErrorKind) -> &'static str {
     match kind {
         ErrorKind::UnknownFilter => {
-            "pricebook's filters are money, amount, number, per_unit and percent; minijinja's built-in filters work too"
+            "pricebook's filters are money, amount, number, per_unit, percent and md_link; minijinja's built-in filters work too"
         }
         ErrorKind::UndefinedError => {
-            "templates see product, unit, plans, packs, top_ups, features, addons, rules, examples, rulebook, page and pages; check the name against them"
+            "templates see product, unit, plans, plan_grid, packs, top_ups, features, addons, rules, examples, rulebook, docs, page and pages; check the name against them"
         }
         ErrorKind::SyntaxError => "check that every {{ }}, {% %} and {# #} is closed and every block has its end tag",
         ErrorKind::TemplateNotFound => {

@@ -9,8 +9,8 @@
 
 use super::names::{Words, count_of};
 use super::sentences;
-use pricebook_core::billing::quote;
-use pricebook_core::catalog::{Allowance, Limit, PackOffer, PlanRef};
+use pricebook_core::billing::{quote, yearly};
+use pricebook_core::catalog::{Allowance, CallToAction, Limit, PackOffer, PlanRef};
 use pricebook_lang::compile::Catalog;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -21,12 +21,16 @@ pub struct DocView {
     pub product: ProductView,
     pub unit: UnitView,
     pub plans: Vec<PlanView>,
+    /// How many plan cards share a row, so that rows stay even.
+    pub plan_grid: PlanGrid,
     /// Fixed-size packs, in plan-file order.
     pub packs: Vec<PackView>,
     /// Custom-amount packs (top-ups).
     pub top_ups: Vec<TopUpView>,
     /// The rate card.
     pub features: Vec<FeatureView>,
+    /// Whether some rate names a model (else the rate card has no Model column).
+    pub rate_models: bool,
     pub addons: Vec<AddonView>,
     /// Sentences by topic, generated from the rules.
     pub rules: Rules,
@@ -72,6 +76,37 @@ pub struct PlanView {
     pub trial: Option<String>,
     /// Limits, flags and highlights, as bullet points.
     pub includes: Vec<String>,
+    /// Whether the page sets this plan apart (at most one plan is).
+    pub highlight: bool,
+    /// The plan card's call-to-action link (an http(s) url).
+    pub cta: Option<CallToAction>,
+}
+
+/// Plan cards per row: `medium` on tablet-width screens, `wide` on wider
+/// ones (phones show one). Rows stay even: 4 plans are 2 + 2 or one row,
+/// 5 are 3 + 2 or one row, 6 are 3 + 3 (never 4 + 2).
+#[derive(Debug, Serialize)]
+pub struct PlanGrid {
+    pub medium: usize,
+    pub wide: usize,
+}
+
+impl PlanGrid {
+    /// The grid for `plans` cards (at least one column).
+    pub fn for_plans(plans: usize) -> PlanGrid {
+        let wide = match plans {
+            0 | 1 => 1,
+            6 => 3,
+            n if n > 6 => 4,
+            n => n,
+        };
+        let medium = match wide {
+            1 => 1,
+            2 | 4 => 2,
+            _ => 3,
+        };
+        PlanGrid { medium, wide }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -116,8 +151,11 @@ pub struct FeatureView {
 
 #[derive(Debug, Serialize)]
 pub struct RateView {
-    /// Model, size or quality; `None` for a feature with one price.
+    /// Model, size or quality as pages name it (its display name, else its
+    /// id); `None` for a feature with one price.
     pub model: Option<String>,
+    /// The model's id, as scenarios and usage exports name it.
+    pub model_id: String,
     /// "5 credits per 1,000 tokens (input + output)".
     pub cost: String,
 }
@@ -199,6 +237,7 @@ impl DocView {
             },
             unit: UnitView { singular: cat.credits.unit.clone(), plural: cat.credits.plural.clone() },
             plans: cat.plans.iter().enumerate().map(|(ix, _)| plan(cat, ix)).collect(),
+            plan_grid: PlanGrid::for_plans(cat.plans.len()),
             packs: cat
                 .packs
                 .iter()
@@ -247,12 +286,15 @@ impl DocView {
                         .rates
                         .iter()
                         .map(|r| RateView {
-                            model: (f.rates.len() > 1 || r.model != "default").then(|| r.model.clone()),
+                            model: (f.rates.len() > 1 || r.model != "default")
+                                .then(|| r.display_name.clone().unwrap_or_else(|| r.model.clone())),
+                            model_id: r.model.clone(),
                             cost: sentences::rate_cost(&w, r),
                         })
                         .collect(),
                 })
                 .collect(),
+            rate_models: cat.features.iter().any(|f| f.rates.len() > 1 || f.rates.iter().any(|r| r.model != "default")),
             addons: cat
                 .addons
                 .iter()
@@ -326,10 +368,7 @@ fn plan(cat: &Catalog, ix: usize) -> PlanView {
     }
     includes.extend(p.highlights.iter().cloned());
     let yearly_saving = match (p.monthly_price, p.yearly_price) {
-        (Some(m), Some(y)) => {
-            let saving = m.get().checked_mul(Decimal::from(12)).and_then(|twelve| twelve.checked_sub(y.get()));
-            saving.filter(|s| *s > Decimal::ZERO).map(dec)
-        }
+        (Some(m), Some(y)) => yearly::saving(m, y).map(|s| dec(s.get())),
         _ => None,
     };
     PlanView {
@@ -348,5 +387,27 @@ fn plan(cat: &Catalog, ix: usize) -> PlanView {
         unlimited: p.is_unlimited(),
         trial: p.trial.map(sentences::period_adjective),
         includes,
+        highlight: p.highlight,
+        cta: p.cta.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PlanGrid;
+
+    #[test]
+    fn plan_rows_stay_even() {
+        let grid = |n| {
+            let g = PlanGrid::for_plans(n);
+            (g.medium, g.wide)
+        };
+        assert_eq!(grid(1), (1, 1));
+        assert_eq!(grid(2), (2, 2));
+        assert_eq!(grid(3), (3, 3));
+        assert_eq!(grid(4), (2, 4));
+        assert_eq!(grid(5), (3, 5));
+        assert_eq!(grid(6), (3, 3));
+        assert_eq!(grid(8), (2, 4));
     }
 }
