@@ -30,8 +30,22 @@ pub fn run(root: &Path, selected: &[PathBuf], accept: bool, coverage: bool, out:
             continue;
         };
         covered.extend(r.script.covers.iter().cloned());
-        let snap = snapshot::path_for(&ws, path);
-        let comparison = snapshot::compare(snapshot::read(&snap).as_deref(), &r.table);
+        let Some(snap) = snapshot::path_for(&ws, path) else {
+            failed += 1;
+            report.push_str(&format!(
+                "FAIL  {shown}: outside the project, so it has no place under snapshots/ (move it into scenarios/)\n"
+            ));
+            continue;
+        };
+        let old = match snapshot::read(&ws.root, &snap) {
+            Ok(old) => old,
+            Err(e) => {
+                failed += 1;
+                report.push_str(&format!("FAIL  {shown}: snapshot {}: {e}\n", ws.display(&snap)));
+                continue;
+            }
+        };
+        let comparison = snapshot::compare(old.as_deref(), &r.table);
         let status = match &comparison {
             Comparison::Match => "ok   ",
             Comparison::Missing => "NEW  ",

@@ -25,10 +25,17 @@ use crate::diag::{Diagnostics, FileId, SourceFile, SourceMap};
 use crate::model::{self, plan::PlanFile};
 use std::path::Path;
 
-/// Reads a file into the source map; an unreadable file becomes a diagnostic
+/// Reads a file into the source map if it resolves inside `boundary` (see
+/// [`Workspace::boundary_for`]); an unreadable file becomes a diagnostic
 /// and `None`.
-pub fn read_into(path: &Path, display: String, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<FileId> {
-    match model::read_source(path) {
+pub fn read_into(
+    boundary: &Path,
+    path: &Path,
+    display: String,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<FileId> {
+    match model::read_source(boundary, path) {
         Ok(text) => Some(sources.add(SourceFile::new(display, text))),
         Err((code, message)) => {
             let file = sources.add(SourceFile::new(display, ""));
@@ -49,7 +56,7 @@ pub fn compile_plan_text(id: &str, file: FileId, sources: &SourceMap, diags: &mu
 
 /// Reads, parses and validates a plan file.
 pub fn load_catalog(ws: &Workspace, path: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Catalog> {
-    let file = read_into(path, ws.display(path), sources, diags)?;
+    let file = read_into(&ws.boundary_for(path), path, ws.display(path), sources, diags)?;
     let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     compile_plan_text(&id, file, sources, diags)
 }

@@ -51,6 +51,8 @@ codes! {
     Io => "io", Error, "A file could not be read.";
     NotUtf8 => "not-utf8", Error, "A file is not UTF-8 text.";
     FileTooLarge => "file-too-large", Error, "A file is larger than pricebook reads.";
+    OutsideProject => "outside-project", Error, "A file is a symbolic link (or in a linked folder) leading outside the project; it is not read.";
+    NotAFile => "not-a-file", Error, "A path names a device, FIFO, socket or folder where a file was expected; it is not read.";
     TomlSyntax => "toml-syntax", Error, "The file is not valid TOML.";
     UnknownKey => "unknown-key", Error, "A key that this table does not have.";
     MissingKey => "missing-key", Error, "A required key is absent.";

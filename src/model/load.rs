@@ -14,6 +14,7 @@
 //! whole number", "an array"). Every diagnostic gets a hint.
 
 use crate::diag::{Code, Diagnostics, FileId};
+use crate::fsutil::ReadError;
 use crate::suggest;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
@@ -23,30 +24,27 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
-/// Files larger than this are refused rather than parsed.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+pub use crate::fsutil::MAX_FILE_BYTES;
 
 /// Reading stops after this many shape errors in one file.
 const MAX_ERRORS: usize = 50;
 
-/// Reads a file as UTF-8 text, or says why it cannot be used.
+/// Reads a file as UTF-8 text if it resolves inside `boundary` (the
+/// project root, see [`crate::fsutil::read_inside`]), or says why it cannot
+/// be used.
 ///
 /// The messages do not repeat the path: the diagnostic that carries them
 /// already points at the file.
-pub fn read_source(path: &Path) -> Result<String, (Code, String)> {
-    let meta = std::fs::metadata(path).map_err(|e| (Code::Io, format!("cannot read this file: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err((
-            Code::FileTooLarge,
-            format!("this file is {} bytes; pricebook reads files up to {} bytes", meta.len(), MAX_FILE_BYTES),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| (Code::Io, format!("cannot read this file: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        (
-            Code::NotUtf8,
-            format!("this file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-        )
+pub fn read_source(boundary: &Path, path: &Path) -> Result<String, (Code, String)> {
+    crate::fsutil::read_inside(boundary, path).map_err(|e| {
+        let code = match e {
+            ReadError::Io(_) | ReadError::Missing => Code::Io,
+            ReadError::OutsideBoundary { .. } => Code::OutsideProject,
+            ReadError::NotRegular { .. } => Code::NotAFile,
+            ReadError::TooLarge { .. } => Code::FileTooLarge,
+            ReadError::NotUtf8 { .. } => Code::NotUtf8,
+        };
+        (code, e.to_string())
     })
 }
 

@@ -73,11 +73,13 @@ impl TemplateSet {
         }
     }
 
-    /// Every `*.j2` file directly in `dir`, sorted by name. An unreadable
-    /// file becomes a diagnostic; a folder that cannot be listed is an
+    /// Every `*.j2` file directly in `dir`, sorted by name. A file is read
+    /// only if it resolves inside `boundary`; an unreadable file becomes a
+    /// diagnostic; a folder that cannot be listed is an
     /// `Err` (the command cannot do its job).
     pub fn from_dir(
         dir: &Path,
+        boundary: &Path,
         display: impl Fn(&Path) -> String,
         sources: &mut SourceMap,
         diags: &mut Diagnostics,
@@ -94,7 +96,7 @@ impl TemplateSet {
         for p in paths {
             let Some(name) = p.file_name().map(|n| n.to_string_lossy().into_owned()) else { continue };
             let shown = display(&p);
-            match read_source(&p) {
+            match read_source(boundary, &p) {
                 Ok(text) => files.push(TemplateFile { name, path: shown, text }),
                 Err((code, message)) => {
                     let file = sources.add(SourceFile::new(shown, ""));
