@@ -19,6 +19,7 @@ pub mod compile;
 pub mod diag;
 #[warn(missing_docs)]
 pub mod diff;
+pub mod escape;
 pub mod fsutil;
 pub mod model;
 pub mod money;

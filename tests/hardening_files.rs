@@ -86,6 +86,7 @@ fn scenarios_templates_and_snapshots_linked_outside_are_refused() {
     assert!(!p.root().join("out/eigent/pricing.md").exists(), "{all}");
 
     std::fs::remove_file(p.root().join("scenarios/eigent/leak.toml")).expect("remove link");
+    std::fs::remove_file(p.root().join("snapshots/eigent/daily_bonus_first.snap")).expect("remove snapshot");
     p.link("snapshots/eigent/daily_bonus_first.snap", &plant_secret(&p, "secret.snap"));
     let out = run(&p.root(), &["test"]);
     let all = text(&out);

@@ -3,6 +3,7 @@
 use super::Output;
 use crate::compile::Workspace;
 use crate::diag::Style;
+use crate::escape::terminal::visible;
 use crate::project::Project;
 use crate::rulebook;
 use crate::snapshot::{self, Comparison};
@@ -23,7 +24,8 @@ pub fn run(root: &Path, selected: &[PathBuf], accept: bool, coverage: bool, out:
     let mut covered = BTreeSet::new();
     let mut report = String::new();
     for path in &scenarios {
-        let shown = ws.display(path);
+        // A file name is user-written: shown, not obeyed, on the terminal.
+        let shown = visible(&ws.display(path)).into_owned();
         let Some(r) = project.replay(path) else {
             failed += 1;
             report.push_str(&format!("FAIL  {shown}: does not compile (see errors)\n"));
@@ -41,7 +43,7 @@ pub fn run(root: &Path, selected: &[PathBuf], accept: bool, coverage: bool, out:
             Ok(old) => old,
             Err(e) => {
                 failed += 1;
-                report.push_str(&format!("FAIL  {shown}: snapshot {}: {e}\n", ws.display(&snap)));
+                report.push_str(&format!("FAIL  {shown}: snapshot {}: {e}\n", visible(&ws.display(&snap))));
                 continue;
             }
         };
@@ -61,7 +63,7 @@ pub fn run(root: &Path, selected: &[PathBuf], accept: bool, coverage: bool, out:
             match snapshot::write(&snap, &shown, &r.table) {
                 Ok(()) => {
                     written += 1;
-                    report.push_str(&format!("      wrote {}\n", ws.display(&snap)));
+                    report.push_str(&format!("      wrote {}\n", visible(&ws.display(&snap))));
                 }
                 Err(e) => {
                     out.eprint(&format!("error: cannot write {}: {e}\n", snap.display()));

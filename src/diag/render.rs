@@ -77,6 +77,10 @@ fn default_help(code: Code) -> Option<&'static str> {
         Code::Io => Some("check that the file exists and that pricebook may read it"),
         Code::NotUtf8 => Some("plan files are text: save it as UTF-8, or remove it from the folder"),
         Code::FileTooLarge => Some("split it into several plan files, one per product"),
+        Code::OutsideProject => {
+            Some("commit the file itself rather than a link, or point the link at a file inside the project")
+        }
+        Code::NotAFile => Some("replace it with a regular text file, or remove it"),
         _ => None,
     }
 }

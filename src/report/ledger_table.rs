@@ -7,6 +7,7 @@ use crate::calendar::Instant;
 use crate::compile::Catalog;
 use crate::compile::catalog::RechargeRule;
 use crate::compile::scenario::Script;
+use crate::escape::terminal::visible as vis;
 use crate::model::scenario::PaymentState;
 use crate::money::Credits;
 use crate::simulate::Engine;
@@ -184,11 +185,11 @@ pub fn render(script: &Script, path: &str, engine: &Engine<'_, Vec<Entry>>) -> S
     let names = Names { cat, script, labels: engine.labels() };
     let entries: &[Entry] = engine.ledger();
     let mut out = String::new();
-    let _ = writeln!(out, "scenario: {}", script.title);
-    let _ = writeln!(out, "file:     {path}");
-    let _ = writeln!(out, "plans:    {} (plans/{}.toml)", cat.name, script.plans);
+    let _ = writeln!(out, "scenario: {}", vis(&script.title));
+    let _ = writeln!(out, "file:     {}", vis(path));
+    let _ = writeln!(out, "plans:    {} (plans/{}.toml)", vis(&cat.name), vis(&script.plans));
     if !script.covers.is_empty() {
-        let _ = writeln!(out, "covers:   {}", script.covers.join(" "));
+        let _ = writeln!(out, "covers:   {}", vis(&script.covers.join(" ")));
     }
     let _ = writeln!(out, "times:    {}", cat.time_zone.name());
     let _ = writeln!(out, "period:   {} → {}", names.time(script.start), names.time(script.end));
@@ -239,7 +240,8 @@ pub const HEADER: [&str; 9] = ["#", "time", "account", "event", "source", "credi
 pub const RIGHT: [bool; 9] = [true, false, false, false, false, true, true, true, false];
 
 /// One ledger line as the table's cells (also used by `pricebook diff` to
-/// show the first line that differs between two ledgers).
+/// show the first line that differs between two ledgers). Names and ids in
+/// cells are user-written: control characters are shown, not obeyed.
 pub fn row(names: &Names<'_>, e: &Entry) -> [String; 9] {
     let credits = match e.kind {
         EntryKind::Plan
@@ -267,6 +269,7 @@ pub fn row(names: &Names<'_>, e: &Entry) -> [String; 9] {
         e.money.map_or(String::new(), |m| format::money(names.cat, m)),
         names.detail(&e.detail),
     ]
+    .map(|cell| vis(&cell).into_owned())
 }
 
 /// Writes rows with columns padded to their widest cell.
@@ -316,8 +319,8 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Engine<'_, Vec<Entry>>)
         let _ = writeln!(
             out,
             "  {}: plan {}{status}, cycle from {}",
-            names.account(id),
-            cat.plans[v.plan].id,
+            vis(names.account(id)),
+            vis(&cat.plans[v.plan].id),
             names.time(v.cycle_start)
         );
         let shown = v.balance.max(Credits::ZERO);
@@ -330,7 +333,7 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Engine<'_, Vec<Entry>>)
         for l in a.wallet.lots() {
             *by_label.entry(names.bucket(Bucket::Label(l.label))).or_default() += l.remaining;
         }
-        let parts: Vec<String> = by_label.iter().map(|(l, c)| format!("{l} {}", format::credits(*c))).collect();
+        let parts: Vec<String> = by_label.iter().map(|(l, c)| format!("{} {}", vis(l), format::credits(*c))).collect();
         if !parts.is_empty() {
             let _ = writeln!(out, "    by source: {}", parts.join(", "));
         }
@@ -348,14 +351,14 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Engine<'_, Vec<Entry>>)
                 out,
                 "    pending top-up: {} {} arriving {}",
                 format::credits(p.credits),
-                cat.credits.plural,
+                vis(&cat.credits.plural),
                 names.time(p.settles_at)
             );
         }
         let mine = || entries.iter().filter(move |e| e.account == id);
         let spent = spent_on(cat, mine());
         if !spent.is_empty() {
-            let parts: Vec<String> = spent.iter().map(|(k, c)| format!("{k} {}", format::credits(*c))).collect();
+            let parts: Vec<String> = spent.iter().map(|(k, c)| format!("{} {}", vis(k), format::credits(*c))).collect();
             let _ = writeln!(out, "    spent on: {}", parts.join(", "));
         }
         let refused = mine().filter(|e| e.kind == EntryKind::Refused).count();

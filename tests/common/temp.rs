@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 /// `<tmp>/pricebook-<name>-<pid>/project` with `plans/eigent.toml` and
-/// `scenarios/eigent/daily_bonus_first.toml` copied from the repository;
+/// `scenarios/eigent/daily_bonus_first.toml` with its snapshot copied from
+/// the repository;
 /// `outside()` is a sibling folder that is not part of the project.
 pub struct TempProject {
     base: PathBuf,
@@ -23,6 +24,8 @@ impl TempProject {
         std::fs::copy(repo.join("plans/eigent.toml"), p.root().join("plans/eigent.toml")).expect("copy plan");
         let scenario = "scenarios/eigent/daily_bonus_first.toml";
         std::fs::copy(repo.join(scenario), p.root().join(scenario)).expect("copy scenario");
+        let snapshot = "snapshots/eigent/daily_bonus_first.snap";
+        std::fs::copy(repo.join(snapshot), p.root().join(snapshot)).expect("copy snapshot");
         p
     }
 
@@ -32,6 +35,13 @@ impl TempProject {
 
     pub fn outside(&self) -> PathBuf {
         self.base.join("outside")
+    }
+
+    /// Copies another of the repository's plan files into `plans/`.
+    pub fn add_plan(&self, name: &str) {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let rel = format!("plans/{name}.toml");
+        std::fs::copy(repo.join(&rel), self.root().join(&rel)).expect("copy plan");
     }
 
     /// Writes a file under the project root.

@@ -7,9 +7,10 @@
 //! fails the same way for every plan; it is reported once.
 
 use crate::diag::{Code, Diagnostics, FileId, SourceFile, SourceMap};
+use crate::escape::markdown;
 use crate::model::read_source;
 use minijinja::syntax::SyntaxConfig;
-use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -141,8 +142,15 @@ pub fn environment<'s>(set: &'s TemplateSet) -> (Environment<'s>, Vec<minijinja:
     env.set_debug(true);
     env.set_auto_escape_callback(|name| {
         let name = name.strip_suffix(".j2").unwrap_or(name);
-        if name.ends_with(".html") || name.ends_with(".htm") { AutoEscape::Html } else { AutoEscape::None }
+        if name.ends_with(".html") || name.ends_with(".htm") {
+            AutoEscape::Html
+        } else if name.ends_with(".md") {
+            AutoEscape::Custom(MARKDOWN.into())
+        } else {
+            AutoEscape::None
+        }
     });
+    env.set_formatter(format_value);
     // Block tags on their own lines leave no blank lines behind, so
     // templates can be laid out readably and Markdown stays tidy.
     if let Ok(syntax) =
@@ -157,6 +165,22 @@ pub fn environment<'s>(set: &'s TemplateSet) -> (Environment<'s>, Vec<minijinja:
         }
     }
     (env, errors)
+}
+
+/// The auto-escape mode of `*.md.j2` templates.
+const MARKDOWN: &str = "markdown";
+
+/// Writes a `{{ value }}`: in Markdown templates every value not marked
+/// safe is escaped as Markdown text, so a plan name cannot add headings,
+/// table columns, links, images, raw HTML or @mentions. The filters'
+/// figures are escaped too (`$5` becomes `\$5`, which renders as `$5`):
+/// they carry user-written unit names. HTML and plain templates as
+/// minijinja does.
+fn format_value(out: &mut Output, state: &mut State<'_, '_>, value: &Value) -> Result<(), minijinja::Error> {
+    if matches!(state.auto_escape(), AutoEscape::Custom(mode) if mode == MARKDOWN) && !value.is_safe() {
+        return out.write_str(&markdown::text(&value.to_string())).map_err(minijinja::Error::from);
+    }
+    minijinja::escape_formatter(out, state, value)
 }
 
 /// Turns template errors into diagnostics, each once.
