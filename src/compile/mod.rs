@@ -4,6 +4,7 @@
 //! commands plus expectations. Both collect every problem into
 //! [`Diagnostics`] and return `None` when there are errors.
 
+mod budget;
 pub mod catalog;
 mod check;
 pub mod lints;
@@ -11,6 +12,7 @@ mod plan_file;
 pub mod scenario;
 mod workspace;
 
+pub use budget::{MAX_HORIZON_YEARS, MAX_RECURRENCES};
 pub use catalog::Catalog;
 pub use check::Checker;
 pub use scenario::{Script, compile_scenario};

@@ -94,6 +94,8 @@ codes! {
     ExpectationFailed => "expectation-failed", Error, "A scenario's inline expectation does not hold.";
     EngineRejected => "engine-rejected", Error, "The simulator could not apply an event (a pricebook bug if the scenario compiled).";
     ConservationViolated => "conservation-violated", Error, "Credits granted do not equal consumed + expired + voided + remaining (a pricebook bug).";
+    HorizonTooLong => "horizon-too-long", Error, "A scenario simulates longer than pricebook allows (100 years).";
+    TooManyRecurrences => "too-many-recurrences", Error, "Recurring grants would fire more often within the scenario than pricebook allows.";
     UnknownRule => "unknown-rule", Error, "A scenario claims to cover a rule id that the rulebook does not have.";
     // Docs.
     TemplateError => "template-error", Error, "A docs template does not compile or fails to render (syntax, unknown filter, undefined value).";
