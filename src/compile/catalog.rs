@@ -108,6 +108,12 @@ pub struct Catalog {
     /// Low-balance warning shares, highest first.
     #[serde(serialize_with = "decimals_str")]
     pub low_balance_warnings: Vec<Decimal>,
+    /// `(larger, smaller)` pack indices where the larger pack is worse value
+    /// (rule T8; see [`super::lints::worse_value_pairs`]), computed once
+    /// when the catalog is compiled and read by the plan lint and by
+    /// `pricebook diff`. Derived, so not part of the catalog's JSON.
+    #[serde(skip)]
+    pub worse_value_pairs: Vec<(usize, usize)>,
 }
 
 #[derive(Debug, Serialize)]

@@ -120,7 +120,7 @@ pub fn compile(id: &str, file: &PlanFile, ck: &mut Checker) -> Option<Catalog> {
     if ck.has_errors() {
         return None;
     }
-    Some(Catalog {
+    let mut catalog = Catalog {
         id: id.to_string(),
         name: cat.name.value.clone(),
         summary: cat.summary.clone(),
@@ -139,7 +139,10 @@ pub fn compile(id: &str, file: &PlanFile, ck: &mut Checker) -> Option<Catalog> {
         refunds,
         plan_changes,
         low_balance_warnings,
-    })
+        worse_value_pairs: Vec::new(),
+    };
+    catalog.worse_value_pairs = super::lints::worse_value_pairs(&catalog);
+    Some(catalog)
 }
 
 fn parse_tz(tz: &Sp<String>, ck: &mut Checker) -> Option<Tz> {

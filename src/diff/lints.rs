@@ -126,13 +126,12 @@ fn unit(offer: &PackOffer) -> Option<Decimal> {
 }
 
 fn worse_value(id: &str, o: &Catalog, n: &Catalog, out: &mut Vec<Lint>) {
-    let before: BTreeSet<(String, String)> = crate::compile::lints::worse_value_pairs(o)
-        .into_iter()
-        .map(|(b, s)| (o.packs[b].id.clone(), o.packs[s].id.clone()))
-        .collect();
-    for (big, small) in crate::compile::lints::worse_value_pairs(n) {
+    // Computed once per catalog when it was compiled.
+    let before: BTreeSet<(&str, &str)> =
+        o.worse_value_pairs.iter().map(|&(b, s)| (o.packs[b].id.as_str(), o.packs[s].id.as_str())).collect();
+    for &(big, small) in &n.worse_value_pairs {
         let (bp, sp) = (&n.packs[big], &n.packs[small]);
-        if before.contains(&(bp.id.clone(), sp.id.clone())) {
+        if before.contains(&(bp.id.as_str(), sp.id.as_str())) {
             continue;
         }
         let (Some(bu), Some(su)) = (unit(&bp.offer), unit(&sp.offer)) else {

@@ -29,6 +29,13 @@ pub use crate::fsutil::MAX_FILE_BYTES;
 /// Reading stops after this many shape errors in one file.
 const MAX_ERRORS: usize = 50;
 
+/// Each error found costs another pass over the whole document, so reading
+/// also stops once the passes would have gone over this many bytes: a
+/// small file still gets [`MAX_ERRORS`] errors, a file of several
+/// megabytes only its first few, and the time taken stays linear in the
+/// file's size.
+const MAX_PASS_BYTES: usize = 16 * 1024 * 1024;
+
 /// Reads a file as UTF-8 text if it resolves inside `boundary` (the
 /// project root, see [`crate::fsutil::read_inside`]), or says why it cannot
 /// be used.
@@ -67,7 +74,13 @@ pub fn parse_toml<T: DeserializeOwned + JsonSchema>(text: &str, file: FileId, di
     let mut reported: Vec<(Option<Range<usize>>, String)> = Vec::new();
     // Keys removed after an error, with the span of the table they were in.
     let mut removed: Vec<(String, Range<usize>)> = Vec::new();
+    let mut passes = 0usize;
     loop {
+        passes += 1;
+        // Past the first pass an error has been reported, so `None` is right.
+        if passes > 1 && passes.saturating_mul(text.len()) > MAX_PASS_BYTES {
+            return None;
+        }
         let de = toml::de::Deserializer::from(root.clone());
         let e = match T::deserialize(de) {
             Ok(value) => return reported.is_empty().then_some(value),
