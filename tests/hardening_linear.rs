@@ -40,19 +40,20 @@ fn ten_thousand_packs_are_checked_in_linear_time() {
     p.write("plans/cleverai.toml", &many_packs(10_000, false));
     let (took, err) = check_takes(&p);
     assert!(err.contains("9999 warnings"), "{}", &err[err.len().saturating_sub(300)..]);
-    // Debug build on a shared machine; quadratic rendering took over 40 s.
-    assert!(took < Duration::from_secs(5), "check took {took:?}");
+    // Debug build on a shared machine; quadratic rendering took 100 s.
+    assert!(took < Duration::from_secs(10), "check took {took:?}");
 }
 
 #[test]
 fn a_large_file_with_many_errors_is_not_reread_per_error() {
     let p = TempProject::new("many-errors");
-    let text = many_packs(60_000, true);
-    assert!(text.len() > 4_000_000);
+    let text = many_packs(30_000, true);
+    assert!(text.len() > 2_000_000);
     p.write("plans/cleverai.toml", &text);
     let (took, err) = check_takes(&p);
     assert!(err.contains("error[float-not-allowed]"), "{}", &err[..err.len().min(500)]);
-    assert!(took < Duration::from_secs(5), "check took {took:?}");
+    // Debug build on a shared machine; one pass per error took 75 s for 4.4 MB.
+    assert!(took < Duration::from_secs(10), "check took {took:?}");
 }
 
 /// Compiles a plan file held in memory.
