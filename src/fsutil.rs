@@ -119,6 +119,13 @@ pub fn boundary_for(root: &Path, named: &Path) -> PathBuf {
 /// Reads a project file as UTF-8 text if it resolves, through any links,
 /// to a regular file inside `boundary`.
 pub fn read_inside(boundary: &Path, path: &Path) -> Result<String, ReadError> {
+    let bytes = read_bytes_inside(boundary, path)?;
+    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 { at: e.utf8_error().valid_up_to() })
+}
+
+/// [`read_inside`] for files that need not be text (generated docs
+/// compared byte for byte).
+pub fn read_bytes_inside(boundary: &Path, path: &Path) -> Result<Vec<u8>, ReadError> {
     let outside = || ReadError::OutsideBoundary { boundary: shown_folder(boundary) };
     let base = boundary.canonicalize().map_err(|e| io_error(&e))?;
     let real = path.canonicalize().map_err(|e| io_error(&e))?;
@@ -143,7 +150,7 @@ pub fn read_inside(boundary: &Path, path: &Path) -> Result<String, ReadError> {
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(ReadError::TooLarge { bytes: opened.len().max(bytes.len() as u64) });
     }
-    String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 { at: e.utf8_error().valid_up_to() })
+    Ok(bytes)
 }
 
 /// How a boundary folder is named in messages: its last component, e.g.

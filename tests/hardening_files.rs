@@ -95,16 +95,13 @@ fn scenarios_templates_and_snapshots_linked_outside_are_refused() {
     assert!(all.contains("FAIL  scenarios/eigent/daily_bonus_first.toml: snapshot"), "{all}");
 }
 
-#[test]
-fn a_fifo_is_refused_without_waiting_for_a_writer() {
-    let p = TempProject::new("fifo");
-    let fifo = p.root().join("plans/pipe.toml");
-    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
-    assert!(made.success());
+/// Runs `args`, killing the process if it has not finished in 20 s (a
+/// read that waits on a FIFO never would).
+fn run_bounded(root: &Path, args: &[&str]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pricebook"))
         .arg("--root")
-        .arg(p.root())
-        .arg("check")
+        .arg(root)
+        .args(args)
         .env("NO_COLOR", "1")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -114,14 +111,57 @@ fn a_fifo_is_refused_without_waiting_for_a_writer() {
     while child.try_wait().expect("wait").is_none() {
         if started.elapsed() > Duration::from_secs(20) {
             let _ = child.kill();
-            panic!("`check` blocked on a FIFO");
+            panic!("`pricebook {args:?}` blocked on a FIFO");
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let out = child.wait_with_output().expect("output");
+    child.wait_with_output().expect("output")
+}
+
+fn mkfifo(path: &Path) {
+    let made = Command::new("mkfifo").arg(path).status().expect("mkfifo runs");
+    assert!(made.success());
+}
+
+#[test]
+fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    let p = TempProject::new("fifo");
+    mkfifo(&p.root().join("plans/pipe.toml"));
+    let out = run_bounded(&p.root(), &["check"]);
     let all = text(&out);
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(all.contains("error[not-a-file]") && all.contains("plans/pipe.toml"), "{all}");
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=pricebook test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// The docs lint of `diff --base` compares docs files with the base
+/// revision; a FIFO among them must not stall the review.
+#[test]
+fn a_fifo_among_the_docs_does_not_stall_the_review() {
+    let p = TempProject::new("fifo-docs");
+    let root = p.root();
+    p.write("docs/eigent.md", "# Eigent pricing\n");
+    git(&root, &["init", "-q", "-b", "main"]);
+    git(&root, &["add", "."]);
+    git(&root, &["commit", "-q", "-m", "seed"]);
+    let plan = root.join("plans/eigent.toml");
+    let edited =
+        std::fs::read_to_string(&plan).expect("plan").replacen("monthly_credits = 2000", "monthly_credits = 2500", 1);
+    std::fs::write(&plan, edited).expect("edit plan");
+    std::fs::remove_file(root.join("docs/eigent.md")).expect("remove docs");
+    mkfifo(&root.join("docs/eigent.md"));
+    let out = run_bounded(&root, &["diff", "--base", "HEAD"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
 }
 
 #[test]

@@ -227,7 +227,8 @@ fn unchanged_since(ws: &Workspace, base: &str, head: Option<&str>, files: &[&Pat
         };
         let now = match head {
             Some(h) => side::file_at(&ws.root, h, &rel),
-            None => std::fs::read(f).ok(),
+            // Like every project file: no link out, no FIFO to wait on.
+            None => crate::fsutil::read_bytes_inside(&ws.root, f).ok(),
         };
         if now.as_deref() != Some(before.as_slice()) {
             return Some(false);
