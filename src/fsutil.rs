@@ -84,7 +84,7 @@ fn kind_of(t: std::fs::FileType) -> &'static str {
 
 /// `path` made absolute against the current folder, with `.` and `..`
 /// removed by spelling alone (no links resolved): where the user pointed.
-pub fn lexical_absolute(path: &Path) -> PathBuf {
+fn lexical_absolute(path: &Path) -> PathBuf {
     let joined =
         if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut out = PathBuf::new();

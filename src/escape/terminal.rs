@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 /// Whether `c` must not reach a terminal as itself.
-pub fn is_control(c: char) -> bool {
+fn is_control(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
