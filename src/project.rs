@@ -105,7 +105,8 @@ impl Project {
 
     /// Reads, parses and compiles a scenario against its plan file.
     pub fn script(&mut self, path: &Path) -> Option<Script> {
-        let file = compile::read_into(path, self.ws.display(path), &mut self.sources, &mut self.diags)?;
+        let boundary = self.ws.boundary_for(path);
+        let file = compile::read_into(&boundary, path, self.ws.display(path), &mut self.sources, &mut self.diags)?;
         let raw: ScenarioFile = model::parse_toml(&self.sources.get(file).text, file, &mut self.diags)?;
         if self.plan_names.contains(&raw.plans.value) {
             let path = self.ws.plan_path(&raw.plans.value);

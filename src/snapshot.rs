@@ -6,19 +6,27 @@
 //! files.
 
 use pricebook_lang::compile::Workspace;
+use pricebook_lang::fsutil::ReadError;
 use similar::TextDiff;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// The test that owns scenario snapshots under `cargo test`.
 pub const SOURCE: &str = "tests/scenarios.rs";
 /// The expression name insta records.
 pub const EXPRESSION: &str = "ledger";
 
-/// `scenarios/acme/x.toml` → `snapshots/acme/x.snap` (the project's folders).
-pub fn path_for(ws: &Workspace, scenario: &Path) -> PathBuf {
-    let rel = ws.relative(scenario).unwrap_or_else(|| scenario.to_path_buf());
+/// `scenarios/acme/x.toml` → `snapshots/acme/x.snap` (the project's
+/// folders); a scenario elsewhere in the project keeps its path under
+/// `snapshots/`. `None` for a scenario outside the project: its snapshot
+/// would have to be written outside `snapshots/`.
+pub fn path_for(ws: &Workspace, scenario: &Path) -> Option<PathBuf> {
+    let rel = ws.relative(scenario)?;
     let rel = rel.strip_prefix(&ws.manifest.scenarios).unwrap_or(&rel);
-    ws.snapshots_dir().join(rel).with_extension("snap")
+    // Only plain names below `snapshots/`: no `..`, no root, no prefix.
+    if rel.as_os_str().is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
+        return None;
+    }
+    Some(ws.snapshots_dir().join(rel).with_extension("snap"))
 }
 
 /// The snapshot's name for insta (file stem, no extension).
@@ -31,14 +39,21 @@ pub fn normalize(text: &str) -> String {
     text.trim_end().replace("\r\n", "\n")
 }
 
-/// The contents of a snapshot file (after its `---` header), if it exists.
-pub fn read(path: &Path) -> Option<String> {
-    let text = std::fs::read_to_string(path).ok()?;
+/// The contents of a snapshot file (after its `---` header), `None` if
+/// there is none. Like every project file it is read only if it resolves
+/// inside the project (`boundary`): a snapshot linked to a file elsewhere
+/// is an error, and its target is never shown in a diff.
+pub fn read(boundary: &Path, path: &Path) -> Result<Option<String>, ReadError> {
+    let text = match pricebook_lang::fsutil::read_inside(boundary, path) {
+        Ok(text) => text,
+        Err(ReadError::Missing) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let body = match text.strip_prefix("---\n") {
         Some(rest) => rest.split_once("\n---\n").map_or(rest, |(_, body)| body),
         None => &text,
     };
-    Some(normalize(body))
+    Ok(Some(normalize(body)))
 }
 
 /// The full file insta would write for these contents.

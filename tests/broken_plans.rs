@@ -80,8 +80,9 @@ impl Drop for TempDir {
 fn read_and_compile(path: &Path, display: &str) -> (Option<Catalog>, Diagnostics, String) {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
-    let catalog = read_into(path, display.to_string(), &mut sources, &mut diags)
-        .and_then(|file| compile_plan_text("generated", file, &sources, &mut diags));
+    let catalog =
+        read_into(path.parent().expect("a file in a folder"), path, display.to_string(), &mut sources, &mut diags)
+            .and_then(|file| compile_plan_text("generated", file, &sources, &mut diags));
     let rendered = render_all(&diags.sorted(), &sources, Style::Plain);
     (catalog, diags, rendered)
 }

@@ -206,7 +206,8 @@ fn render_fixture(folder: &str) -> (Vec<RenderedDoc>, Diagnostics, String) {
     let mut sources = SourceMap::new();
     let mut diags = Diagnostics::new();
     let ws = Workspace::new(root());
-    let set = TemplateSet::from_dir(&dir, |p| ws.display(p), &mut sources, &mut diags).expect("the fixture exists");
+    let set = TemplateSet::from_dir(&dir, &ws.boundary_for(&dir), |p| ws.display(p), &mut sources, &mut diags)
+        .expect("the fixture exists");
     let cat = catalogs().into_iter().find(|(_, c)| c.id == "eigent").map(|(_, c)| c).expect("eigent compiles");
     let rendered = docs::render_all(
         std::slice::from_ref(&cat),

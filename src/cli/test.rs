@@ -30,20 +30,43 @@ pub fn run(ws: &Workspace, selected: &[PathBuf], opts: Options, out: &mut Output
     let mut outcomes = Vec::new();
     for path in &scenarios {
         let shown = ws.display(path);
-        let snap = snapshot::path_for(ws, path);
+        let Some(snap) = snapshot::path_for(ws, path) else {
+            // Outside the project: it has no place under snapshots/.
+            let broken =
+                Some("outside the project, so it has no place under snapshots/ (move it into scenarios/)".into());
+            let snapshot = String::new();
+            outcomes.push(Outcome {
+                path: shown,
+                snapshot,
+                status: Status::Broken,
+                diff: None,
+                written: false,
+                broken,
+            });
+            continue;
+        };
         let mut outcome = Outcome {
             path: shown.clone(),
             snapshot: ws.display(&snap),
             status: Status::Broken,
             diff: None,
             written: false,
+            broken: None,
         };
         let Some(r) = project.replay_as(path, Rendering::Table) else {
             outcomes.push(outcome);
             continue;
         };
         covered.extend(r.script.covers.iter().cloned());
-        let comparison = snapshot::compare(snapshot::read(&snap).as_deref(), &r.table);
+        let old = match snapshot::read(&ws.root, &snap) {
+            Ok(old) => old,
+            Err(e) => {
+                outcome.broken = Some(format!("snapshot {}: {e}", ws.display(&snap)));
+                outcomes.push(outcome);
+                continue;
+            }
+        };
+        let comparison = snapshot::compare(old.as_deref(), &r.table);
         outcome.status = match (&comparison, r.failed) {
             (_, true) => Status::Failed,
             (Comparison::Match, false) => Status::Match,

@@ -4,6 +4,7 @@
 //! README and snapshotted (`tests/formats.rs`).
 
 use pricebook_lang::diag::{Diagnostic, Diagnostics, SourceMap, json_value, render_short};
+use pricebook_report::escape::terminal::visible;
 use serde_json::json;
 
 /// What one scenario came to.
@@ -17,6 +18,8 @@ pub(crate) struct Outcome {
     pub diff: Option<String>,
     /// Whether `--accept` wrote its snapshot.
     pub written: bool,
+    /// Why a broken scenario could not be compared; `None`: it does not compile.
+    pub broken: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -84,7 +87,8 @@ pub(crate) fn human(outcomes: &[Outcome], coverage: Option<&[RuleCoverage]>, s: 
     for o in outcomes {
         let status = match o.status {
             Status::Broken => {
-                out.push_str(&format!("FAIL  {}: does not compile (see errors)\n", o.path));
+                let why = o.broken.as_deref().unwrap_or("does not compile (see errors)");
+                out.push_str(&format!("FAIL  {}: {why}\n", visible(&o.path)));
                 continue;
             }
             Status::Match => "ok   ",
@@ -92,12 +96,13 @@ pub(crate) fn human(outcomes: &[Outcome], coverage: Option<&[RuleCoverage]>, s: 
             Status::Changed => "DIFF ",
             Status::Failed => "FAIL ",
         };
-        out.push_str(&format!("{status} {}\n", o.path));
+        // A file name is user-written: shown, not obeyed, on the terminal.
+        out.push_str(&format!("{status} {}\n", visible(&o.path)));
         if let Some(diff) = &o.diff {
             out.push_str(&paint_diff(diff, color));
         }
         if o.written {
-            out.push_str(&format!("      wrote {}\n", o.snapshot));
+            out.push_str(&format!("      wrote {}\n", visible(&o.snapshot)));
         }
     }
     if let Some(rules) = coverage {

@@ -130,13 +130,14 @@ fn price_raises(id: &str, o: &Catalog, n: &Catalog, impact: &Impact, out: &mut V
 }
 
 fn worse_value(id: &str, o: &Catalog, n: &Catalog, out: &mut Vec<Lint>) {
-    let before: BTreeSet<(String, String)> = pricebook_lang::compile::lints::worse_value_pairs(o)
+    // Once per side (a sort and a sweep each).
+    let before: BTreeSet<(&str, &str)> = pricebook_lang::compile::lints::worse_value_pairs(o)
         .into_iter()
-        .map(|(b, s)| (o.packs[b].id.clone(), o.packs[s].id.clone()))
+        .map(|(b, s)| (o.packs[b].id.as_str(), o.packs[s].id.as_str()))
         .collect();
     for (big, small) in pricebook_lang::compile::lints::worse_value_pairs(n) {
         let (bp, sp) = (&n.packs[big], &n.packs[small]);
-        if before.contains(&(bp.id.clone(), sp.id.clone())) {
+        if before.contains(&(bp.id.as_str(), sp.id.as_str())) {
             continue;
         }
         let (Some(bu), Some(su)) = (unit(&bp.offer), unit(&sp.offer)) else {
@@ -250,7 +251,8 @@ fn unchanged_since(ws: &Workspace, base: &str, head: Option<&str>, files: &[&Pat
         };
         let now = match head {
             Some(h) => side::file_at(&ws.root, h, &rel),
-            None => std::fs::read(f).ok(),
+            // Like every project file: no link out, no FIFO to wait on.
+            None => pricebook_lang::fsutil::read_bytes_inside(&ws.root, f).ok(),
         };
         if now.as_deref() != Some(before.as_slice()) {
             return Some(false);

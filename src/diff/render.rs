@@ -6,6 +6,8 @@
 use super::Review;
 use super::changes::{ChangeKind, show_percent};
 use super::impact::{LineDiff, Runs, ScenarioImpact};
+use pricebook_report::escape::markdown as md;
+use pricebook_report::escape::terminal::visible as vis;
 use pricebook_report::ledger_table::{HEADER, RIGHT};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
@@ -125,9 +127,10 @@ fn expectations_note(s: &ScenarioImpact) -> Option<String> {
 /// Terminal text; ANSI colour when `color`.
 pub fn text(r: &Review, color: bool) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}", paint(&format!("pricing review: {} → {}", r.old, r.new), BOLD, color));
+    let _ = writeln!(out, "{}", paint(&format!("pricing review: {} → {}", vis(&r.old), vis(&r.new)), BOLD, color));
     for (id, ixs) in by_catalog(r) {
-        let name = r.names.get(id).map_or(String::new(), |n| format!(" ({n})"));
+        let name = r.names.get(id).map_or(String::new(), |n| format!(" ({})", vis(n)));
+        let id = vis(id);
         let _ = writeln!(
             out,
             "\n{}",
@@ -141,7 +144,7 @@ pub fn text(r: &Review, color: bool) -> String {
                 ChangeKind::Changed => ("~", YELLOW),
             };
             let rules = if c.rules.is_empty() { String::new() } else { format!("  [{}]", c.rules.join(" ")) };
-            let _ = writeln!(out, "  {} {}{}", paint(mark, code, color), c.text(), paint(&rules, DIM, color));
+            let _ = writeln!(out, "  {} {}{}", paint(mark, code, color), vis(&c.text()), paint(&rules, DIM, color));
         }
     }
     let moved = &r.impact.moved;
@@ -155,17 +158,18 @@ pub fn text(r: &Review, color: bool) -> String {
         )
     );
     for s in moved {
-        let _ = writeln!(out, "  {} — {}", s.path, s.title);
+        let _ = writeln!(out, "  {} — {}", vis(&s.path), vis(&s.title));
         if let Some(note) = runs_note(s) {
-            let _ = writeln!(out, "    {note}");
+            let _ = writeln!(out, "    {}", vis(&note));
         }
         for a in &s.accounts {
-            let _ = writeln!(out, "    {}:", a.account);
+            let _ = writeln!(out, "    {}:", vis(&a.account));
             let rows: Vec<Vec<String>> = a
                 .metrics
                 .iter()
                 .map(|m| {
-                    vec![m.what.clone(), m.old.clone(), "→".into(), m.new.clone(), m.change.clone().unwrap_or_default()]
+                    let cells = [&m.what, &m.old, "→", &m.new, m.change.as_deref().unwrap_or_default()];
+                    cells.iter().map(|c| vis(c).into_owned()).collect()
                 })
                 .collect();
             for line in align(&rows, &[false, true, false, true, true]) {
@@ -188,7 +192,7 @@ pub fn text(r: &Review, color: bool) -> String {
         }
     }
     for (path, why) in &r.impact.broken {
-        let _ = writeln!(out, "  {path}: runs under neither side: {why}");
+        let _ = writeln!(out, "  {}: runs under neither side: {}", vis(path), vis(why));
     }
     if !r.lints.is_empty() {
         let _ = writeln!(out, "\n{}", paint("lints:", BOLD, color));
@@ -198,30 +202,24 @@ pub fn text(r: &Review, color: bool) -> String {
                 out,
                 "  {} {}: {}{rules}",
                 paint(&format!("warning[{}]", l.code), YELLOW, color),
-                l.catalog,
-                l.message
+                vis(&l.catalog),
+                vis(&l.message)
             );
-            let _ = writeln!(out, "    help: {}", l.help);
+            let _ = writeln!(out, "    help: {}", vis(&l.help));
         }
     }
     let _ = writeln!(out, "\n{}", summary(r));
     out
 }
 
-/// Markdown text: pipes escaped (table cells), one line, and dollar signs
-/// escaped so GitHub does not read "$20.00 → $25.00" as inline maths.
-fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('$', "\\$").replace('\n', " ")
-}
-
 /// GitHub-flavoured Markdown for a pull-request comment.
 pub fn markdown(r: &Review) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "### Pricing review: `{}` → `{}`\n", r.old, r.new);
+    let _ = writeln!(out, "### Pricing review: {} → {}\n", md::code(&r.old), md::code(&r.new));
     let _ = writeln!(out, "{}\n", summary(r));
     for (id, ixs) in by_catalog(r) {
-        let name = r.names.get(id).map_or(String::new(), |n| format!(" — {n}"));
-        let _ = writeln!(out, "#### `{id}`{name}\n");
+        let name = r.names.get(id).map_or(String::new(), |n| format!(" — {}", md::text(n)));
+        let _ = writeln!(out, "#### {}{name}\n", md::code(id));
         let _ = writeln!(out, "| | change | rules |");
         let _ = writeln!(out, "|:-:|---|---|");
         for i in ixs {
@@ -231,7 +229,7 @@ pub fn markdown(r: &Review) -> String {
                 ChangeKind::Removed => "removed",
                 ChangeKind::Changed => "changed",
             };
-            let _ = writeln!(out, "| {mark} | {} | {} |", cell(&c.text()), c.rules.join(" "));
+            let _ = writeln!(out, "| {mark} | {} | {} |", md::text(&c.text()), c.rules.join(" "));
         }
         out.push('\n');
     }
@@ -243,9 +241,9 @@ pub fn markdown(r: &Review) -> String {
         plural(r.impact.replayed, "scenario", "scenarios")
     );
     for s in moved {
-        let _ = writeln!(out, "**`{}`** — {}\n", s.path, cell(&s.title));
+        let _ = writeln!(out, "**{}** — {}\n", md::code(&s.path), md::text(&s.title));
         if let Some(note) = runs_note(s) {
-            let _ = writeln!(out, "{}\n", cell(&note));
+            let _ = writeln!(out, "{note}\n");
         }
         if !s.accounts.is_empty() {
             let _ = writeln!(out, "| account | figure | old | new | change |");
@@ -255,11 +253,11 @@ pub fn markdown(r: &Review) -> String {
                     let _ = writeln!(
                         out,
                         "| {} | {} | {} | {} | {} |",
-                        cell(&a.account),
-                        cell(&m.what),
-                        cell(&m.old),
-                        cell(&m.new),
-                        cell(m.change.as_deref().unwrap_or(""))
+                        md::text(&a.account),
+                        md::text(&m.what),
+                        md::text(&m.old),
+                        md::text(&m.new),
+                        md::text(m.change.as_deref().unwrap_or(""))
                     );
                 }
             }
@@ -270,15 +268,11 @@ pub fn markdown(r: &Review) -> String {
         }
         if let Some(d) = &s.first_difference {
             let _ = writeln!(out, "First differing ledger line ({}):\n", d.line);
-            let _ = writeln!(out, "```text");
-            for line in line_table(d) {
-                let _ = writeln!(out, "{line}");
-            }
-            let _ = writeln!(out, "```\n");
+            let _ = writeln!(out, "{}", md::fence("text", &line_table(d).join("\n")));
         }
     }
     for (path, why) in &r.impact.broken {
-        let _ = writeln!(out, "- `{path}` runs under neither side: {}\n", cell(why));
+        let _ = writeln!(out, "- {} runs under neither side: {}\n", md::code(path), md::text(why));
     }
     if !r.lints.is_empty() {
         let _ = writeln!(out, "#### Lints\n");
@@ -286,11 +280,11 @@ pub fn markdown(r: &Review) -> String {
             let rules = if l.rules.is_empty() { String::new() } else { format!(" ({})", l.rules.join(" ")) };
             let _ = writeln!(
                 out,
-                "- **warning** `{}` in `{}`{rules}: {} — {}",
+                "- **warning** `{}` in {}{rules}: {} — {}",
                 l.code,
-                l.catalog,
-                cell(&l.message),
-                cell(&l.help)
+                md::code(&l.catalog),
+                md::text(&l.message),
+                md::text(&l.help)
             );
         }
         out.push('\n');

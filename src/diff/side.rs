@@ -186,9 +186,12 @@ fn read_path(ws: &Workspace, path: &Path, label: &str) -> Result<Loaded, SideErr
     } else {
         (vec![path.to_path_buf()], true)
     };
+    // A folder named on the command line is trusted as far as it goes;
+    // links in it may not lead out of it (or out of the project).
+    let boundary = ws.boundary_for(path);
     let mut texts = Vec::new();
     for f in files {
-        let text = pricebook_lang::model::read_source(&f)
+        let text = pricebook_lang::model::read_source(&boundary, &f)
             .map_err(|(_, why)| SideError::Io(format!("{}: {why}", f.display())))?;
         let id = f.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         texts.push(PlanText { id, shown: ws.display(&f), text, disk: Some(f) });

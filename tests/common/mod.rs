@@ -1,6 +1,8 @@
 //! Shared by the scenario tests: replay every scenario of a project folder
 //! and compare each ledger with its snapshot through insta.
 
+pub mod temp;
+
 use pricebook::project::Project;
 use pricebook::snapshot;
 use pricebook_lang::compile::Workspace;
@@ -34,7 +36,7 @@ pub fn assert_snapshots(root: &Path) {
         if replayed.failed {
             failures.push(format!("{shown}: an expectation or the conservation check failed"));
         }
-        let snap = snapshot::path_for(&ws, path);
+        let snap = snapshot::path_for(&ws, path).expect("scenarios are inside the project");
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_path(snap.parent().unwrap_or(root));
         settings.set_prepend_module_to_snapshot(false);

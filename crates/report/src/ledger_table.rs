@@ -2,6 +2,7 @@
 //! usage breakdown and the conservation proof. This text is what scenario
 //! snapshots hold, so it must be stable byte for byte.
 
+use crate::escape::terminal::visible as vis;
 use chrono_tz::Tz;
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::RechargeRule;
@@ -188,11 +189,11 @@ pub fn render(script: &Script, path: &str, engine: &Simulation<'_>) -> String {
     let names = Names { cat, script, labels: engine.labels() };
     let entries: &[Entry] = engine.ledger();
     let mut out = String::new();
-    let _ = writeln!(out, "scenario: {}", script.title);
-    let _ = writeln!(out, "file:     {path}");
-    let _ = writeln!(out, "plans:    {} (plans/{}.toml)", cat.name, script.plans);
+    let _ = writeln!(out, "scenario: {}", vis(&script.title));
+    let _ = writeln!(out, "file:     {}", vis(path));
+    let _ = writeln!(out, "plans:    {} (plans/{}.toml)", vis(&cat.name), vis(&script.plans));
     if !script.covers.is_empty() {
-        let _ = writeln!(out, "covers:   {}", script.covers.join(" "));
+        let _ = writeln!(out, "covers:   {}", vis(&script.covers.join(" ")));
     }
     let _ = writeln!(out, "times:    {}", cat.time_zone.name());
     let _ = writeln!(out, "period:   {} → {}", names.time(script.start), names.time(script.end));
@@ -243,7 +244,9 @@ pub const HEADER: [&str; 9] = ["#", "time", "account", "event", "source", "credi
 pub const RIGHT: [bool; 9] = [true, false, false, false, false, true, true, true, false];
 
 /// One ledger line (the `seq`-th, from 1) as the table's cells (also used
-/// by `pricebook diff` to show the first line that differs between two ledgers).
+/// by `pricebook diff` to show the first line that differs between two
+/// ledgers). Names and ids in cells are user-written: control characters
+/// are shown, not obeyed.
 pub fn row(names: &Names<'_>, seq: usize, e: &Entry) -> [String; 9] {
     let credits = match e.kind {
         EntryKind::Plan
@@ -271,6 +274,7 @@ pub fn row(names: &Names<'_>, seq: usize, e: &Entry) -> [String; 9] {
         e.money.map_or(String::new(), |m| format::money(names.cat, m)),
         names.detail(&e.detail),
     ]
+    .map(|cell| vis(&cell).into_owned())
 }
 
 /// Writes rows with columns padded to their widest cell.
@@ -321,8 +325,8 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Simulation<'_>) {
         let _ = writeln!(
             out,
             "  {}: plan {}{status}, cycle from {}",
-            names.account(id),
-            cat.plans[v.plan].id,
+            vis(names.account(id)),
+            vis(&cat.plans[v.plan].id),
             names.time(v.cycle_start)
         );
         let shown = v.balance.max(Credits::ZERO);
@@ -335,7 +339,7 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Simulation<'_>) {
         for l in a.wallet.lots() {
             *by_label.entry(names.bucket(Bucket::Label(l.label))).or_default() += l.remaining;
         }
-        let parts: Vec<String> = by_label.iter().map(|(l, c)| format!("{l} {}", format::credits(*c))).collect();
+        let parts: Vec<String> = by_label.iter().map(|(l, c)| format!("{} {}", vis(l), format::credits(*c))).collect();
         if !parts.is_empty() {
             let _ = writeln!(out, "    by source: {}", parts.join(", "));
         }
@@ -353,14 +357,14 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Simulation<'_>) {
                 out,
                 "    pending top-up: {} {} arriving {}",
                 format::credits(p.credits),
-                cat.credits.plural,
+                vis(&cat.credits.plural),
                 names.time(p.settles_at)
             );
         }
         let mine = || lines.get(&id).into_iter().flatten().map(|(_, e)| *e);
         let spent = spent_on(cat, mine());
         if !spent.is_empty() {
-            let parts: Vec<String> = spent.iter().map(|(k, c)| format!("{k} {}", format::credits(*c))).collect();
+            let parts: Vec<String> = spent.iter().map(|(k, c)| format!("{} {}", vis(k), format::credits(*c))).collect();
             let _ = writeln!(out, "    spent on: {}", parts.join(", "));
         }
         let refused = mine().filter(|e| e.kind == EntryKind::Refused).count();

@@ -5,5 +5,6 @@
 //! from the catalog and from engine runs, never from arithmetic of their own.
 
 pub mod docs;
+pub mod escape;
 pub mod ledger_json;
 pub mod ledger_table;

@@ -14,37 +14,64 @@ pub fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
     unused_sources(file, cat, ck);
 }
 
+/// Who a pack is sold to: its source and the plans that may buy it.
+type Market = (usize, Option<Vec<usize>>);
+
 /// `(larger, smaller)` pack indices where the larger pack costs more per
 /// credit: fixed packs sold to the same plans from the same
-/// source; for each larger pack, the best-value smaller one. Shared with
-/// `pricebook diff`, which warns when a change creates such a pair.
+/// source; for each larger pack, the best-value smaller one (the lowest
+/// unit price, then the first declared). Shared with `pricebook diff`,
+/// which warns when a change creates such a pair. Sorted by larger pack.
+///
+/// Linear after a sort: packs are grouped by source and plans, walked by
+/// size, and each is compared with the best value among the strictly
+/// smaller packs walked before it (a plan file may hold many packs).
 pub fn worse_value_pairs(cat: &Catalog) -> Vec<(usize, usize)> {
-    let fixed: Vec<(usize, Decimal, Decimal)> = cat
+    // (market, credits, unit price, index) per fixed pack, then sorted.
+    let mut fixed: Vec<(Market, Decimal, Decimal, usize)> = cat
         .packs
         .iter()
         .enumerate()
         .filter_map(|(i, p)| match p.offer {
-            PackOffer::Fixed { credits, .. } => unit_price(&p.offer).map(|u| (i, credits.get(), u)),
+            PackOffer::Fixed { credits, .. } => unit_price(&p.offer).map(|u| {
+                let plans = p.plans.as_ref().map(|v| v.iter().map(|r| r.ix).collect());
+                ((p.source.ix, plans), credits.get(), u, i)
+            }),
             PackOffer::Custom { .. } => None,
         })
         .collect();
-    let plans = |ix: usize| cat.packs[ix].plans.as_ref().map(|v| v.iter().map(|r| r.ix).collect::<Vec<_>>());
+    fixed.sort_by(|a, b| (&a.0, a.1, a.3).cmp(&(&b.0, b.1, b.3)));
     let mut out = Vec::new();
-    for &(big, big_credits, big_unit) in &fixed {
-        let best = fixed
+    let mut group_start = 0;
+    while group_start < fixed.len() {
+        let group_end = fixed[group_start..]
             .iter()
-            .filter(|&&(small, small_credits, small_unit)| {
-                small != big
-                    && small_credits < big_credits
-                    && small_unit < big_unit
-                    && cat.packs[small].source == cat.packs[big].source
-                    && plans(small) == plans(big)
-            })
-            .min_by(|a, b| a.2.cmp(&b.2));
-        if let Some(&(small, _, _)) = best {
-            out.push((big, small));
+            .position(|p| p.0 != fixed[group_start].0)
+            .map_or(fixed.len(), |n| group_start + n);
+        // Best (unit price, index) among packs smaller than the current size.
+        let mut best: Option<(Decimal, usize)> = None;
+        let mut size_start = group_start;
+        while size_start < group_end {
+            let credits = fixed[size_start].1;
+            let size_end =
+                fixed[size_start..group_end].iter().position(|p| p.1 != credits).map_or(group_end, |n| size_start + n);
+            for &(_, _, unit, big) in &fixed[size_start..size_end] {
+                if let Some((best_unit, small)) = best
+                    && best_unit < unit
+                {
+                    out.push((big, small));
+                }
+            }
+            for &(_, _, unit, ix) in &fixed[size_start..size_end] {
+                if best.is_none_or(|b| (unit, ix) < b) {
+                    best = Some((unit, ix));
+                }
+            }
+            size_start = size_end;
         }
+        group_start = group_end;
     }
+    out.sort_unstable();
     out
 }
 

@@ -6,6 +6,7 @@
 
 pub use pricebook_core::catalog;
 mod allowances;
+mod budget;
 mod check;
 mod honoured;
 pub mod lints;
@@ -15,6 +16,7 @@ pub mod scenario;
 mod topups;
 mod workspace;
 
+pub use budget::{MAX_HORIZON_YEARS, MAX_RECURRENCES};
 pub use catalog::Catalog;
 pub use check::Checker;
 pub use scenario::{Script, compile_scenario};
@@ -29,10 +31,17 @@ use crate::diag::{Diagnostics, FileId, SourceFile, SourceMap};
 use crate::model::{self, plan::PlanFile};
 use std::path::Path;
 
-/// Reads a file into the source map; an unreadable file becomes a diagnostic
+/// Reads a file into the source map if it resolves inside `boundary` (see
+/// [`Workspace::boundary_for`]); an unreadable file becomes a diagnostic
 /// and `None`.
-pub fn read_into(path: &Path, display: String, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<FileId> {
-    match model::read_source(path) {
+pub fn read_into(
+    boundary: &Path,
+    path: &Path,
+    display: String,
+    sources: &mut SourceMap,
+    diags: &mut Diagnostics,
+) -> Option<FileId> {
+    match model::read_source(boundary, path) {
         Ok(text) => Some(sources.add(SourceFile::new(display, text))),
         Err((code, message)) => {
             let file = sources.add(SourceFile::new(display, ""));
@@ -58,7 +67,7 @@ pub fn compile_plan_text(id: &str, file: FileId, sources: &SourceMap, diags: &mu
 
 /// Reads, parses and validates a plan file.
 pub fn load_catalog(ws: &Workspace, path: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Catalog> {
-    let file = read_into(path, ws.display(path), sources, diags)?;
+    let file = read_into(&ws.boundary_for(path), path, ws.display(path), sources, diags)?;
     let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     compile_plan_text(&id, file, sources, diags)
 }

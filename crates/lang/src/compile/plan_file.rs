@@ -124,7 +124,7 @@ pub fn compile(id: &str, file: &PlanFile, ck: &mut Checker) -> Option<Catalog> {
     if ck.has_errors() {
         return None;
     }
-    Some(Catalog {
+    let catalog = Catalog {
         id: id.to_string(),
         name: cat.name.value.clone(),
         summary: cat.summary.clone(),
@@ -143,7 +143,8 @@ pub fn compile(id: &str, file: &PlanFile, ck: &mut Checker) -> Option<Catalog> {
         refunds,
         plan_changes,
         low_balance_warnings,
-    })
+    };
+    Some(catalog)
 }
 
 fn parse_tz(tz: &Sp<String>, ck: &mut Checker) -> Option<Tz> {

@@ -5,6 +5,7 @@
 //! catalog's time zone, and `expect` tables become typed checks that keep
 //! their spans so a failure points at the line that stated it.
 
+use super::budget;
 use super::catalog::{Catalog, PackOffer};
 use super::check::{Checker, Sign};
 use crate::diag::{Code, Diagnostics, FileId};
@@ -199,10 +200,14 @@ pub fn compile_scenario(
     let start = raw.start.as_ref().and_then(|t| instant(t, cat, &mut ck));
     let mut steps = Vec::new();
     let mut last: Option<(Instant, Range<usize>)> = None;
+    let mut recurring = Vec::new();
     for event in &raw.events {
         let Some(at) = instant(&event.at, cat, &mut ck) else {
             continue;
         };
+        if let Some(every) = event.grant.as_ref().and_then(|g| g.every.as_ref()) {
+            recurring.push(budget::Recurring { from: at, every: every.value.0, span: every.span.clone() });
+        }
         if let Some(s) = start
             && at < s
         {
@@ -227,6 +232,7 @@ pub fn compile_scenario(
     let first = steps.first().map(|s| s.at);
     let start = start.or(first).unwrap_or(chrono::DateTime::<Utc>::UNIX_EPOCH);
     let last_at = steps.last().map_or(start, |s| s.at);
+    let end_span = raw.end.as_ref().map(|e| e.span.clone()).or_else(|| last.map(|(_, span)| span)).unwrap_or(0..0);
     let end = match raw.end.as_ref().and_then(|t| instant(t, cat, &mut ck)) {
         Some(end) if end < last_at => {
             if let Some(e) = &raw.end {
@@ -238,6 +244,9 @@ pub fn compile_scenario(
         Some(end) => end,
         None => last_at,
     };
+    if !ck.has_errors() {
+        budget::check(&mut ck, start, end, end_span, &recurring);
+    }
     if ck.has_errors() {
         return None;
     }

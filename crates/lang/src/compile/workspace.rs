@@ -88,6 +88,13 @@ impl Workspace {
         toml_files(&self.scenarios_dir(), true)
     }
 
+    /// The folder files found at `named` (a file or folder) must resolve
+    /// inside to be read: the root, or for a place named outside the
+    /// project, that place (see [`crate::fsutil::boundary_for`]).
+    pub fn boundary_for(&self, named: &Path) -> PathBuf {
+        crate::fsutil::boundary_for(&self.root, named)
+    }
+
     /// A path as users see it: relative to the root, with `/`.
     pub fn display(&self, path: &Path) -> String {
         let Some(rel) = self.relative(path) else {
@@ -104,15 +111,22 @@ pub fn toml_files(dir: &Path, recursive: bool) -> Vec<PathBuf> {
 
 /// Files under `dir` (in sub-folders too when `recursive`) that `keep`
 /// accepts, sorted by path.
+///
+/// A linked sub-folder is entered only if it resolves inside `dir` and has
+/// not been walked yet, so a link to `/` or a link cycle costs nothing.
+/// Linked files are listed; reading them checks where they lead.
 pub fn files_under(dir: &Path, recursive: bool, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
+    let Ok(top) = dir.canonicalize() else { return out };
+    let mut seen = std::collections::BTreeSet::from([top.clone()]);
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         let Ok(entries) = std::fs::read_dir(&d) else { continue };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
-                if recursive {
+                let inside = path.canonicalize().ok().filter(|real| real.starts_with(&top));
+                if recursive && inside.is_some_and(|real| seen.insert(real)) {
                     stack.push(path);
                 }
             } else if keep(&path) {

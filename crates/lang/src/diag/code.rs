@@ -51,6 +51,8 @@ codes! {
     Io => "io", Error, "A file could not be read.";
     NotUtf8 => "not-utf8", Error, "A file is not UTF-8 text.";
     FileTooLarge => "file-too-large", Error, "A file is larger than pricebook reads.";
+    OutsideProject => "outside-project", Error, "A file is a symbolic link (or in a linked folder) leading outside the project; it is not read.";
+    NotAFile => "not-a-file", Error, "A path names a device, FIFO, socket or folder where a file was expected; it is not read.";
     TomlSyntax => "toml-syntax", Error, "The file is not valid TOML.";
     UnknownKey => "unknown-key", Error, "A key that this table does not have.";
     MissingKey => "missing-key", Error, "A required key is absent.";
@@ -102,6 +104,8 @@ codes! {
     EngineRejected => "engine-rejected", Error, "The simulator could not apply an event (a pricebook bug if the scenario compiled).";
     RunBudgetExceeded => "run-budget-exceeded", Error, "A scenario asks the simulator for more scheduled moments (expiries, renewals, recurrences) than one run may take.";
     ConservationViolated => "conservation-violated", Error, "Credits granted do not equal consumed + expired + voided + remaining (a pricebook bug).";
+    HorizonTooLong => "horizon-too-long", Error, "A scenario simulates longer than pricebook allows (100 years).";
+    TooManyRecurrences => "too-many-recurrences", Error, "Recurring grants would fire more often within the scenario than pricebook allows.";
     UnknownRule => "unknown-rule", Error, "A scenario claims to cover a rule id that the rulebook does not have.";
     ExpiresBeforeStart => "expires-before-start", Error, "A grant or top-up would expire at or before the moment it starts.";
     // Docs.

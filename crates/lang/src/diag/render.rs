@@ -28,12 +28,22 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, style: Style) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let annotation = AnnotationKind::Primary.span(start..end).label(d.label.as_deref());
-    let related = d.related.iter().map(|(span, label)| {
-        let start = file.clamp(span.start);
-        let end = file.clamp(span.end.max(span.start));
-        AnnotationKind::Context.span(start..end).label(Some(label.as_str()))
-    });
+    let related: Vec<(std::ops::Range<usize>, &str)> = d
+        .related
+        .iter()
+        .map(|(span, label)| (file.clamp(span.start)..file.clamp(span.end.max(span.start)), label.as_str()))
+        .collect();
+    // Only the lines the spans touch are handed to the renderer, which
+    // reads all it is given: quoting the whole file for each of many
+    // diagnostics made rendering quadratic in the file's size.
+    let lo = related.iter().map(|(r, _)| r.start).fold(start, usize::min);
+    let hi = related.iter().map(|(r, _)| r.end).fold(end, usize::max);
+    let from = file.text[..lo].rfind('\n').map_or(0, |i| i + 1);
+    let to = file.text[hi..].find('\n').map_or(file.text.len(), |i| hi + i);
+    let excerpt = &file.text[from..to];
+    let annotation = AnnotationKind::Primary.span(start - from..end - from).label(d.label.as_deref());
+    let related =
+        related.iter().map(|(r, label)| AnnotationKind::Context.span(r.start - from..r.end - from).label(Some(*label)));
     let title = level.primary_title(d.message.as_str()).id(d.code.id());
     // A file with no text (unreadable, or empty) has no line to quote: an
     // empty snippet would draw a caret under nothing.
@@ -41,7 +51,11 @@ pub fn render(d: &Diagnostic, sources: &SourceMap, style: Style) -> String {
         title.element(Origin::path(file.path.as_str()))
     } else {
         title.element(
-            Snippet::source(file.text.as_str()).path(file.path.as_str()).annotation(annotation).annotations(related),
+            Snippet::source(excerpt)
+                .line_start(file.line_col(from).line)
+                .path(file.path.as_str())
+                .annotation(annotation)
+                .annotations(related),
         )
     };
     let mut report = vec![group];
@@ -77,6 +91,10 @@ fn default_help(code: Code) -> Option<&'static str> {
         Code::Io => Some("check that the file exists and that pricebook may read it"),
         Code::NotUtf8 => Some("plan files are text: save it as UTF-8, or remove it from the folder"),
         Code::FileTooLarge => Some("split it into several plan files, one per product"),
+        Code::OutsideProject => {
+            Some("commit the file itself rather than a link, or point the link at a file inside the project")
+        }
+        Code::NotAFile => Some("replace it with a regular text file, or remove it"),
         _ => None,
     }
 }

@@ -106,7 +106,7 @@ pub fn validate(raw: ProjectFile, file: FileId, diags: &mut Diagnostics) -> Mani
 /// cannot be read.
 pub fn open(root: &Path, sources: &mut SourceMap, diags: &mut Diagnostics) -> Option<Workspace> {
     let before = diags.count(crate::diag::Severity::Error);
-    let file = compile::read_into(&root.join(FILE_NAME), FILE_NAME.to_string(), sources, diags)?;
+    let file = compile::read_into(root, &root.join(FILE_NAME), FILE_NAME.to_string(), sources, diags)?;
     let raw: ProjectFile = crate::model::parse_toml(&sources.get(file).text, file, diags)?;
     let mut ws = Workspace::with_manifest(root, validate(raw, file, diags), Rulebook::default());
     // The rulebook names plan files: read it once the plans folder is known.
@@ -120,7 +120,7 @@ fn read_rules(ws: &Workspace, sources: &mut SourceMap, diags: &mut Diagnostics) 
     if !ws.manifest.rules_named && !path.exists() {
         return Rulebook::default();
     }
-    let Some(file) = compile::read_into(&path, ws.display(&path), sources, diags) else {
+    let Some(file) = compile::read_into(&ws.root, &path, ws.display(&path), sources, diags) else {
         return Rulebook::default();
     };
     let Some(raw) = crate::model::parse_toml(&sources.get(file).text, file, diags) else {

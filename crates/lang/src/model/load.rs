@@ -14,6 +14,7 @@
 //! whole number", "an array"). Every diagnostic gets a hint.
 
 use crate::diag::{Code, Diagnostics, FileId};
+use crate::fsutil::ReadError;
 use crate::suggest;
 use schemars::JsonSchema;
 use serde::de::DeserializeOwned;
@@ -23,30 +24,34 @@ use std::path::Path;
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
-/// Files larger than this are refused rather than parsed.
-pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+pub use crate::fsutil::MAX_FILE_BYTES;
 
 /// Reading stops after this many shape errors in one file.
 const MAX_ERRORS: usize = 50;
 
-/// Reads a file as UTF-8 text, or says why it cannot be used.
+/// Each error found costs another pass over the whole document, so reading
+/// also stops once the passes would have gone over this many bytes: a
+/// small file still gets [`MAX_ERRORS`] errors, a file of several
+/// megabytes only its first few, and the time taken stays linear in the
+/// file's size.
+const MAX_PASS_BYTES: usize = 16 * 1024 * 1024;
+
+/// Reads a file as UTF-8 text if it resolves inside `boundary` (the
+/// project root, see [`crate::fsutil::read_inside`]), or says why it cannot
+/// be used.
 ///
 /// The messages do not repeat the path: the diagnostic that carries them
 /// already points at the file.
-pub fn read_source(path: &Path) -> Result<String, (Code, String)> {
-    let meta = std::fs::metadata(path).map_err(|e| (Code::Io, format!("cannot read this file: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err((
-            Code::FileTooLarge,
-            format!("this file is {} bytes; pricebook reads files up to {} bytes", meta.len(), MAX_FILE_BYTES),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| (Code::Io, format!("cannot read this file: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
-        (
-            Code::NotUtf8,
-            format!("this file is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-        )
+pub fn read_source(boundary: &Path, path: &Path) -> Result<String, (Code, String)> {
+    crate::fsutil::read_inside(boundary, path).map_err(|e| {
+        let code = match e {
+            ReadError::Io(_) | ReadError::Missing => Code::Io,
+            ReadError::OutsideBoundary { .. } => Code::OutsideProject,
+            ReadError::NotRegular { .. } => Code::NotAFile,
+            ReadError::TooLarge { .. } => Code::FileTooLarge,
+            ReadError::NotUtf8 { .. } => Code::NotUtf8,
+        };
+        (code, e.to_string())
     })
 }
 
@@ -75,7 +80,13 @@ pub fn parse_toml<T: DeserializeOwned + JsonSchema>(text: &str, file: FileId, di
     let mut reported: Vec<(Option<Range<usize>>, String)> = Vec::new();
     // Keys removed after an error, with the span of the table they were in.
     let mut removed: Vec<(String, Range<usize>)> = Vec::new();
+    let mut passes = 0usize;
     loop {
+        passes += 1;
+        // Past the first pass an error has been reported, so `None` is right.
+        if passes > 1 && passes.saturating_mul(text.len()) > MAX_PASS_BYTES {
+            return None;
+        }
         let de = toml::de::Deserializer::from(root.clone());
         let e = match T::deserialize(de) {
             Ok(value) => return reported.is_empty().then_some(value),

@@ -214,9 +214,13 @@ pub fn generate(
     let paths = select_plans(ws, req.plans)?;
     let set = match req.templates.map(Path::to_path_buf).or_else(|| ws.templates_dir()).as_deref() {
         None => TemplateSet::bundled(),
-        Some(dir) => {
-            TemplateSet::bundled().overridden_by(TemplateSet::from_dir(dir, |p| ws.display(p), sources, diags)?)
-        }
+        Some(dir) => TemplateSet::bundled().overridden_by(TemplateSet::from_dir(
+            dir,
+            &ws.boundary_for(dir),
+            |p| ws.display(p),
+            sources,
+            diags,
+        )?),
     };
     if req.formats.iter().all(|f| set.pages(*f).is_empty()) {
         let wanted: Vec<String> = req.formats.iter().map(|f| format!("<page>.{}.j2", f.ext())).collect();

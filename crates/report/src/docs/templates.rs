@@ -6,8 +6,9 @@
 //! column, rendered like any plan-file error. The same broken template
 //! fails the same way for every plan; it is reported once.
 
+use crate::escape::markdown;
 use minijinja::syntax::SyntaxConfig;
-use minijinja::{AutoEscape, Environment, ErrorKind, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, ErrorKind, Output, State, UndefinedBehavior, Value};
 use pricebook_lang::diag::{Code, Diagnostics, FileId, SourceFile, SourceMap};
 use pricebook_lang::model::read_source;
 use std::collections::{BTreeMap, BTreeSet};
@@ -73,11 +74,13 @@ impl TemplateSet {
         }
     }
 
-    /// Every `*.j2` file directly in `dir`, sorted by name. An unreadable
-    /// file becomes a diagnostic; a folder that cannot be listed is an
+    /// Every `*.j2` file directly in `dir`, sorted by name. A file is read
+    /// only if it resolves inside `boundary`; an unreadable file becomes a
+    /// diagnostic; a folder that cannot be listed is an
     /// `Err` (the command cannot do its job).
     pub fn from_dir(
         dir: &Path,
+        boundary: &Path,
         display: impl Fn(&Path) -> String,
         sources: &mut SourceMap,
         diags: &mut Diagnostics,
@@ -94,7 +97,7 @@ impl TemplateSet {
         for p in paths {
             let Some(name) = p.file_name().map(|n| n.to_string_lossy().into_owned()) else { continue };
             let shown = display(&p);
-            match read_source(&p) {
+            match read_source(boundary, &p) {
                 Ok(text) => files.push(TemplateFile { name, path: shown, text }),
                 Err((code, message)) => {
                     let file = sources.add(SourceFile::new(shown, ""));
@@ -150,8 +153,15 @@ pub fn environment<'s>(set: &'s TemplateSet) -> (Environment<'s>, Vec<minijinja:
     env.set_debug(true);
     env.set_auto_escape_callback(|name| {
         let name = name.strip_suffix(".j2").unwrap_or(name);
-        if name.ends_with(".html") || name.ends_with(".htm") { AutoEscape::Html } else { AutoEscape::None }
+        if name.ends_with(".html") || name.ends_with(".htm") {
+            AutoEscape::Html
+        } else if name.ends_with(".md") {
+            AutoEscape::Custom(MARKDOWN.into())
+        } else {
+            AutoEscape::None
+        }
     });
+    env.set_formatter(format_value);
     // Block tags on their own lines leave no blank lines behind, so
     // templates can be laid out readably and Markdown stays tidy.
     if let Ok(syntax) =
@@ -166,6 +176,22 @@ pub fn environment<'s>(set: &'s TemplateSet) -> (Environment<'s>, Vec<minijinja:
         }
     }
     (env, errors)
+}
+
+/// The auto-escape mode of `*.md.j2` templates.
+const MARKDOWN: &str = "markdown";
+
+/// Writes a `{{ value }}`: in Markdown templates every value not marked
+/// safe is escaped as Markdown text, so a plan name cannot add headings,
+/// table columns, links, images, raw HTML or @mentions. The filters'
+/// figures are escaped too (`$5` becomes `\$5`, which renders as `$5`):
+/// they carry user-written unit names. HTML and plain templates as
+/// minijinja does.
+fn format_value(out: &mut Output, state: &mut State<'_, '_>, value: &Value) -> Result<(), minijinja::Error> {
+    if matches!(state.auto_escape(), AutoEscape::Custom(mode) if mode == MARKDOWN) && !value.is_safe() {
+        return out.write_str(&markdown::text(&value.to_string())).map_err(minijinja::Error::from);
+    }
+    minijinja::escape_formatter(out, state, value)
 }
 
 /// Turns template errors into diagnostics, each once.

@@ -1,0 +1,65 @@
+//! A few bytes of scenario must not ask for unbounded work: the horizon
+//! and the recurrences of `every` grants are checked before anything runs,
+//! with the arithmetic in the hint.
+
+mod common;
+
+use common::temp::TempProject;
+use std::time::{Duration, Instant};
+
+/// A scenario on the bundled eigent plan: `sign_up`, then `grant` recurring
+/// `every`, until `end`.
+fn scenario(every: &str, end: &str) -> String {
+    format!(
+        "title = \"budget\"\nplans = \"eigent\"\naccount = \"a\"\nend = {end}\n\n\
+         [[events]]\nat = 2026-01-01T00:00:00Z\nsign_up = {{}}\n\n\
+         [[events]]\nat = 2026-01-01T01:00:00Z\ngrant = {{ credits = 1, every = \"{every}\" }}\n"
+    )
+}
+
+/// Runs `args` and returns (exit code, all output, how long it took).
+fn timed(p: &TempProject, args: &[&str]) -> (Option<i32>, String, Duration) {
+    let started = Instant::now();
+    let out = common::pricebook(&p.root(), args);
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code(), text, started.elapsed())
+}
+
+#[test]
+fn a_scenario_ending_in_year_9999_is_refused_before_it_runs() {
+    let p = TempProject::new("horizon");
+    let file = p.write("scenarios/eigent/forever.toml", &scenario("1 hour", "9999-12-31T00:00:00Z"));
+    assert!(std::fs::metadata(&file).expect("written").len() < 300);
+    for args in [vec!["check"], vec!["run", file.to_str().expect("UTF-8")], vec!["test"]] {
+        let (code, text, took) = timed(&p, &args);
+        assert_eq!(code, Some(1), "{args:?}: {text}");
+        assert!(text.contains("error[horizon-too-long]"), "{args:?}: {text}");
+        assert!(text.contains("end it by 2126-01-01"), "{args:?}: {text}");
+        assert!(took < Duration::from_secs(2), "{args:?} took {took:?}");
+    }
+}
+
+#[test]
+fn an_hourly_grant_over_decades_is_refused_with_the_arithmetic() {
+    let p = TempProject::new("recurrences");
+    p.write("scenarios/eigent/hourly.toml", &scenario("1 hour", "2100-01-01T00:00:00Z"));
+    let (code, text, took) = timed(&p, &["check"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("error[too-many-recurrences]"), "{text}");
+    assert!(
+        text.contains(
+            "every 1 hour from 2026-01-01 01:00 to 2100-01-01 00:00 is 648671 hours / 1 = 648671 recurrences"
+        ),
+        "{text}"
+    );
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+}
+
+#[test]
+fn recurring_grants_within_the_budget_still_run() {
+    let p = TempProject::new("within-budget");
+    let file = p.write("scenarios/eigent/weekly.toml", &scenario("1 week", "2028-01-01T00:00:00Z"));
+    let (code, text, _) = timed(&p, &["run", file.to_str().expect("UTF-8")]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("scenario: budget"), "{text}");
+}
