@@ -4,11 +4,13 @@
 //! changes found by `diff`), 2 pricebook could not do its job (bad usage,
 //! unreadable folder, internal error).
 
+mod backtest;
 mod build;
 mod check;
 mod diff;
 mod docs;
 mod output;
+mod progress;
 mod run;
 mod schema;
 mod test;
@@ -110,6 +112,43 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         docs: Option<PathBuf>,
     },
+    /// Replay a usage export under the current plans and older ones: what each customer would pay.
+    ///
+    /// Writes accounts.csv, summary.md and summary.json to -o DIR. Exit 0:
+    /// done; 1: the export or the plans have problems (nothing written);
+    /// 2: pricebook could not run.
+    Backtest {
+        /// Usage events (.csv, .jsonl or .parquet): account, time, feature, model, quantities.
+        #[arg(long, value_name = "FILE")]
+        usage: PathBuf,
+        /// Accounts (.csv, .jsonl or .parquet): account, plan, signed_up, billing, since.
+        #[arg(long, value_name = "FILE")]
+        accounts: PathBuf,
+        /// Pack purchases (.csv, .jsonl or .parquet): account, time, pack, credits or amount.
+        #[arg(long, value_name = "FILE")]
+        purchases: Option<PathBuf>,
+        /// The plan file (catalog) to replay under, by name: `codeassist`.
+        #[arg(long, value_name = "NAME")]
+        plans: String,
+        /// "Before": plan files from this folder.
+        #[arg(long, value_name = "DIR")]
+        against: Option<PathBuf>,
+        /// "Before": plan files from this git revision.
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// Output folder.
+        #[arg(short, long, default_value = "backtest")]
+        output: PathBuf,
+        /// What a customer does when a usage does not fit their balance (stated in every output).
+        #[arg(long, value_enum, default_value_t = WhenOutArg::Refuse)]
+        when_out: WhenOutArg,
+        /// Print read / replay / write seconds and events per second on stderr.
+        #[arg(long)]
+        timings: bool,
+        /// Events kept in memory before the rest spill to temporary files, by account.
+        #[arg(long, default_value_t = 2_000_000, hide = true)]
+        spill_threshold: usize,
+    },
     /// Render customer docs (pricing page and credits FAQ) from the plan files.
     Docs {
         /// Plan names (`eigent`) or plan files. Default: every plan in plans/.
@@ -134,6 +173,26 @@ pub enum DiffFormat {
     Markdown,
     /// For machines: sorted keys, decimals as strings.
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WhenOutArg {
+    /// Usage that does not fit is refused; nobody buys more than the export shows.
+    Refuse,
+    /// Every account has auto-recharge on with the catalog's settings.
+    Recharge,
+    /// The customer buys the cheapest pack their plan may buy and retries.
+    SmallestPack,
+}
+
+impl From<WhenOutArg> for pricebook_backtest::WhenOut {
+    fn from(w: WhenOutArg) -> Self {
+        match w {
+            WhenOutArg::Refuse => pricebook_backtest::WhenOut::Refuse,
+            WhenOutArg::Recharge => pricebook_backtest::WhenOut::Recharge,
+            WhenOutArg::SmallestPack => pricebook_backtest::WhenOut::SmallestPack,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -176,6 +235,32 @@ pub fn main() -> ExitCode {
                 if base.is_some() && new.is_none() { (None, old.as_deref()) } else { (old.as_deref(), new.as_deref()) };
             let args = diff::Args { old, new, base: base.as_deref(), format: *format, docs: docs.as_deref() };
             diff::run(&cli.root, &args, &mut out)
+        }
+        Command::Backtest {
+            usage,
+            accounts,
+            purchases,
+            plans,
+            against,
+            base,
+            output,
+            when_out,
+            timings,
+            spill_threshold,
+        } => {
+            let args = backtest::Args {
+                usage,
+                accounts,
+                purchases: purchases.as_deref(),
+                plans,
+                against: against.as_deref(),
+                base: base.as_deref(),
+                output,
+                when_out: (*when_out).into(),
+                timings: *timings,
+                spill_threshold: *spill_threshold,
+            };
+            backtest::run(&cli.root, &args, &mut out)
         }
         Command::Docs { plans, output, templates, format } => {
             docs::run(&cli.root, plans, output.as_deref(), templates.as_deref(), *format, &mut out)
