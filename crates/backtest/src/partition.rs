@@ -205,7 +205,7 @@ mod tests {
 
     fn event(account: u32, secs: i64) -> Event {
         let at = DateTime::from_timestamp(secs, 5).unwrap();
-        let what = if account % 2 == 0 {
+        let what = if account.is_multiple_of(2) {
             What::Buy { pack: 3, credits: Some(dec!(12.5)), amount: None }
         } else {
             What::Use(Use {
