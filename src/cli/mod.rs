@@ -12,6 +12,7 @@ mod docs;
 mod output;
 mod progress;
 mod run;
+mod sample_usage;
 mod schema;
 mod test;
 
@@ -149,6 +150,33 @@ pub enum Command {
         #[arg(long, default_value_t = 2_000_000, hide = true)]
         spill_threshold: usize,
     },
+    /// Write a sample usage export (usage, accounts, purchases) to try `backtest` without data.
+    ///
+    /// Deterministic: the same arguments give the same bytes. The usage goes
+    /// to -o FILE; accounts.EXT and purchases.EXT go beside it.
+    SampleUsage {
+        /// The plan file (catalog) to sample, by name: `codeassist`.
+        #[arg(long, value_name = "NAME")]
+        plans: String,
+        /// How many accounts.
+        #[arg(long, default_value_t = 1000)]
+        accounts: u32,
+        /// How many days of usage, from 2026-01-01.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// Mean usage events per account per day.
+        #[arg(long, default_value_t = 3)]
+        events_per_day: u32,
+        /// Seed of the random draws.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The usage file (.csv or .jsonl).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Replace files that exist.
+        #[arg(long)]
+        force: bool,
+    },
     /// Render customer docs (pricing page and credits FAQ) from the plan files.
     Docs {
         /// Plan names (`eigent`) or plan files. Default: every plan in plans/.
@@ -261,6 +289,16 @@ pub fn main() -> ExitCode {
                 spill_threshold: *spill_threshold,
             };
             backtest::run(&cli.root, &args, &mut out)
+        }
+        Command::SampleUsage { plans, accounts, days, events_per_day, seed, output, force } => {
+            let sample = pricebook_backtest::sample::Sample {
+                accounts: *accounts,
+                days: *days,
+                seed: *seed,
+                events_per_day: *events_per_day,
+            };
+            let args = sample_usage::Args { plans, sample, output, force: *force };
+            sample_usage::run(&cli.root, &args, &mut out)
         }
         Command::Docs { plans, output, templates, format } => {
             docs::run(&cli.root, plans, output.as_deref(), templates.as_deref(), *format, &mut out)

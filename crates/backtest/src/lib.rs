@@ -21,7 +21,9 @@ pub mod input;
 pub mod partition;
 pub mod render;
 pub mod replay;
+mod rng;
 pub mod run;
+pub mod sample;
 pub mod summary;
 
 pub use error::{InputError, InputErrorKind};
