@@ -28,6 +28,8 @@ pub enum InputErrorKind {
     ParquetNotSupported,
     /// The file's content is not what its extension says.
     NotTheFormat(String),
+    /// A CSV row with more or fewer fields than the header.
+    FieldCount { header: u64, row: u64 },
     /// A column the file must have is not in its header.
     MissingColumn { known: Vec<String> },
     /// A value is required and the cell is empty.
@@ -111,6 +113,10 @@ impl fmt::Display for InputError {
             InputErrorKind::NotTheFormat(why) => {
                 write!(f, "{why}")?;
                 "the extension says how the file is read: check that the file is what its name says".into()
+            }
+            InputErrorKind::FieldCount { header, row } => {
+                write!(f, "this row has {row} fields where the header has {header}")?;
+                "give every row as many fields as the header (quote a value that holds a comma)".into()
             }
             InputErrorKind::MissingColumn { known } => {
                 write!(f, "the header has no such column")?;

@@ -4,7 +4,8 @@
 //! The mix is made to look like a real product's: most accounts on the
 //! default plan, paid plans in decreasing shares, a fifth of payers
 //! yearly; activity is heavy-tailed (a cube of a uniform draw: most users
-//! light, a few heavy), heavy users buy packs. Times fall in a window of
+//! light, a few heavy), heavy users buy packs, and on a plan without
+//! monthly credits only those who buy packs use credits. Times fall in a window of
 //! `days` days from 2026-01-01, so the same arguments give the same bytes.
 
 use crate::rng::Rng;
@@ -135,7 +136,7 @@ pub fn generate(cat: &Catalog, s: &Sample, style: Style, w: &mut Writers<'_>) ->
         // Activity: a cube of a uniform draw, scaled so the mean is `events_per_day`.
         let u = rng.range(0, 1001);
         let level = u * u * u; // 0 ..= 1e9, mean 2.5e8
-        let events = (level * u64::from(s.events_per_day) * u64::from(s.days)).div_ceil(250_000_000);
+        let mut events = (level * u64::from(s.events_per_day) * u64::from(s.days)).div_ceil(250_000_000);
         let from = signed_up.max(t0);
         let span = (t0 + Duration::seconds(window) - from).num_seconds().max(1) as u64;
         let time = |rng: &mut Rng| rfc3339(from + Duration::seconds(rng.range(0, span) as i64));
@@ -146,7 +147,12 @@ pub fn generate(cat: &Catalog, s: &Sample, style: Style, w: &mut Writers<'_>) ->
             .filter(|p| p.available_on(plan) && matches!(p.offer, PackOffer::Fixed { .. }))
             .map(|p| p.id.as_str())
             .collect();
-        if !packs.is_empty() && u > 800 {
+        let buys = !packs.is_empty() && u > 800;
+        // On a plan with no monthly credits only customers who buy credits use them.
+        if cat.plans[plan].monthly_credits().is_zero() && !cat.plans[plan].is_unlimited() && !buys {
+            events = 0;
+        }
+        if buys {
             for _ in 0..rng.range(1, 4) {
                 let pack = packs[rng.range(0, packs.len() as u64) as usize];
                 row(w.purchases, style, PURCHASE_COLS, &[&name, &time(&mut rng), pack, ""])?;

@@ -6,15 +6,17 @@ use std::path::Path;
 
 fn csv_error(shown: &str, e: &csv::Error) -> InputError {
     let line = e.position().map_or(0, |p| p.line());
-    let why = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => "the file is not UTF-8 text, so it is not a CSV file".to_string(),
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-            format!("this row has {len} fields where the header has {expected_len}")
+    let kind = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => {
+            InputErrorKind::NotTheFormat("the file is not UTF-8 text, so it is not a CSV file".to_string())
         }
-        csv::ErrorKind::Io(io) => return InputError::file(shown, InputErrorKind::Io(io.to_string())),
-        other => format!("not a readable CSV row ({other:?})"),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            InputErrorKind::FieldCount { header: *expected_len, row: *len }
+        }
+        csv::ErrorKind::Io(io) => InputErrorKind::Io(io.to_string()),
+        other => InputErrorKind::NotTheFormat(format!("not a readable CSV row ({other:?})")),
     };
-    let mut err = InputError::file(shown, InputErrorKind::NotTheFormat(why));
+    let mut err = InputError::file(shown, kind);
     err.place.line = line;
     err
 }
