@@ -48,7 +48,8 @@ pub struct Event {
 pub struct Names {
     /// (feature, model) by rate id.
     pub rates: Vec<(String, String)>,
-    rate_ids: HashMap<(String, String), u32>,
+    /// Rate id by feature, then model (looked up without allocating).
+    rate_ids: HashMap<String, HashMap<String, u32>>,
     pub packs: Vec<String>,
     pack_ids: HashMap<String, u32>,
     /// Per catalog (in the order given): (feature, rate) index by rate id.
@@ -71,8 +72,7 @@ impl Names {
     ) -> Result<u32, InputError> {
         let feature = cells::required(row, fcol)?;
         let model = row.get(mcol);
-        let key = (feature.to_string(), model.to_string());
-        let id = match self.rate_ids.get(&key) {
+        let id = match self.rate_ids.get(feature).and_then(|m| m.get(model)) {
             Some(id) => *id,
             None => {
                 let id = self.rates.len() as u32;
@@ -80,8 +80,8 @@ impl Names {
                     let ix = resolve_rate(row, (fcol, mcol), cat)?;
                     self.rate_ix[c].push(ix);
                 }
-                self.rates.push(key.clone());
-                self.rate_ids.insert(key, id);
+                self.rates.push((feature.to_string(), model.to_string()));
+                self.rate_ids.entry(feature.to_string()).or_default().insert(model.to_string(), id);
                 id
             }
         };
