@@ -170,6 +170,18 @@ fn hand_checked_export_gives_the_worked_figures() {
     assert_eq!(json["ran_out_before"], 2);
     assert_eq!(json["ran_out_after"], 1);
 
+    // The pictures: revenue by plan, the change per customer, the balances
+    // of the top movers (alice and carol moved; both sides of each drawn).
+    for f in ["revenue_by_plan.svg", "change.svg", "balances.svg"] {
+        let svg = std::fs::read_to_string(t.join("out").join(f)).unwrap();
+        assert!(svg.starts_with("<svg ") && svg.ends_with("</svg>\n"), "{f}");
+    }
+    let balances = std::fs::read_to_string(t.join("out/balances.svg")).unwrap();
+    for name in ["carol (before)", "carol (after)", "alice (before)", "alice (after)"] {
+        assert!(balances.contains(name), "{name} in balances.svg");
+    }
+    assert!(!balances.contains("bob ("), "bob did not move");
+
     // smallest-pack: alice buys `small` ($20, 500) when the 03-03 usage does
     // not fit under "before": charged $50 + $20 = $70, used 651, nothing
     // refused. dave on Free buys `small` too ($20) and uses 1.
@@ -195,7 +207,7 @@ fn results_do_not_depend_on_row_order_threads_or_spilling() {
     let e2 = Export { usage: t.write("usage2.csv", &reversed), ..hand_export(&t, &reversed) };
     let (code, _, stderr) = backtest(&e2, Some(&before), &t.join("b"), &["--spill-threshold", "1"]);
     assert_eq!(code, 0, "{stderr}");
-    for f in ["accounts.csv", "summary.md", "summary.json"] {
+    for f in ["accounts.csv", "summary.md", "summary.json", "balances.svg", "change.svg", "revenue_by_plan.svg"] {
         let a = std::fs::read(t.join("a").join(f)).unwrap();
         let b = std::fs::read(t.join("b").join(f)).unwrap();
         assert!(a == b, "{f} differs between row orders / spilling");
@@ -489,4 +501,19 @@ fn sample_usage_is_deterministic_and_does_not_overwrite() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn run_plot_draws_each_account_of_a_scenario() {
+    let t = TempDir::new("plot");
+    let svg = t.join("invite.svg");
+    let (code, _, stderr) = run(&["run", "scenarios/eigent/invite_both_sides.toml", "--plot", svg.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg ") && text.contains("An invitation gives 500 credits"), "{text}");
+    // One line per account, each named in the legend.
+    assert_eq!(text.matches("<path ").count(), 3);
+    for name in [">ann<", ">bob<", ">cal<"] {
+        assert!(text.contains(name), "{name}");
+    }
 }

@@ -10,6 +10,7 @@ use pricebook_backtest::{self as bt, Catalogs, FileArg, Inputs, Options, WhenOut
 use pricebook_core::catalog::Catalog;
 use pricebook_lang::compile::Workspace;
 use pricebook_lang::fsutil::write_atomic;
+use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
 /// What the user typed.
@@ -142,7 +143,12 @@ pub(crate) fn backtest_files(
         return Err(2);
     };
     let md = bt::render::summary_md(&summary, currency).into_bytes();
-    let files = vec![("accounts.csv", csv), ("summary.md", md), ("summary.json", json.into_bytes())];
+    let mut files = vec![("accounts.csv", csv), ("summary.md", md), ("summary.json", json.into_bytes())];
+    let plots = plots(&inputs, (before, after), &backtest, &summary).map_err(|e| {
+        out.eprint(&format!("{e}\n"));
+        2
+    })?;
+    files.extend(plots);
     Ok(Rendered { backtest, files })
 }
 
@@ -189,4 +195,62 @@ pub fn run(root: &Path, args: &Args<'_>, out: &mut Output) -> u8 {
         ));
     }
     0
+}
+
+/// Accounts whose balance is drawn: the top movers, or with one catalog
+/// the accounts charged most.
+const DRAWN: usize = 4;
+
+fn plots(
+    inputs: &Inputs<'_>,
+    (before, after): (Option<&Catalog>, &Catalog),
+    backtest: &bt::Backtest,
+    summary: &bt::summary::Summary,
+) -> Result<Vec<(&'static str, Vec<u8>)>, bt::BacktestError> {
+    let currency = after.currency.code;
+    let mut files = Vec::new();
+    let rows: Vec<(String, Option<Decimal>, Decimal)> = summary
+        .by_plan
+        .iter()
+        .map(|p| (p.plan.clone(), p.revenue.before.map(|m| m.get()), p.revenue.after.get()))
+        .collect();
+    let bars = bt::plot::paired_bars(&format!("Revenue by plan ({})", summary.catalog), currency, &rows);
+    files.push(("revenue_by_plan.svg", bars.into_bytes()));
+    let ids: Vec<u32> = if before.is_some() {
+        let deltas: Vec<Decimal> = backtest
+            .results
+            .iter()
+            .filter_map(|r| r.before.as_ref().map(|b| (r.after.charged - b.charged).get()))
+            .collect();
+        let title = format!("Change per customer ({}, {} accounts)", summary.catalog, deltas.len());
+        files.push(("change.svg", bt::plot::histogram(&title, currency, &deltas, 20).into_bytes()));
+        summary.top_movers.iter().filter_map(|m| backtest.accounts.id(&m.account)).take(DRAWN).collect()
+    } else {
+        let mut by_charge: Vec<(std::cmp::Reverse<_>, u32)> =
+            backtest.results.iter().enumerate().map(|(i, r)| (std::cmp::Reverse(r.after.charged), i as u32)).collect();
+        by_charge.sort();
+        by_charge.into_iter().take(DRAWN).map(|(_, i)| i).collect()
+    };
+    let ledgers = bt::ledgers(inputs, Catalogs { before, after }, backtest, &ids)?;
+    let mut series = Vec::new();
+    for (color, (id, sides)) in ledgers.iter().enumerate() {
+        let name = &backtest.accounts.get(*id).name;
+        let two = sides.len() == 2;
+        for (k, ledger) in sides.iter().enumerate() {
+            let (label, dashed) = match (two, k) {
+                (true, 0) => (format!("{name} (before)"), true),
+                (true, _) => (format!("{name} (after)"), false),
+                _ => (name.clone(), false),
+            };
+            series.push(bt::plot::Series::of_ledger(label, (color, dashed), ledger, *id));
+        }
+    }
+    let title = format!(
+        "Balance over time, {} ({})",
+        if before.is_some() { "top movers" } else { "top accounts" },
+        summary.catalog
+    );
+    let chart = bt::plot::balances(&title, &after.credits.plural, &series, Some(backtest.start));
+    files.push(("balances.svg", chart.into_bytes()));
+    Ok(files)
 }

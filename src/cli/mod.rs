@@ -82,6 +82,9 @@ pub enum Command {
         scenario: PathBuf,
         #[arg(long, value_enum, default_value_t = LedgerFormat::Table)]
         format: LedgerFormat,
+        /// Also draw every account's balance over time into this SVG file.
+        #[arg(long, value_name = "FILE.svg")]
+        plot: Option<PathBuf>,
     },
     /// Replay scenarios and compare their ledgers with snapshots/.
     Test {
@@ -255,7 +258,7 @@ pub fn main() -> ExitCode {
         }
         Command::Schema { kind } => schema::run(*kind, &mut out),
         Command::Build { output } => build::run(&cli.root, output.as_deref(), &mut out),
-        Command::Run { scenario, format } => run::run(&cli.root, scenario, *format, &mut out),
+        Command::Run { scenario, format, plot } => run::run(&cli.root, scenario, *format, plot.as_deref(), &mut out),
         Command::Test { scenarios, accept, coverage } => test::run(&cli.root, scenarios, *accept, *coverage, &mut out),
         Command::Diff { old, new, base, format, docs } => {
             // With --base the one positional argument is NEW.

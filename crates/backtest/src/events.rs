@@ -44,7 +44,7 @@ pub struct Event {
 }
 
 /// Names the events use, and where each is in every catalog.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Names {
     /// (feature, model) by rate id.
     pub rates: Vec<(String, String)>,

@@ -5,7 +5,7 @@
 //! accounts + purchases + usage (CSV / JSON Lines / Parquet)
 //!   ──input──▶ rows ──accounts, events──▶ compact events ──partition──▶ buckets by account
 //!   ──replay (engine, one account at a time, in parallel)──▶ per-account figures, before and after
-//!   ──summary──▶ accounts.csv, summary.md, summary.json
+//!   ──summary──▶ accounts.csv, summary.md, summary.json, SVG plots
 //! ```
 //!
 //! Every account is replayed on its own with the engine's summarising sink
@@ -19,6 +19,7 @@ pub mod error;
 pub mod events;
 pub mod input;
 pub mod partition;
+pub mod plot;
 pub mod render;
 pub mod replay;
 mod rng;
@@ -28,4 +29,4 @@ pub mod summary;
 
 pub use error::{InputError, InputErrorKind};
 pub use replay::{Figures, WhenOut};
-pub use run::{AccountResult, Backtest, BacktestError, Catalogs, FileArg, Inputs, Options, run};
+pub use run::{AccountResult, Backtest, BacktestError, Catalogs, FileArg, Inputs, Options, ledgers, run};

@@ -12,6 +12,7 @@ use crate::partition::Partitioner;
 use crate::replay::{self, Catalogued, Figures, WhenOut};
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::Catalog;
+use pricebook_engine::Ledger;
 use rayon::prelude::*;
 use std::fmt;
 use std::path::Path;
@@ -197,4 +198,48 @@ pub fn run(inputs: &Inputs<'_>, cats: Catalogs<'_>, opts: &Options<'_>) -> Resul
     let results = results.into_iter().map(Option::unwrap_or_default).collect();
     let timings = Timings { read, replay: clock.elapsed() - read };
     Ok(Backtest { accounts, names, results, events: parts.count, start, end, when_out: opts.when_out, timings })
+}
+
+/// Every ledger line of a few accounts under each catalog (before, then
+/// after), for pictures of their balance. Reads the export a second time,
+/// keeping only those accounts' events.
+pub fn ledgers(
+    inputs: &Inputs<'_>,
+    cats: Catalogs<'_>,
+    bt: &Backtest,
+    ids: &[u32],
+) -> Result<Vec<(u32, Vec<Ledger>)>, BacktestError> {
+    let list = cats.list();
+    let mut names = bt.names.clone();
+    let mut kept: Vec<Vec<Event>> = vec![Vec::new(); ids.len()];
+    let mut push = |e: Event| {
+        if let Some(i) = ids.iter().position(|id| *id == e.account) {
+            kept[i].push(e);
+        }
+        Ok(())
+    };
+    if let Some(p) = inputs.purchases {
+        events::read(Table::Purchases, (p.path, p.shown), &bt.accounts, &mut names, &list, &mut push)?;
+    }
+    let u = inputs.usage;
+    events::read(Table::Usage, (u.path, u.shown), &bt.accounts, &mut names, &list, &mut push)?;
+    let sides: Vec<Catalogued<'_>> = list
+        .iter()
+        .enumerate()
+        .map(|(c, cat)| Catalogued { cat, rates: &names.rate_ix[c], packs: &names.pack_ix[c] })
+        .collect();
+    let mut out = Vec::new();
+    for (id, mut evs) in ids.iter().zip(kept) {
+        evs.sort();
+        let account = bt.accounts.get(*id);
+        let mut per_side = Vec::new();
+        for side in &sides {
+            let mut ledger = Ledger::new();
+            replay::replay(side, (*id, account), &evs, (bt.end, bt.when_out), &mut ledger)
+                .map_err(|e| BacktestError::Engine { account: account.name.clone(), why: e.to_string() })?;
+            per_side.push(ledger);
+        }
+        out.push((*id, per_side));
+    }
+    Ok(out)
 }
