@@ -159,10 +159,10 @@ fn hand_checked_export_gives_the_worked_figures() {
 
     let md = std::fs::read_to_string(t.join("out/summary.md")).unwrap();
     // $50 + $20 + $240 = $310 before; $40 + $20 + $192 = $252 after.
-    assert!(md.contains("| revenue | $310.00 | $252.00 | -$58.00 (-18.7%) |"), "{md}");
+    assert!(md.contains(r"| revenue | \$310.00 | \$252.00 | -\$58.00 (-18.7%) |"), "{md}");
     assert!(md.contains("0 pay more, 2 pay less, 2 pay the same"), "{md}");
     assert!(md.contains("refuse: usage that does not fit is refused"), "{md}");
-    assert!(md.contains("| `carol` | pro | $240.00 | $192.00 | -$48.00 (-20%) |"), "{md}");
+    assert!(md.contains(r"| `carol` | pro | \$240.00 | \$192.00 | -\$48.00 (-20%) |"), "{md}");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(t.join("out/summary.json")).unwrap()).unwrap();
     assert_eq!(json["revenue"]["delta"], "-58");
@@ -516,4 +516,32 @@ fn run_plot_draws_each_account_of_a_scenario() {
     for name in [">ann<", ">bob<", ">cal<"] {
         assert!(text.contains(name), "{name}");
     }
+}
+
+#[test]
+fn diff_with_usage_adds_the_impact_on_customers() {
+    let t = TempDir::new("diff");
+    let e = hand_export(&t, &USAGE.replace("dave,agent,,", "dave,agent,standard,"));
+    let before = before_plans(&t);
+    let (code, stdout, stderr) = run(&[
+        "diff",
+        &before,
+        "plans/codeassist.toml",
+        "--format",
+        "markdown",
+        "--usage",
+        &e.usage,
+        "--accounts",
+        &e.accounts,
+        "--purchases",
+        &e.purchases,
+        "--plans",
+        "codeassist",
+    ]);
+    assert_eq!(code, 1, "changes found: {stderr}");
+    let section = stdout.split("#### Impact on customers").nth(1).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(section.contains(r"| revenue | \$310.00 | \$252.00 | -\$58.00 (-18.7%) |"), "{section}");
+    assert!(section.contains("##### Top movers"), "{section}");
+    let (code, _, stderr) = run(&["diff", &before, "plans", "--usage", &e.usage, "--accounts", &e.accounts]);
+    assert_eq!(code, 2, "--usage needs --plans: {stderr}");
 }

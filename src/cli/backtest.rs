@@ -13,18 +13,23 @@ use pricebook_lang::fsutil::write_atomic;
 use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 
-/// What the user typed.
-pub struct Args<'a> {
+/// The export and how to replay it (shared with `diff --usage`).
+pub struct Export<'a> {
     pub usage: &'a Path,
     pub accounts: &'a Path,
     pub purchases: Option<&'a Path>,
+    pub when_out: WhenOut,
+    pub spill_threshold: usize,
+}
+
+/// What the user typed.
+pub struct Args<'a> {
+    pub export: Export<'a>,
     pub plans: &'a str,
     pub against: Option<&'a Path>,
     pub base: Option<&'a str>,
     pub output: &'a Path,
-    pub when_out: WhenOut,
     pub timings: bool,
-    pub spill_threshold: usize,
 }
 
 /// A compiled side and the catalog named by `--plans`, or why not (exit code).
@@ -63,9 +68,10 @@ pub(crate) struct Sides {
     pub after: Named,
 }
 
-/// A finished backtest and its files (name, bytes).
+/// A finished backtest, its summary for a pull request, and its files (name, bytes).
 pub(crate) struct Rendered {
     pub backtest: bt::Backtest,
+    pub summary_md: String,
     pub files: Vec<(&'static str, Vec<u8>)>,
 }
 
@@ -101,12 +107,13 @@ pub(crate) fn load_sides(
     Ok(Sides { before, after: (after, after_label) })
 }
 
-/// Runs the backtest and renders its files: (name, bytes).
+/// Runs the backtest and renders its summary and, with `files`, its files.
 pub(crate) fn backtest_files(
     root: &Path,
-    args: &Args<'_>,
+    args: &Export<'_>,
     (before, after): (Option<&Catalog>, &Catalog),
     labels: (Option<&str>, &str),
+    files: bool,
     out: &mut Output,
 ) -> Result<Rendered, u8> {
     let ws = Workspace::new(root);
@@ -142,14 +149,18 @@ pub(crate) fn backtest_files(
         out.eprint("error: internal: cannot render the results\n");
         return Err(2);
     };
-    let md = bt::render::summary_md(&summary, currency).into_bytes();
-    let mut files = vec![("accounts.csv", csv), ("summary.md", md), ("summary.json", json.into_bytes())];
+    let summary_md = bt::render::summary_md(&summary, currency);
+    if !files {
+        return Ok(Rendered { backtest, summary_md, files: Vec::new() });
+    }
+    let md = summary_md.clone().into_bytes();
+    let mut written = vec![("accounts.csv", csv), ("summary.md", md), ("summary.json", json.into_bytes())];
     let plots = plots(&inputs, (before, after), &backtest, &summary).map_err(|e| {
         out.eprint(&format!("{e}\n"));
         2
     })?;
-    files.extend(plots);
-    Ok(Rendered { backtest, files })
+    written.extend(plots);
+    Ok(Rendered { backtest, summary_md, files: written })
 }
 
 pub fn run(root: &Path, args: &Args<'_>, out: &mut Output) -> u8 {
@@ -160,7 +171,8 @@ pub fn run(root: &Path, args: &Args<'_>, out: &mut Output) -> u8 {
     let before_cat = before.as_ref().and_then(|(s, _)| s.catalogs.get(args.plans));
     let Some(after_cat) = after.0.catalogs.get(args.plans) else { return 1 };
     let labels = (before.as_ref().map(|(_, l)| l.as_str()), after.1.as_str());
-    let Rendered { backtest, files, .. } = match backtest_files(root, args, (before_cat, after_cat), labels, out) {
+    let rendered = backtest_files(root, &args.export, (before_cat, after_cat), labels, true, out);
+    let Rendered { backtest, files, .. } = match rendered {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -115,6 +115,21 @@ pub enum Command {
         /// Folder of generated docs to check for staleness. Default: docs/ when it exists.
         #[arg(long, value_name = "DIR")]
         docs: Option<PathBuf>,
+        /// Add an "Impact on customers" section: replay this usage export (see `backtest`) under both sides.
+        #[arg(long, value_name = "FILE", requires_all = ["accounts", "plans"])]
+        usage: Option<PathBuf>,
+        /// The export's accounts (with --usage).
+        #[arg(long, value_name = "FILE", requires = "usage")]
+        accounts: Option<PathBuf>,
+        /// The export's pack purchases (with --usage).
+        #[arg(long, value_name = "FILE", requires = "usage")]
+        purchases: Option<PathBuf>,
+        /// The plan file the export belongs to (with --usage).
+        #[arg(long, value_name = "NAME", requires = "usage")]
+        plans: Option<String>,
+        /// What a customer does when a usage does not fit (with --usage).
+        #[arg(long, value_enum, default_value_t = WhenOutArg::Refuse)]
+        when_out: WhenOutArg,
     },
     /// Replay a usage export under the current plans and older ones: what each customer would pay.
     ///
@@ -260,11 +275,24 @@ pub fn main() -> ExitCode {
         Command::Build { output } => build::run(&cli.root, output.as_deref(), &mut out),
         Command::Run { scenario, format, plot } => run::run(&cli.root, scenario, *format, plot.as_deref(), &mut out),
         Command::Test { scenarios, accept, coverage } => test::run(&cli.root, scenarios, *accept, *coverage, &mut out),
-        Command::Diff { old, new, base, format, docs } => {
+        Command::Diff { old, new, base, format, docs, usage, accounts, purchases, plans, when_out } => {
             // With --base the one positional argument is NEW.
             let (old, new) =
                 if base.is_some() && new.is_none() { (None, old.as_deref()) } else { (old.as_deref(), new.as_deref()) };
-            let args = diff::Args { old, new, base: base.as_deref(), format: *format, docs: docs.as_deref() };
+            let impact = match (usage, accounts, plans) {
+                (Some(usage), Some(accounts), Some(plans)) => Some((
+                    backtest::Export {
+                        usage,
+                        accounts,
+                        purchases: purchases.as_deref(),
+                        when_out: (*when_out).into(),
+                        spill_threshold: 2_000_000,
+                    },
+                    plans.as_str(),
+                )),
+                _ => None,
+            };
+            let args = diff::Args { old, new, base: base.as_deref(), format: *format, docs: docs.as_deref(), impact };
             diff::run(&cli.root, &args, &mut out)
         }
         Command::Backtest {
@@ -279,17 +307,20 @@ pub fn main() -> ExitCode {
             timings,
             spill_threshold,
         } => {
-            let args = backtest::Args {
+            let export = backtest::Export {
                 usage,
                 accounts,
                 purchases: purchases.as_deref(),
+                when_out: (*when_out).into(),
+                spill_threshold: *spill_threshold,
+            };
+            let args = backtest::Args {
+                export,
                 plans,
                 against: against.as_deref(),
                 base: base.as_deref(),
                 output,
-                when_out: (*when_out).into(),
                 timings: *timings,
-                spill_threshold: *spill_threshold,
             };
             backtest::run(&cli.root, &args, &mut out)
         }

@@ -94,8 +94,13 @@ fn listed_table(s: &mut String, c: &Currency, rows: &[Listed], refusal: bool) {
     }
 }
 
-/// `summary.md`: a pull-request comment.
+/// `summary.md`: a pull-request comment. Dollar signs are escaped: GitHub
+/// reads text between two of them as a formula.
 pub fn summary_md(sum: &Summary, c: &Currency) -> String {
+    summary_md_raw(sum, c).replace('$', "\\$")
+}
+
+fn summary_md_raw(sum: &Summary, c: &Currency) -> String {
     let mut s = String::new();
     let sides = match &sum.before_label {
         Some(b) => format!("{b} → {}", sum.after_label),
