@@ -24,8 +24,8 @@ pub enum InputErrorKind {
     Io(String),
     /// The extension is none of `.csv`, `.jsonl`, `.ndjson`, `.parquet`.
     UnknownFormat,
-    /// A `.parquet` file: not read yet.
-    ParquetNotSupported,
+    /// A `.parquet` file, but pricebook was built without the `parquet` feature.
+    ParquetNotBuilt,
     /// The file's content is not what its extension says.
     NotTheFormat(String),
     /// A CSV row with more or fewer fields than the header.
@@ -106,9 +106,9 @@ impl fmt::Display for InputError {
                 write!(f, "unknown file type")?;
                 "name the file .csv, .jsonl (or .ndjson) or .parquet: the extension says how to read it".into()
             }
-            InputErrorKind::ParquetNotSupported => {
-                write!(f, "pricebook does not read Parquet yet")?;
-                "export the table as CSV or JSON Lines".into()
+            InputErrorKind::ParquetNotBuilt => {
+                write!(f, "this pricebook was built without Parquet support")?;
+                "install it with `cargo install --path . --features parquet`, or export CSV or JSON Lines".into()
             }
             InputErrorKind::NotTheFormat(why) => {
                 write!(f, "{why}")?;

@@ -1,5 +1,5 @@
-//! Reading export tables: CSV and JSON Lines, chosen by the file's
-//! extension, as rows of named cells. Parquet is recognised but not read yet.
+//! Reading export tables: CSV, JSON Lines and (with the `parquet` feature)
+//! Parquet, chosen by the file's extension, as rows of named cells.
 //!
 //! A reader is given the column names it wants; each row then answers
 //! [`Row::get`] by position in that list, whatever order or extra columns
@@ -9,6 +9,8 @@
 
 mod csv_table;
 mod jsonl_table;
+#[cfg(feature = "parquet")]
+mod parquet_table;
 
 use crate::error::{InputError, InputErrorKind, Place};
 use std::path::Path;
@@ -85,7 +87,10 @@ pub fn read_rows(
     match Format::of(path, shown)? {
         Format::Csv => csv_table::read(path, shown, wanted, required, each),
         Format::JsonLines => jsonl_table::read(path, shown, wanted, each),
-        Format::Parquet => Err(InputError::file(shown, InputErrorKind::ParquetNotSupported)),
+        #[cfg(feature = "parquet")]
+        Format::Parquet => parquet_table::read(path, shown, wanted, required, each),
+        #[cfg(not(feature = "parquet"))]
+        Format::Parquet => Err(InputError::file(shown, InputErrorKind::ParquetNotBuilt)),
     }
 }
 
