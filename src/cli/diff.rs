@@ -15,6 +15,8 @@ pub struct Args<'a> {
     pub base: Option<&'a str>,
     pub format: DiffFormat,
     pub docs: Option<&'a Path>,
+    /// A usage export to replay under both sides, and its plan file.
+    pub impact: Option<(super::backtest::Export<'a>, &'a str)>,
 }
 
 pub fn run(ws: &Workspace, args: &Args<'_>, out: &mut Output) -> u8 {
@@ -70,6 +72,27 @@ pub fn run(ws: &Workspace, args: &Args<'_>, out: &mut Output) -> u8 {
     if broken {
         return 2;
     }
+    // The export is replayed before the review takes the catalogs.
+    let impact = match &args.impact {
+        None => None,
+        Some(_) if args.format == DiffFormat::Json => {
+            out.eprint(
+                "error: --usage adds a section to text and markdown reviews; for JSON run `pricebook backtest`\n",
+            );
+            return 2;
+        }
+        Some((export, plans)) => {
+            let (Some(before), Some(after)) = (old_side.catalogs.get(*plans), new_side.catalogs.get(*plans)) else {
+                out.eprint(&format!("error: both sides need a plan file `{plans}` to replay the export\n"));
+                return 2;
+            };
+            let labels = (Some(old.1.as_str()), new.1.as_str());
+            match super::backtest::backtest_files(ws, export, (Some(before), after), labels, false, out) {
+                Ok(r) => Some(r.summary_md),
+                Err(code) => return code.max(2),
+            }
+        }
+    };
     let docs = args.docs.map(|d| if d.is_absolute() || d.exists() { d.to_path_buf() } else { root.join(d) });
     let opts = Options { docs, scenarios: None };
     let review = diff::review(ws, old_side, new_side, &opts);
@@ -85,5 +108,11 @@ pub fn run(ws: &Workspace, args: &Args<'_>, out: &mut Output) -> u8 {
         },
     };
     out.print(&text);
+    if let Some(md) = impact {
+        // One level below the review's own title, as its other sections are.
+        let nested: Vec<String> =
+            md.lines().map(|l| if l.starts_with('#') { format!("##{l}") } else { l.to_string() }).collect();
+        out.print(&format!("\n{}\n", nested.join("\n")));
+    }
     u8::from(review.changed())
 }

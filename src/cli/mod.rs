@@ -4,6 +4,7 @@
 //! changes found by `diff`), 2 pricebook could not do its job (bad usage,
 //! unreadable folder, internal error).
 
+mod backtest;
 mod build;
 mod check;
 mod diff;
@@ -11,8 +12,10 @@ mod docs;
 mod extras;
 mod init;
 mod output;
+mod progress;
 mod project;
 mod run;
+mod sample_usage;
 mod schema;
 mod test;
 mod test_report;
@@ -107,6 +110,9 @@ pub enum Command {
         scenario: PathBuf,
         #[arg(long, value_enum, default_value_t = LedgerFormat::Table)]
         format: LedgerFormat,
+        /// Also draw every account's balance over time into this SVG file.
+        #[arg(long, value_name = "FILE.svg")]
+        plot: Option<PathBuf>,
     },
     /// Replay scenarios and compare their ledgers with snapshots/.
     Test {
@@ -140,6 +146,85 @@ pub enum Command {
         /// Folder of generated docs to check for staleness. Default: the project's docs folder (pricebook.toml).
         #[arg(long, value_name = "DIR")]
         docs: Option<PathBuf>,
+        /// Add an "Impact on customers" section: replay this usage export (see `backtest`) under both sides.
+        #[arg(long, value_name = "FILE", requires_all = ["accounts", "plans"])]
+        usage: Option<PathBuf>,
+        /// The export's accounts (with --usage).
+        #[arg(long, value_name = "FILE", requires = "usage")]
+        accounts: Option<PathBuf>,
+        /// The export's pack purchases (with --usage).
+        #[arg(long, value_name = "FILE", requires = "usage")]
+        purchases: Option<PathBuf>,
+        /// The plan file the export belongs to (with --usage).
+        #[arg(long, value_name = "NAME", requires = "usage")]
+        plans: Option<String>,
+        /// What a customer does when a usage does not fit (with --usage).
+        #[arg(long, value_enum, default_value_t = WhenOutArg::Refuse)]
+        when_out: WhenOutArg,
+    },
+    /// Replay a usage export under the current plans and older ones: what each customer would pay.
+    ///
+    /// Writes accounts.csv, summary.md and summary.json to -o DIR. Exit 0:
+    /// done; 1: the export or the plans have problems (nothing written);
+    /// 2: pricebook could not run.
+    Backtest {
+        /// Usage events (.csv, .jsonl or .parquet): account, time, feature, model, quantities.
+        #[arg(long, value_name = "FILE")]
+        usage: PathBuf,
+        /// Accounts (.csv, .jsonl or .parquet): account, plan, signed_up, billing, since.
+        #[arg(long, value_name = "FILE")]
+        accounts: PathBuf,
+        /// Pack purchases (.csv, .jsonl or .parquet): account, time, pack, credits or amount.
+        #[arg(long, value_name = "FILE")]
+        purchases: Option<PathBuf>,
+        /// The plan file (catalog) to replay under, by name: `codeassist`.
+        #[arg(long, value_name = "NAME")]
+        plans: String,
+        /// "Before": plan files from this folder.
+        #[arg(long, value_name = "DIR")]
+        against: Option<PathBuf>,
+        /// "Before": plan files from this git revision.
+        #[arg(long, value_name = "REV")]
+        base: Option<String>,
+        /// Output folder.
+        #[arg(short, long, default_value = "backtest")]
+        output: PathBuf,
+        /// What a customer does when a usage does not fit their balance (stated in every output).
+        #[arg(long, value_enum, default_value_t = WhenOutArg::Refuse)]
+        when_out: WhenOutArg,
+        /// Print read / replay / write seconds and events per second on stderr.
+        #[arg(long)]
+        timings: bool,
+        /// Events kept in memory before the rest spill to temporary files, by account.
+        #[arg(long, default_value_t = 2_000_000, hide = true)]
+        spill_threshold: usize,
+    },
+    /// Write a sample usage export (usage, accounts, purchases) to try `backtest` without data.
+    ///
+    /// Deterministic: the same arguments give the same bytes. The usage goes
+    /// to -o FILE; accounts.EXT and purchases.EXT go beside it.
+    SampleUsage {
+        /// The plan file (catalog) to sample, by name: `codeassist`.
+        #[arg(long, value_name = "NAME")]
+        plans: String,
+        /// How many accounts.
+        #[arg(long, default_value_t = 1000)]
+        accounts: u32,
+        /// How many days of usage, from 2026-01-01.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// Mean usage events per account per day.
+        #[arg(long, default_value_t = 3)]
+        events_per_day: u32,
+        /// Seed of the random draws.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The usage file (.csv or .jsonl).
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// Replace files that exist.
+        #[arg(long)]
+        force: bool,
     },
     /// Render customer docs (pricing page and credits FAQ) from the plan files.
     Docs {
@@ -180,6 +265,26 @@ pub enum DiffFormat {
     Markdown,
     /// For machines: sorted keys, decimals as strings.
     Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum WhenOutArg {
+    /// Usage that does not fit is refused; nobody buys more than the export shows.
+    Refuse,
+    /// Every account has auto-recharge on with the catalog's settings.
+    Recharge,
+    /// The customer buys the cheapest pack their plan may buy and retries.
+    SmallestPack,
+}
+
+impl From<WhenOutArg> for pricebook_backtest::WhenOut {
+    fn from(w: WhenOutArg) -> Self {
+        match w {
+            WhenOutArg::Refuse => pricebook_backtest::WhenOut::Refuse,
+            WhenOutArg::Recharge => pricebook_backtest::WhenOut::Recharge,
+            WhenOutArg::SmallestPack => pricebook_backtest::WhenOut::SmallestPack,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -232,18 +337,70 @@ pub fn main() -> ExitCode {
         Command::Build { output } => {
             project::with(root, human, &mut out, |ws, out| build::run(ws, output.as_deref(), out))
         }
-        Command::Run { scenario, format } => {
-            project::with(root, human, &mut out, |ws, out| run::run(ws, scenario, *format, out))
+        Command::Run { scenario, format, plot } => {
+            project::with(root, human, &mut out, |ws, out| run::run(ws, scenario, *format, plot.as_deref(), out))
         }
         Command::Test { scenarios, accept, coverage, format } => project::with(root, human, &mut out, |ws, out| {
             test::run(ws, scenarios, test::Options { accept: *accept, coverage: *coverage, format: *format }, out)
         }),
-        Command::Diff { old, new, base, format, docs } => {
+        Command::Diff { old, new, base, format, docs, usage, accounts, purchases, plans, when_out } => {
             // With --base the one positional argument is NEW.
             let (old, new) =
                 if base.is_some() && new.is_none() { (None, old.as_deref()) } else { (old.as_deref(), new.as_deref()) };
-            let args = diff::Args { old, new, base: base.as_deref(), format: *format, docs: docs.as_deref() };
+            let impact = match (usage, accounts, plans) {
+                (Some(usage), Some(accounts), Some(plans)) => Some((
+                    backtest::Export {
+                        usage,
+                        accounts,
+                        purchases: purchases.as_deref(),
+                        when_out: (*when_out).into(),
+                        spill_threshold: 2_000_000,
+                    },
+                    plans.as_str(),
+                )),
+                _ => None,
+            };
+            let args = diff::Args { old, new, base: base.as_deref(), format: *format, docs: docs.as_deref(), impact };
             project::with(root, human, &mut out, |ws, out| diff::run(ws, &args, out))
+        }
+        Command::Backtest {
+            usage,
+            accounts,
+            purchases,
+            plans,
+            against,
+            base,
+            output,
+            when_out,
+            timings,
+            spill_threshold,
+        } => {
+            let export = backtest::Export {
+                usage,
+                accounts,
+                purchases: purchases.as_deref(),
+                when_out: (*when_out).into(),
+                spill_threshold: *spill_threshold,
+            };
+            let args = backtest::Args {
+                export,
+                plans,
+                against: against.as_deref(),
+                base: base.as_deref(),
+                output,
+                timings: *timings,
+            };
+            project::with(root, human, &mut out, |ws, out| backtest::run(ws, &args, out))
+        }
+        Command::SampleUsage { plans, accounts, days, events_per_day, seed, output, force } => {
+            let sample = pricebook_backtest::sample::Sample {
+                accounts: *accounts,
+                days: *days,
+                seed: *seed,
+                events_per_day: *events_per_day,
+            };
+            let args = sample_usage::Args { plans, sample, output, force: *force };
+            project::with(root, human, &mut out, |ws, out| sample_usage::run(ws, &args, out))
         }
         Command::Docs { plans, output, templates, format } => project::with(root, human, &mut out, |ws, out| {
             docs::run(ws, plans, output.as_deref(), templates.as_deref(), *format, out)

@@ -1,0 +1,94 @@
+//! Backtest throughput on a generated export (figures go in the closing
+//! notes, never in tests). Targets, on the 2-core machine: 10,000,000 usage
+//! events for 100,000 accounts replayed under two catalogs in ≤ 15 s wall
+//! and ≤ 1 GiB peak memory, the replay costing at most 2× merely reading
+//! the file. The full-size run is the documented command in README
+//! ("Backtest at scale"); this bench measures the same pipeline on a
+//! smaller export so it finishes in seconds:
+//! - `read`: parsing the usage file alone;
+//! - `backtest/2 catalogs`: reading, partitioning and replaying under two
+//!   catalogs, as the command does;
+//! - `backtest/spilled`: the same with every event spilled to temporary files.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use pricebook_backtest::sample::{self, Sample, Style, Writers};
+use pricebook_backtest::{Catalogs, FileArg, Inputs, Options, WhenOut, input, run};
+use pricebook_lang::compile::{Catalog, compile_plan_text};
+use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+fn catalog(text: &str) -> Catalog {
+    let mut sources = SourceMap::new();
+    let mut diags = Diagnostics::new();
+    let file = sources.add(SourceFile::new("plans/codeassist.toml", text.to_string()));
+    compile_plan_text("codeassist", file, &sources, &mut diags).expect("the plan compiles")
+}
+
+struct Export {
+    dir: PathBuf,
+    events: u64,
+}
+
+impl Drop for Export {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn export(cat: &Catalog) -> Export {
+    let dir = std::env::temp_dir().join(format!("pricebook-bench-backtest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |n: &str| std::io::BufWriter::new(std::fs::File::create(dir.join(n)).unwrap());
+    let (mut u, mut a, mut p) = (file("usage.csv"), file("accounts.csv"), file("purchases.csv"));
+    let s = Sample { accounts: 5_000, days: 20, seed: 1, events_per_day: 5 };
+    let mut w = Writers { accounts: &mut a, purchases: &mut p, usage: &mut u };
+    let n = sample::generate(cat, &s, Style::Csv, &mut w).unwrap();
+    for f in [u, a, p] {
+        f.into_inner().unwrap();
+    }
+    Export { dir, events: n.usage + n.purchases }
+}
+
+fn inputs(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    (dir.join("usage.csv"), dir.join("accounts.csv"), dir.join("purchases.csv"))
+}
+
+fn bench(c: &mut Criterion) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(root.join("plans/codeassist.toml")).unwrap();
+    let after = catalog(&text);
+    let before = catalog(&text.replace("monthly_credits = 500", "monthly_credits = 400"));
+    let ex = export(&after);
+    let (usage, accounts, purchases) = inputs(&ex.dir);
+    let mut g = c.benchmark_group("backtest");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(ex.events));
+    g.bench_function("read", |b| {
+        b.iter(|| {
+            let mut rows = 0u64;
+            input::read_rows(&usage, "usage.csv", &["account", "time", "feature", "model"], 4, &mut |r| {
+                rows += u64::from(!r.get(0).is_empty());
+                Ok(())
+            })
+            .unwrap();
+            black_box(rows)
+        })
+    });
+    let files = Inputs {
+        usage: FileArg { path: &usage, shown: "usage.csv" },
+        accounts: FileArg { path: &accounts, shown: "accounts.csv" },
+        purchases: Some(FileArg { path: &purchases, shown: "purchases.csv" }),
+    };
+    let quiet = |_: u64, _: u64| {};
+    for (name, spill_threshold) in [("2 catalogs", 2_000_000), ("spilled", 0)] {
+        let opts = Options { when_out: WhenOut::Refuse, spill_threshold, progress: &quiet };
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(run(&files, Catalogs { before: Some(&before), after: &after }, &opts).unwrap().events))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

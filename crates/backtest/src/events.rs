@@ -1,0 +1,237 @@
+//! Usage and purchase rows as compact events, and the names they use
+//! (feature/model pairs, packs) resolved once against every catalog.
+//!
+//! An event holds small ids, not strings, so millions of them fit in
+//! memory or spill to disk in a fixed binary form ([`crate::partition`]).
+//! Events order by account, time, kind (purchases before usage at the same
+//! instant), then content, so any row order gives the same replay.
+
+use crate::accounts::{Accounts, known_in, pack_ids};
+use crate::cells;
+use crate::error::{InputError, InputErrorKind};
+use crate::input::{self, Row};
+use pricebook_core::calendar::Instant;
+use pricebook_core::catalog::Catalog;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// What happened, with ids from [`Names`].
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum What {
+    Buy { pack: u32, credits: Option<Decimal>, amount: Option<Decimal> },
+    Use(Use),
+}
+
+/// A usage row: a rate-card feature and its quantities, or pre-priced credits.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Use {
+    /// Feature/model pair id; `None` for pre-priced usage.
+    pub rate: Option<u32>,
+    pub requests: Option<Decimal>,
+    pub input_tokens: u64,
+    pub output_tokens: u64,
+    pub minutes: Option<Decimal>,
+    pub credits: Option<Decimal>,
+}
+
+/// One row of the export.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Event {
+    pub account: u32,
+    pub at: Instant,
+    pub what: What,
+}
+
+/// Names the events use, and where each is in every catalog.
+#[derive(Clone, Debug, Default)]
+pub struct Names {
+    /// (feature, model) by rate id.
+    pub rates: Vec<(String, String)>,
+    /// Rate id by feature, then model (looked up without allocating).
+    rate_ids: HashMap<String, HashMap<String, u32>>,
+    pub packs: Vec<String>,
+    pack_ids: HashMap<String, u32>,
+    /// Per catalog (in the order given): (feature, rate) index by rate id.
+    pub rate_ix: Vec<Vec<(usize, usize)>>,
+    /// Per catalog: pack index by pack id.
+    pub pack_ix: Vec<Vec<usize>>,
+}
+
+impl Names {
+    pub fn new(catalogs: usize) -> Names {
+        Names { rate_ix: vec![Vec::new(); catalogs], pack_ix: vec![Vec::new(); catalogs], ..Names::default() }
+    }
+
+    fn rate(
+        &mut self,
+        row: &Row<'_>,
+        (fcol, mcol): (usize, usize),
+        catalogs: &[&Catalog],
+        total_tokens: bool,
+    ) -> Result<u32, InputError> {
+        let feature = cells::required(row, fcol)?;
+        let model = row.get(mcol);
+        let id = match self.rate_ids.get(feature).and_then(|m| m.get(model)) {
+            Some(id) => *id,
+            None => {
+                let id = self.rates.len() as u32;
+                for (c, cat) in catalogs.iter().enumerate() {
+                    let ix = resolve_rate(row, (fcol, mcol), cat)?;
+                    self.rate_ix[c].push(ix);
+                }
+                self.rates.push((feature.to_string(), model.to_string()));
+                self.rate_ids.entry(feature.to_string()).or_default().insert(model.to_string(), id);
+                id
+            }
+        };
+        if total_tokens {
+            for (c, cat) in catalogs.iter().enumerate() {
+                let (f, r) = self.rate_ix[c][id as usize];
+                let rate = &cat.features[f].rates[r];
+                if rate.per_1k_input_tokens.is_some() || rate.per_1k_output_tokens.is_some() {
+                    let (feature, model) = self.rates[id as usize].clone();
+                    return Err(row.error(mcol, InputErrorKind::TotalTokensSplit { feature, model }));
+                }
+            }
+        }
+        Ok(id)
+    }
+
+    fn pack(&mut self, row: &Row<'_>, col: usize, catalogs: &[&Catalog]) -> Result<u32, InputError> {
+        let name = cells::required(row, col)?;
+        if let Some(id) = self.pack_ids.get(name) {
+            return Ok(*id);
+        }
+        known_in(row, col, name, "pack", catalogs, pack_ids)?;
+        let id = self.packs.len() as u32;
+        for (c, cat) in catalogs.iter().enumerate() {
+            self.pack_ix[c].push(cat.pack_ix(name).unwrap_or_default());
+        }
+        self.packs.push(name.to_string());
+        self.pack_ids.insert(name.to_string(), id);
+        Ok(id)
+    }
+}
+
+/// A feature and model in one catalog. An empty model means the feature's
+/// only rate, or the one called `default` (as in scenario files).
+fn resolve_rate(row: &Row<'_>, (fcol, mcol): (usize, usize), cat: &Catalog) -> Result<(usize, usize), InputError> {
+    let feature = row.get(fcol);
+    let unknown = |i: usize, what: &'static str, value: &str, known: Vec<String>| {
+        row.error(i, InputErrorKind::Unknown { what, value: value.to_string(), catalog: cat.id.clone(), known })
+    };
+    let Some(f) = cat.feature_ix(feature) else {
+        return Err(unknown(fcol, "feature", feature, cat.features.iter().map(|f| f.id.clone()).collect()));
+    };
+    let rates = &cat.features[f].rates;
+    let model = match row.get(mcol) {
+        "" if rates.len() == 1 => return Ok((f, 0)),
+        "" => "default",
+        m => m,
+    };
+    match rates.iter().position(|r| r.model == model) {
+        Some(r) => Ok((f, r)),
+        None => Err(unknown(mcol, "model", model, rates.iter().map(|r| format!("{feature}/{}", r.model)).collect())),
+    }
+}
+
+const USAGE: &[&str] = &[
+    "account",
+    "time",
+    "feature",
+    "model",
+    "requests",
+    "input_tokens",
+    "output_tokens",
+    "total_tokens",
+    "minutes",
+    "credits",
+];
+const USAGE_REQUIRED: usize = 3;
+
+const PURCHASES: &[&str] = &["account", "time", "pack", "credits", "amount"];
+const PURCHASES_REQUIRED: usize = 3;
+
+fn account_and_time(row: &Row<'_>, accounts: &Accounts) -> Result<(u32, Instant), InputError> {
+    let name = cells::required(row, 0)?;
+    let id = accounts.id(name).ok_or_else(|| row.error(0, InputErrorKind::UnknownAccount { value: name.into() }))?;
+    let at = cells::time(row, 1)?;
+    let signed_up = accounts.get(id).signed_up;
+    if at < signed_up {
+        return Err(row.error(
+            1,
+            InputErrorKind::BeforeSignUp { value: row.get(1).to_string(), signed_up: signed_up.to_rfc3339() },
+        ));
+    }
+    Ok((id, at))
+}
+
+fn usage(row: &Row<'_>, accounts: &Accounts, names: &mut Names, catalogs: &[&Catalog]) -> Result<Event, InputError> {
+    let (account, at) = account_and_time(row, accounts)?;
+    let credits = cells::quantity(row, 9)?;
+    let total = cells::count(row, 7)?;
+    let mut input_tokens = cells::count(row, 5)?;
+    let output_tokens = cells::count(row, 6)?;
+    if total.is_some() && (input_tokens.is_some() || output_tokens.is_some()) {
+        return Err(row.error(7, InputErrorKind::OneOf { a: "total_tokens", b: "input_tokens/output_tokens" }));
+    }
+    // Pre-priced usage names its feature only for the reader: the rate card
+    // is not consulted, so the feature need not be in it.
+    let rate = match credits {
+        Some(_) => None,
+        None => Some(names.rate(row, (2, 3), catalogs, total.is_some())?),
+    };
+    if total.is_some() {
+        input_tokens = total;
+    }
+    let u = Use {
+        rate,
+        requests: cells::quantity(row, 4)?,
+        input_tokens: input_tokens.unwrap_or(0),
+        output_tokens: output_tokens.unwrap_or(0),
+        minutes: cells::quantity(row, 8)?,
+        credits,
+    };
+    Ok(Event { account, at, what: What::Use(u) })
+}
+
+fn purchase(row: &Row<'_>, accounts: &Accounts, names: &mut Names, catalogs: &[&Catalog]) -> Result<Event, InputError> {
+    let (account, at) = account_and_time(row, accounts)?;
+    let pack = names.pack(row, 2, catalogs)?;
+    let credits = cells::quantity(row, 3)?;
+    let amount = cells::quantity(row, 4)?;
+    if credits.is_some() && amount.is_some() {
+        return Err(row.error(3, InputErrorKind::OneOf { a: "credits", b: "amount" }));
+    }
+    Ok(Event { account, at, what: What::Buy { pack, credits, amount } })
+}
+
+/// Which table a file holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Table {
+    Usage,
+    Purchases,
+}
+
+/// Reads a usage or purchases file, handing each event to `each`.
+pub fn read(
+    table: Table,
+    (path, shown): (&Path, &str),
+    accounts: &Accounts,
+    names: &mut Names,
+    catalogs: &[&Catalog],
+    each: &mut dyn FnMut(Event) -> std::io::Result<()>,
+) -> Result<(), InputError> {
+    let (columns, required) = match table {
+        Table::Usage => (USAGE, USAGE_REQUIRED),
+        Table::Purchases => (PURCHASES, PURCHASES_REQUIRED),
+    };
+    input::read_rows(path, shown, columns, required, &mut |row| {
+        let e = match table {
+            Table::Usage => usage(row, accounts, names, catalogs)?,
+            Table::Purchases => purchase(row, accounts, names, catalogs)?,
+        };
+        each(e).map_err(|e| InputError::file("temporary spill file", InputErrorKind::Io(e.to_string())))
+    })
+}

@@ -1,0 +1,66 @@
+//! CSV tables: a header row names the columns.
+
+use super::{Row, clip};
+use crate::error::{InputError, InputErrorKind, Place};
+use std::path::Path;
+
+fn csv_error(shown: &str, e: &csv::Error) -> InputError {
+    let line = e.position().map_or(0, |p| p.line());
+    let kind = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => {
+            InputErrorKind::NotTheFormat("the file is not UTF-8 text, so it is not a CSV file".to_string())
+        }
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            InputErrorKind::FieldCount { header: *expected_len, row: *len }
+        }
+        csv::ErrorKind::Io(io) => InputErrorKind::Io(io.to_string()),
+        other => InputErrorKind::NotTheFormat(format!("not a readable CSV row ({other:?})")),
+    };
+    let mut err = InputError::file(shown, kind);
+    err.place.line = line;
+    err
+}
+
+pub(super) fn read(
+    path: &Path,
+    shown: &str,
+    wanted: &[&str],
+    required: usize,
+    each: &mut dyn FnMut(&Row<'_>) -> Result<(), InputError>,
+) -> Result<(), InputError> {
+    let file = std::fs::File::open(path).map_err(|e| InputError::file(shown, InputErrorKind::Io(e.to_string())))?;
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(file);
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(shown, &e))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let positions: Vec<Option<usize>> = wanted.iter().map(|w| header.iter().position(|h| h == w)).collect();
+    let columns: Vec<usize> = positions.iter().map(|p| p.map_or(0, |p| p + 1)).collect();
+    if let Some(missing) = (0..required.min(wanted.len())).find(|i| positions[*i].is_none()) {
+        return Err(InputError {
+            place: Box::new(Place {
+                file: shown.to_string(),
+                line: 1,
+                column: 0,
+                name: wanted[missing].to_string(),
+                text: clip(header.join(",")),
+            }),
+            kind: Box::new(InputErrorKind::MissingColumn { known: header.clone() }),
+        });
+    }
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => return Err(csv_error(shown, &e)),
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let cells: Vec<&str> = positions.iter().map(|p| p.and_then(|p| record.get(p)).unwrap_or("")).collect();
+        let text = || clip(record.iter().collect::<Vec<_>>().join(","));
+        let row = Row { file: shown, line, cells: &cells, columns: &columns, names: wanted, text: &text };
+        each(&row)?;
+    }
+}

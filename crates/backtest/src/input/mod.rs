@@ -1,0 +1,109 @@
+//! Reading export tables: CSV, JSON Lines and (with the `parquet` feature)
+//! Parquet, chosen by the file's extension, as rows of named cells.
+//!
+//! A reader is given the column names it wants; each row then answers
+//! [`Row::get`] by position in that list, whatever order or extra columns
+//! the file has. Parsing cells into values is the caller's business; this
+//! module only knows where each cell came from, so that every error names
+//! the file, the line and the column.
+
+mod csv_table;
+mod jsonl_table;
+#[cfg(feature = "parquet")]
+mod parquet_table;
+
+use crate::error::{InputError, InputErrorKind, Place};
+use std::path::Path;
+
+/// How a table file is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    JsonLines,
+    Parquet,
+}
+
+impl Format {
+    /// The format a path's extension names.
+    pub fn of(path: &Path, shown: &str) -> Result<Format, InputError> {
+        let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+        match ext.as_str() {
+            "csv" => Ok(Format::Csv),
+            "jsonl" | "ndjson" => Ok(Format::JsonLines),
+            "parquet" => Ok(Format::Parquet),
+            _ => Err(InputError::file(shown, InputErrorKind::UnknownFormat)),
+        }
+    }
+}
+
+/// One row: its cells for the wanted columns, and where it came from.
+pub struct Row<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) line: u64,
+    /// Cell text by wanted column; empty when absent.
+    pub(crate) cells: &'a [&'a str],
+    /// 1-based column number in the file by wanted column (0: none).
+    pub(crate) columns: &'a [usize],
+    pub(crate) names: &'a [&'a str],
+    /// The row as read, for error messages.
+    pub(crate) text: &'a dyn Fn() -> String,
+}
+
+impl Row<'_> {
+    /// The cell of wanted column `i`, trimmed; empty when absent.
+    pub fn get(&self, i: usize) -> &str {
+        self.cells.get(i).map_or("", |c| c.trim())
+    }
+
+    /// An error about wanted column `i` of this row.
+    pub fn error(&self, i: usize, kind: InputErrorKind) -> InputError {
+        InputError {
+            place: Box::new(Place {
+                file: self.file.to_string(),
+                line: self.line,
+                column: self.columns.get(i).copied().unwrap_or(0),
+                name: self.names.get(i).map_or(String::new(), |n| n.to_string()),
+                text: (self.text)(),
+            }),
+            kind: Box::new(kind),
+        }
+    }
+
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+}
+
+/// Reads every row of `path` (named `shown` in errors), handing each to
+/// `each` with cells for the `wanted` columns; the first `required` of
+/// them must be in a CSV header.
+pub fn read_rows(
+    path: &Path,
+    shown: &str,
+    wanted: &[&str],
+    required: usize,
+    each: &mut dyn FnMut(&Row<'_>) -> Result<(), InputError>,
+) -> Result<(), InputError> {
+    match Format::of(path, shown)? {
+        Format::Csv => csv_table::read(path, shown, wanted, required, each),
+        Format::JsonLines => jsonl_table::read(path, shown, wanted, each),
+        #[cfg(feature = "parquet")]
+        Format::Parquet => parquet_table::read(path, shown, wanted, required, each),
+        #[cfg(not(feature = "parquet"))]
+        Format::Parquet => Err(InputError::file(shown, InputErrorKind::ParquetNotBuilt)),
+    }
+}
+
+/// Shortens a row shown under an error.
+pub(crate) fn clip(mut text: String) -> String {
+    const MAX: usize = 200;
+    if text.len() > MAX {
+        let mut cut = MAX;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        text.push('…');
+    }
+    text
+}

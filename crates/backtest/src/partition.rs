@@ -1,0 +1,255 @@
+//! Grouping events by account with bounded memory.
+//!
+//! Events are kept in memory up to a threshold; past it every event goes
+//! to one of [`BUCKETS`] temporary files chosen by account number, in a
+//! fixed binary form, and each bucket is later read back, sorted and
+//! replayed on its own. Memory then holds one bucket at a time: about
+//! `events / BUCKETS` events. The temporary folder is removed when the
+//! [`Partitions`] are dropped.
+
+use crate::events::{Event, Use, What};
+use chrono::DateTime;
+use rust_decimal::Decimal;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Write};
+use std::path::PathBuf;
+
+/// Buckets once events spill to disk.
+pub const BUCKETS: u32 = 256;
+
+/// Events gathered so far.
+pub struct Partitioner {
+    mem: Vec<Event>,
+    threshold: usize,
+    spill: Option<Spill>,
+    count: u64,
+}
+
+struct Spill {
+    dir: PathBuf,
+    writers: Vec<BufWriter<File>>,
+}
+
+/// Every event, grouped into buckets by account number.
+pub struct Partitions {
+    mem: Vec<Event>,
+    dir: Option<PathBuf>,
+    pub count: u64,
+}
+
+impl Partitioner {
+    /// Keeps up to `threshold` events in memory before spilling.
+    pub fn new(threshold: usize) -> Partitioner {
+        Partitioner { mem: Vec::new(), threshold, spill: None, count: 0 }
+    }
+
+    pub fn push(&mut self, e: Event) -> io::Result<()> {
+        self.count += 1;
+        if let Some(s) = &mut self.spill {
+            return write_event(&mut s.writers[(e.account % BUCKETS) as usize], &e);
+        }
+        self.mem.push(e);
+        if self.mem.len() > self.threshold {
+            self.start_spilling()?;
+        }
+        Ok(())
+    }
+
+    fn start_spilling(&mut self) -> io::Result<()> {
+        let dir = temp_dir();
+        std::fs::create_dir_all(&dir)?;
+        let mut spill = Spill { dir, writers: Vec::with_capacity(BUCKETS as usize) };
+        for b in 0..BUCKETS {
+            let f = File::create(spill.dir.join(format!("{b}.bin")))?;
+            spill.writers.push(BufWriter::with_capacity(1 << 16, f));
+        }
+        for e in std::mem::take(&mut self.mem) {
+            write_event(&mut spill.writers[(e.account % BUCKETS) as usize], &e)?;
+        }
+        self.spill = Some(spill);
+        Ok(())
+    }
+
+    pub fn finish(self) -> io::Result<Partitions> {
+        match self.spill {
+            None => Ok(Partitions { mem: self.mem, dir: None, count: self.count }),
+            Some(mut s) => {
+                for w in &mut s.writers {
+                    w.flush()?;
+                }
+                Ok(Partitions { mem: Vec::new(), dir: Some(s.dir), count: self.count })
+            }
+        }
+    }
+}
+
+impl Partitions {
+    /// How many buckets there are: 1 when everything fits in memory.
+    pub fn buckets(&self) -> u32 {
+        if self.dir.is_some() { BUCKETS } else { 1 }
+    }
+
+    /// The events of bucket `b` (accounts with `id % buckets() == b`).
+    pub fn take(&mut self, b: u32) -> io::Result<Vec<Event>> {
+        let Some(dir) = &self.dir else { return Ok(std::mem::take(&mut self.mem)) };
+        let mut r = BufReader::with_capacity(1 << 16, File::open(dir.join(format!("{b}.bin")))?);
+        let mut out = Vec::new();
+        while let Some(e) = read_event(&mut r)? {
+            out.push(e);
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for Partitions {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn temp_dir() -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("pricebook-backtest-{}-{n}", std::process::id()))
+}
+
+fn write_opt(w: &mut impl Write, d: Option<Decimal>) -> io::Result<()> {
+    match d {
+        Some(d) => {
+            w.write_all(&[1])?;
+            w.write_all(&d.serialize())
+        }
+        None => w.write_all(&[0]),
+    }
+}
+
+fn write_event(w: &mut impl Write, e: &Event) -> io::Result<()> {
+    w.write_all(&e.account.to_le_bytes())?;
+    w.write_all(&e.at.timestamp().to_le_bytes())?;
+    w.write_all(&e.at.timestamp_subsec_nanos().to_le_bytes())?;
+    match &e.what {
+        What::Buy { pack, credits, amount } => {
+            w.write_all(&[0])?;
+            w.write_all(&pack.to_le_bytes())?;
+            write_opt(w, *credits)?;
+            write_opt(w, *amount)
+        }
+        What::Use(u) => {
+            w.write_all(&[1])?;
+            w.write_all(&u.rate.map_or(u32::MAX, |r| r).to_le_bytes())?;
+            write_opt(w, u.requests)?;
+            w.write_all(&u.input_tokens.to_le_bytes())?;
+            w.write_all(&u.output_tokens.to_le_bytes())?;
+            write_opt(w, u.minutes)?;
+            write_opt(w, u.credits)
+        }
+    }
+}
+
+fn bytes<const N: usize>(r: &mut impl Read) -> io::Result<[u8; N]> {
+    let mut b = [0u8; N];
+    r.read_exact(&mut b)?;
+    Ok(b)
+}
+
+fn read_opt(r: &mut impl Read) -> io::Result<Option<Decimal>> {
+    match bytes::<1>(r)?[0] {
+        0 => Ok(None),
+        _ => Ok(Some(Decimal::deserialize(bytes::<16>(r)?))),
+    }
+}
+
+fn corrupt() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, "a temporary spill file is damaged")
+}
+
+fn read_event(r: &mut impl Read) -> io::Result<Option<Event>> {
+    let mut first = [0u8; 4];
+    match r.read_exact(&mut first) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+        Err(e) => return Err(e),
+    }
+    let account = u32::from_le_bytes(first);
+    let secs = i64::from_le_bytes(bytes(r)?);
+    let nanos = u32::from_le_bytes(bytes(r)?);
+    let at = DateTime::from_timestamp(secs, nanos).ok_or_else(corrupt)?;
+    let what = match bytes::<1>(r)?[0] {
+        0 => {
+            let pack = u32::from_le_bytes(bytes(r)?);
+            What::Buy { pack, credits: read_opt(r)?, amount: read_opt(r)? }
+        }
+        1 => {
+            let rate = u32::from_le_bytes(bytes(r)?);
+            What::Use(Use {
+                rate: (rate != u32::MAX).then_some(rate),
+                requests: read_opt(r)?,
+                input_tokens: u64::from_le_bytes(bytes(r)?),
+                output_tokens: u64::from_le_bytes(bytes(r)?),
+                minutes: read_opt(r)?,
+                credits: read_opt(r)?,
+            })
+        }
+        _ => return Err(corrupt()),
+    };
+    Ok(Some(Event { account, at, what }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    fn event(account: u32, secs: i64) -> Event {
+        let at = DateTime::from_timestamp(secs, 5).unwrap();
+        let what = if account.is_multiple_of(2) {
+            What::Buy { pack: 3, credits: Some(dec!(12.5)), amount: None }
+        } else {
+            What::Use(Use {
+                rate: Some(7),
+                requests: None,
+                input_tokens: 1200,
+                output_tokens: 3,
+                minutes: Some(dec!(0.25)),
+                credits: None,
+            })
+        };
+        Event { account, at, what }
+    }
+
+    #[test]
+    fn spilled_events_come_back_whole_in_their_buckets() {
+        let mut p = Partitioner::new(10);
+        let events: Vec<Event> = (0..1000).map(|i| event(i % 300, 1_700_000_000 + i64::from(i))).collect();
+        for e in &events {
+            p.push(e.clone()).unwrap();
+        }
+        let mut parts = p.finish().unwrap();
+        assert_eq!(parts.buckets(), BUCKETS);
+        let dir = parts.dir.clone().unwrap();
+        let mut back = Vec::new();
+        for b in 0..BUCKETS {
+            let bucket = parts.take(b).unwrap();
+            assert!(bucket.iter().all(|e| e.account % BUCKETS == b));
+            back.extend(bucket);
+        }
+        let mut want = events;
+        want.sort();
+        back.sort();
+        assert_eq!(back, want);
+        drop(parts);
+        assert!(!dir.exists(), "the spill folder is removed");
+    }
+
+    #[test]
+    fn few_events_stay_in_memory() {
+        let mut p = Partitioner::new(10);
+        p.push(event(1, 1_700_000_000)).unwrap();
+        let mut parts = p.finish().unwrap();
+        assert_eq!(parts.buckets(), 1);
+        assert_eq!(parts.take(0).unwrap().len(), 1);
+    }
+}

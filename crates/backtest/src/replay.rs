@@ -1,0 +1,233 @@
+//! One account's export replayed under one catalog.
+//!
+//! The account signs up at `signed_up` on the catalog's default plan, takes
+//! its current plan at `since` (a paid subscription without trial: that
+//! payment and every renewal up to the end of the export are charged), and
+//! then meets its purchases and usage in time order. What happens when a
+//! usage does not fit is the declared [`WhenOut`] assumption.
+
+use crate::accounts::Account;
+use crate::events::{Event, What};
+use pricebook_core::calendar::Instant;
+use pricebook_core::catalog::{Catalog, PackOffer};
+use pricebook_core::money::{Credits, Money};
+use pricebook_engine::command::{Quantity, RechargeSettings, Usage};
+use pricebook_engine::engine::{EngineError, advance, sign_up, step};
+use pricebook_engine::ledger::Reason;
+use pricebook_engine::{AccountState, Command, Sink, Totals};
+use serde::Serialize;
+
+/// What a customer does when a usage does not fit their balance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WhenOut {
+    /// Nothing: the usage is refused; only the export's purchases happen.
+    Refuse,
+    /// Auto-recharge is on, with the catalog's settings.
+    Recharge,
+    /// The customer buys the cheapest fixed pack their plan may buy, as
+    /// often as needed, and retries.
+    SmallestPack,
+}
+
+impl WhenOut {
+    /// The assumption in words, for every output.
+    pub fn describe(self) -> &'static str {
+        match self {
+            WhenOut::Refuse => {
+                "refuse: usage that does not fit is refused; nobody buys anything the export does not show \
+                 (auto-recharge off unless the accounts file turns it on)"
+            }
+            WhenOut::Recharge => {
+                "recharge: every account has auto-recharge on with the catalog's settings (unless the accounts \
+                 file says otherwise); usage still refused after it is counted"
+            }
+            WhenOut::SmallestPack => {
+                "smallest-pack: when a usage does not fit, the customer buys the cheapest pack their plan may buy \
+                 (as often as needed) and retries; usage still refused is counted"
+            }
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            WhenOut::Refuse => "refuse",
+            WhenOut::Recharge => "recharge",
+            WhenOut::SmallestPack => "smallest-pack",
+        }
+    }
+}
+
+/// A catalog with the export's names resolved in it.
+pub struct Catalogued<'c> {
+    pub cat: &'c Catalog,
+    /// (feature, rate) by the export's rate id.
+    pub rates: &'c [(usize, usize)],
+    /// Pack index by the export's pack id.
+    pub packs: &'c [usize],
+}
+
+/// One account's figures under one catalog.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Figures {
+    /// Money charged: subscription payments and renewals, packs, recharges.
+    pub charged: Money,
+    pub credits_used: Credits,
+    /// Usage rows refused.
+    pub refused: u64,
+    pub first_refusal: Option<Instant>,
+    /// Packs bought because the account ran out (`smallest-pack`).
+    pub packs_bought: u64,
+    /// The account's plan could not start (the catalog refused the subscription).
+    pub plan_refused: Option<String>,
+    /// The balance at the end of the export.
+    pub balance: Credits,
+}
+
+/// How many packs a single usage may buy before it counts as refused.
+const MAX_PACKS_PER_USAGE: u32 = 1000;
+
+fn out_of_credits(r: Option<Reason>) -> bool {
+    matches!(r, Some(Reason::InsufficientCredits | Reason::BalanceExhausted | Reason::OverdraftLimit))
+}
+
+/// The cheapest fixed pack the plan may buy.
+fn smallest_pack(cat: &Catalog, plan: usize) -> Option<usize> {
+    cat.packs
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.available_on(plan))
+        .filter_map(|(i, p)| match p.offer {
+            PackOffer::Fixed { credits, price } => Some((price, credits, i)),
+            PackOffer::Custom { .. } => None,
+        })
+        .min()
+        .map(|(_, _, i)| i)
+}
+
+struct Run<'a, 'c, S> {
+    side: &'a Catalogued<'c>,
+    state: AccountState,
+    sink: &'a mut S,
+    when_out: WhenOut,
+    figures: Figures,
+}
+
+impl<S: Sink> Run<'_, '_, S> {
+    fn step(&mut self, at: Instant, cmd: &Command) -> Result<Option<Reason>, EngineError> {
+        Ok(step(self.side.cat, &mut self.state, at, cmd, self.sink)?.refused)
+    }
+
+    fn auto_recharge(&mut self, at: Instant, account: &Account) -> Result<(), EngineError> {
+        if self.side.cat.auto_recharge.is_none() {
+            return Ok(());
+        }
+        let settings = match &account.auto {
+            Some(a) => RechargeSettings {
+                enabled: Some(a.enabled),
+                threshold: a.threshold.map(Credits::new),
+                pack: a.pack.as_deref().and_then(|p| self.side.cat.pack_ix(p)),
+                ..RechargeSettings::default()
+            },
+            None => RechargeSettings { enabled: Some(self.when_out == WhenOut::Recharge), ..Default::default() },
+        };
+        // A plan without auto-recharge refuses the setting: nothing to do.
+        self.step(at, &Command::AutoRecharge(settings)).map(|_| ())
+    }
+
+    fn event(&mut self, e: &Event) -> Result<(), EngineError> {
+        let cmd = match &e.what {
+            What::Buy { pack, credits, amount } => Command::Buy {
+                pack: self.side.packs[*pack as usize],
+                credits: credits.map(Credits::new),
+                amount: amount.map(Money::new),
+                idempotency_key: None,
+            },
+            What::Use(u) => Command::Use(Usage {
+                rate: u.rate.map(|r| self.side.rates[r as usize]),
+                quantity: Quantity {
+                    requests: u.requests,
+                    input_tokens: u.input_tokens,
+                    output_tokens: u.output_tokens,
+                    minutes: u.minutes,
+                },
+                credits: u.credits.map(Credits::new),
+                project: None,
+                session: None,
+                operation: None,
+            }),
+        };
+        let mut refused = self.step(e.at, &cmd)?;
+        if !matches!(e.what, What::Use(_)) {
+            return Ok(());
+        }
+        if self.when_out == WhenOut::SmallestPack && out_of_credits(refused) {
+            for _ in 0..MAX_PACKS_PER_USAGE {
+                let Some(pack) = smallest_pack(self.side.cat, self.state.plan) else { break };
+                let buy = Command::Buy { pack, credits: None, amount: None, idempotency_key: None };
+                if self.step(e.at, &buy)?.is_some() {
+                    break;
+                }
+                self.figures.packs_bought += 1;
+                refused = self.step(e.at, &cmd)?;
+                if !out_of_credits(refused) {
+                    break;
+                }
+            }
+        }
+        if refused.is_some() {
+            self.figures.refused += 1;
+            self.figures.first_refusal.get_or_insert(e.at);
+        }
+        Ok(())
+    }
+}
+
+/// Replays one account (number `id`) whose events are sorted, writing every
+/// line to `sink`, and returns what [`Totals`] cannot tell (refused usage
+/// rows, packs bought when out).
+pub fn replay<S: Sink>(
+    side: &Catalogued<'_>,
+    (id, account): (u32, &Account),
+    events: &[Event],
+    (end, when_out): (Instant, WhenOut),
+    sink: &mut S,
+) -> Result<Figures, EngineError> {
+    let cat = side.cat;
+    let (state, _) = sign_up(cat, id, account.signed_up, None, sink);
+    let mut run = Run { side, state, sink, when_out, figures: Figures::default() };
+    run.auto_recharge(account.signed_up, account)?;
+    let plan = cat.plan_ix(&account.plan).unwrap_or(cat.default_plan.ix);
+    let before_since = events.partition_point(|e| e.at < account.since);
+    for e in &events[..before_since] {
+        run.event(e)?;
+    }
+    if plan != run.state.plan {
+        let subscribe = Command::Subscribe { plan, billing: account.billing, trial: Some(false), price: None };
+        if let Some(reason) = run.step(account.since, &subscribe)? {
+            run.figures.plan_refused = Some(reason.code().to_string());
+        }
+        run.auto_recharge(account.since, account)?;
+    }
+    for e in &events[before_since..] {
+        run.event(e)?;
+    }
+    let until = end.max(run.state.clock);
+    advance(cat, &mut run.state, until, run.sink);
+    Ok(run.figures)
+}
+
+/// Replays one account and sums its lines.
+pub fn figures(
+    side: &Catalogued<'_>,
+    account: (u32, &Account),
+    events: &[Event],
+    end: (Instant, WhenOut),
+) -> Result<Figures, EngineError> {
+    let mut totals = Totals::default();
+    let mut f = replay(side, account, events, end, &mut totals)?;
+    f.charged = totals.charged - totals.refunded;
+    f.credits_used = totals.credits.consumed;
+    f.balance = totals.balance;
+    Ok(f)
+}

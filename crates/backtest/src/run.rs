@@ -1,0 +1,245 @@
+//! A whole backtest: read the export, partition it by account, replay
+//! every account under each catalog in parallel, keep per-account figures.
+//!
+//! Results are indexed by account number (name order) and each account is
+//! replayed on its own, so they are the same bytes whatever the thread
+//! count, the bucket count or the order of the export's rows.
+
+use crate::accounts::{self, Accounts};
+use crate::error::{InputError, InputErrorKind};
+use crate::events::{self, Event, Names, Table};
+use crate::partition::Partitioner;
+use crate::replay::{self, Catalogued, Figures, WhenOut};
+use pricebook_core::calendar::Instant;
+use pricebook_core::catalog::Catalog;
+use pricebook_engine::Ledger;
+use rayon::prelude::*;
+use std::fmt;
+use std::path::Path;
+use std::time::Duration;
+
+/// A file and how errors name it.
+#[derive(Clone, Copy, Debug)]
+pub struct FileArg<'a> {
+    pub path: &'a Path,
+    pub shown: &'a str,
+}
+
+/// What a backtest reads.
+#[derive(Clone, Copy, Debug)]
+pub struct Inputs<'a> {
+    pub usage: FileArg<'a>,
+    pub accounts: FileArg<'a>,
+    pub purchases: Option<FileArg<'a>>,
+}
+
+/// How a backtest runs.
+pub struct Options<'a> {
+    pub when_out: WhenOut,
+    /// Events kept in memory before spilling to temporary files.
+    pub spill_threshold: usize,
+    /// Called with (accounts replayed, accounts) as buckets finish.
+    pub progress: &'a (dyn Fn(u64, u64) + Sync),
+}
+
+/// Why a backtest stopped.
+#[derive(Debug)]
+pub enum BacktestError {
+    Input(InputError),
+    /// Temporary files could not be written or read.
+    Spill(String),
+    /// The engine was driven wrongly: a bug in pricebook.
+    Engine {
+        account: String,
+        why: String,
+    },
+}
+
+impl fmt::Display for BacktestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BacktestError::Input(e) => e.fmt(f),
+            BacktestError::Spill(why) => write!(f, "error: temporary files: {why}"),
+            BacktestError::Engine { account, why } => {
+                write!(f, "error: internal: replaying account `{account}`: {why} (please report this)")
+            }
+        }
+    }
+}
+
+impl From<InputError> for BacktestError {
+    fn from(e: InputError) -> Self {
+        BacktestError::Input(e)
+    }
+}
+
+/// One account's result under each catalog.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AccountResult {
+    pub events: u64,
+    pub before: Option<Figures>,
+    pub after: Figures,
+}
+
+/// Seconds spent in each stage.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    pub read: Duration,
+    pub replay: Duration,
+}
+
+/// A finished backtest.
+pub struct Backtest {
+    pub accounts: Accounts,
+    pub names: Names,
+    /// By account number.
+    pub results: Vec<AccountResult>,
+    pub events: u64,
+    /// First and last event (or sign-up, when there are no events).
+    pub start: Instant,
+    pub end: Instant,
+    pub when_out: WhenOut,
+    pub timings: Timings,
+}
+
+/// The two catalogs compared; `before` is absent for a one-sided run.
+#[derive(Clone, Copy)]
+pub struct Catalogs<'c> {
+    pub before: Option<&'c Catalog>,
+    pub after: &'c Catalog,
+}
+
+impl<'c> Catalogs<'c> {
+    /// In the order names are resolved: before (if any), then after.
+    pub fn list(&self) -> Vec<&'c Catalog> {
+        self.before.into_iter().chain(std::iter::once(self.after)).collect()
+    }
+}
+
+/// Runs a backtest.
+pub fn run(inputs: &Inputs<'_>, cats: Catalogs<'_>, opts: &Options<'_>) -> Result<Backtest, BacktestError> {
+    let clock = std::time::Instant::now();
+    let list = cats.list();
+    let accounts = accounts::read(inputs.accounts.path, inputs.accounts.shown, &list)?;
+    let mut names = Names::new(list.len());
+    let mut part = Partitioner::new(opts.spill_threshold);
+    let mut bounds: Option<(Instant, Instant)> = None;
+    let mut counts = vec![0u64; accounts.len()];
+    let mut push = |e: Event| {
+        bounds = Some(bounds.map_or((e.at, e.at), |(lo, hi)| (lo.min(e.at), hi.max(e.at))));
+        counts[e.account as usize] += 1;
+        part.push(e)
+    };
+    if let Some(p) = inputs.purchases {
+        events::read(Table::Purchases, (p.path, p.shown), &accounts, &mut names, &list, &mut push)?;
+    }
+    let u = inputs.usage;
+    events::read(Table::Usage, (u.path, u.shown), &accounts, &mut names, &list, &mut push)?;
+    let mut parts = part.finish().map_err(|e| BacktestError::Spill(e.to_string()))?;
+    let (start, end) = match bounds {
+        Some(b) => b,
+        None => {
+            let first = accounts.list.iter().map(|a| a.signed_up).min();
+            let last = accounts.list.iter().map(|a| a.since).max();
+            match (first, last) {
+                (Some(f), Some(l)) => (f, l),
+                _ => return Err(InputError::file(inputs.accounts.shown, InputErrorKind::Empty).into()),
+            }
+        }
+    };
+    let read = clock.elapsed();
+
+    let sides: Vec<Catalogued<'_>> = list
+        .iter()
+        .enumerate()
+        .map(|(c, cat)| Catalogued { cat, rates: &names.rate_ix[c], packs: &names.pack_ix[c] })
+        .collect();
+    let mut results: Vec<Option<AccountResult>> = vec![None; accounts.len()];
+    let buckets = parts.buckets();
+    let total = accounts.len() as u64;
+    let mut done = 0u64;
+    for b in 0..buckets {
+        let mut events = parts.take(b).map_err(|e| BacktestError::Spill(e.to_string()))?;
+        events.par_sort_unstable();
+        let ids: Vec<u32> = (b..accounts.len() as u32).step_by(buckets as usize).collect();
+        let mut slices = Vec::with_capacity(ids.len());
+        let mut rest: &[Event] = &events;
+        for id in &ids {
+            let n = rest.partition_point(|e| e.account == *id);
+            let (mine, tail) = rest.split_at(n);
+            slices.push((*id, mine));
+            rest = tail;
+        }
+        let replayed: Vec<Result<(u32, AccountResult), BacktestError>> = slices
+            .par_iter()
+            .map(|(id, evs)| {
+                let account = accounts.get(*id);
+                let engine = |e: pricebook_engine::EngineError| BacktestError::Engine {
+                    account: account.name.clone(),
+                    why: e.to_string(),
+                };
+                let mut figures = sides
+                    .iter()
+                    .map(|side| replay::figures(side, (*id, account), evs, (end, opts.when_out)))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(engine)?;
+                let after = figures.pop().unwrap_or_default();
+                let before = figures.pop();
+                Ok((*id, AccountResult { events: counts[*id as usize], before, after }))
+            })
+            .collect();
+        for r in replayed {
+            let (id, result) = r?;
+            results[id as usize] = Some(result);
+        }
+        done += ids.len() as u64;
+        (opts.progress)(done, total);
+    }
+    let results = results.into_iter().map(Option::unwrap_or_default).collect();
+    let timings = Timings { read, replay: clock.elapsed() - read };
+    Ok(Backtest { accounts, names, results, events: parts.count, start, end, when_out: opts.when_out, timings })
+}
+
+/// Every ledger line of a few accounts under each catalog (before, then
+/// after), for pictures of their balance. Reads the export a second time,
+/// keeping only those accounts' events.
+pub fn ledgers(
+    inputs: &Inputs<'_>,
+    cats: Catalogs<'_>,
+    bt: &Backtest,
+    ids: &[u32],
+) -> Result<Vec<(u32, Vec<Ledger>)>, BacktestError> {
+    let list = cats.list();
+    let mut names = bt.names.clone();
+    let mut kept: Vec<Vec<Event>> = vec![Vec::new(); ids.len()];
+    let mut push = |e: Event| {
+        if let Some(i) = ids.iter().position(|id| *id == e.account) {
+            kept[i].push(e);
+        }
+        Ok(())
+    };
+    if let Some(p) = inputs.purchases {
+        events::read(Table::Purchases, (p.path, p.shown), &bt.accounts, &mut names, &list, &mut push)?;
+    }
+    let u = inputs.usage;
+    events::read(Table::Usage, (u.path, u.shown), &bt.accounts, &mut names, &list, &mut push)?;
+    let sides: Vec<Catalogued<'_>> = list
+        .iter()
+        .enumerate()
+        .map(|(c, cat)| Catalogued { cat, rates: &names.rate_ix[c], packs: &names.pack_ix[c] })
+        .collect();
+    let mut out = Vec::new();
+    for (id, mut evs) in ids.iter().zip(kept) {
+        evs.sort();
+        let account = bt.accounts.get(*id);
+        let mut per_side = Vec::new();
+        for side in &sides {
+            let mut ledger = Ledger::new();
+            replay::replay(side, (*id, account), &evs, (bt.end, bt.when_out), &mut ledger)
+                .map_err(|e| BacktestError::Engine { account: account.name.clone(), why: e.to_string() })?;
+            per_side.push(ledger);
+        }
+        out.push((*id, per_side));
+    }
+    Ok(out)
+}
