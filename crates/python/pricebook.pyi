@@ -6,6 +6,7 @@ its ledger as a `pyarrow.Table`.
 """
 
 import os
+import pathlib
 from typing import List, Union
 
 import pyarrow
@@ -45,7 +46,7 @@ class Project:
 
     def __init__(self, path: StrPath) -> None: ...
     @property
-    def root(self) -> str:
+    def root(self) -> pathlib.Path:
         """The project's root folder."""
     @property
     def plans(self) -> List[str]:
