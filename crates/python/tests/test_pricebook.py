@@ -92,7 +92,7 @@ def test_run_gives_the_ledger_of_pricebook_run(root: Path, cli):
 
 def test_every_bundled_scenario_runs_and_matches_the_cli_line_count(root: Path, cli):
     project = pricebook.Project(root)
-    for scenario in sorted((root / "scenarios").rglob("*.toml"))[:12]:
+    for scenario in sorted((root / "scenarios").rglob("*.toml")):
         rel = str(scenario.relative_to(root))
         table = project.run(rel)
         expected = ledger_rows_from_cli_json(cli("run", rel, "--format", "json"))
