@@ -1,0 +1,72 @@
+"""pricebook: pricing as code for credit-based products.
+
+`Project(path)` opens and checks a project; `Catalog.from_json(text)` reads
+`pricebook build` output; `run(scenario_path)` replays a scenario and returns
+its ledger as a `pyarrow.Table`.
+"""
+
+import os
+import pathlib
+from typing import List, Union
+
+import pyarrow
+
+__version__: str
+
+StrPath = Union[str, "os.PathLike[str]"]
+
+class PricebookError(Exception):
+    """A project, plan, scenario or catalog that pricebook cannot use; the
+    message is the rendered diagnostics (file:line:col, the line, a hint)."""
+
+class Catalog:
+    """Compiled catalogs, by id (one per plan file), as `pricebook build`
+    writes them."""
+
+    @classmethod
+    def from_json(cls, text: str) -> "Catalog":
+        """Reads canonical catalog JSON (the output of `pricebook build`),
+        checking its format and content hash. Raises `PricebookError` when
+        the text is not catalog JSON, was written by another format version,
+        or was edited by hand."""
+    @property
+    def ids(self) -> List[str]:
+        """The catalogs' ids (plan-file names), sorted."""
+    def plans(self, id: str) -> List[str]:
+        """The plan ids of catalog `id`, in the order the plan file lists
+        them. Raises `KeyError` for an unknown id."""
+    def to_json(self) -> str:
+        """The canonical JSON, byte for byte what `pricebook build` writes."""
+    def __len__(self) -> int: ...
+
+class Project:
+    """A pricebook project: the folder holding `pricebook.toml`, with every
+    plan file compiled and checked. Raises `PricebookError` when the project
+    file, the rulebook or any plan file has errors; warnings do not raise."""
+
+    def __init__(self, path: StrPath) -> None: ...
+    @property
+    def root(self) -> pathlib.Path:
+        """The project's root folder."""
+    @property
+    def plans(self) -> List[str]:
+        """The plan-file names (`plans/NAME.toml`), sorted."""
+    @property
+    def warnings(self) -> str:
+        """The warnings from checking the plans, rendered; empty when clean."""
+    def catalog(self) -> Catalog:
+        """The compiled catalogs, as `pricebook build` would write them."""
+    def run(self, scenario_path: StrPath) -> pyarrow.Table:
+        """Replays a scenario file of this project and returns its ledger:
+        one row per ledger line with columns `seq` (uint64), `time`
+        (timestamp[s, UTC]), `account`, `event`, `source`, `credits`,
+        `balance`, `money`, `currency`, `details` (strings; credits and
+        money are exact decimals). Raises `PricebookError` when the scenario
+        has errors or a failed expectation."""
+
+def run(scenario_path: StrPath) -> pyarrow.Table:
+    """Replays a scenario file and returns its ledger (columns as
+    `Project.run`). The project is the nearest folder holding
+    `pricebook.toml` above the scenario. Raises `PricebookError` when the
+    project, the plan file or the scenario has errors, or an expectation
+    fails."""
