@@ -10,7 +10,8 @@ mod common;
 use pricebook::project::Project;
 use pricebook_core::calendar::Period;
 use pricebook_core::catalog::{
-    Allowance, Catalog, ExhaustionRule, Expiry, Limit, PackOffer, PackRef, PlanRef, Rate, RechargeRule, SourceRef,
+    Allowance, Catalog, ExhaustionRule, Expiry, Limit, OverageRate, PackOffer, PackRef, PlanRef, Rate, RechargeRule,
+    SourceRef,
 };
 use pricebook_core::money::{Credits, Money, Rounding};
 use pricebook_lang::compile::Workspace;
@@ -230,6 +231,9 @@ const MUTATIONS: &[(&str, Mutation)] = &[
         }
         true
     }),
+    ("plans.overage.price", |c| overage(c, |o| o.price = o.price * d(2))),
+    ("plans.overage.per", |c| overage(c, |o| o.per = o.per * d(2))),
+    ("plans.overage.charge_at", |c| overage(c, |o| o.charge_at = None)),
     ("plans.limits.entitlement", |c| first(&mut c.plans, |p| !p.limits.is_empty()).map(|p| p.limits.clear()).is_some()),
     ("plans.limits.limit", |c| {
         for p in &mut c.plans {
@@ -450,6 +454,11 @@ const MUTATIONS: &[(&str, Mutation)] = &[
         true
     }),
 ];
+
+/// Changes the first plan's overage rate; `false` when no plan has one.
+fn overage(c: &mut Catalog, change: fn(&mut OverageRate)) -> bool {
+    first(&mut c.plans, |p| p.overage.is_some()).and_then(|p| p.overage.as_mut()).map(change).is_some()
+}
 
 fn flip_timing(t: Timing) -> Timing {
     if t == Timing::Immediately { Timing::EndOfCycle } else { Timing::Immediately }

@@ -133,6 +133,9 @@ pub(super) const FIELDS: &[Field] = &[
     f("plans[].limits", "limits", T::Limits, S::Raw),
     f("plans[].flags", "flags", T::Limits, S::Raw),
     f("plans[].highlights", "highlights", T::Wording, S::Texts("none")),
+    f("plans[].overage.price", "overage price", T::Overage, S::Money("none")),
+    f("plans[].overage.per", "overage priced per {plural}", T::Overage, S::Credits("none")),
+    f("plans[].overage.charge_at", "overage charged at once from", T::Overage, S::Money("the cycle end only")),
     f("packs[].name", "name", T::Wording, S::Text("none")),
     f("packs[].tagline", "tagline", T::Wording, S::Text("none")),
     // Size, price and unit price together (see the walk).

@@ -232,6 +232,25 @@ pub struct Plan {
     pub limits: Vec<PlanLimit>,
     pub flags: Vec<EntitlementRef>,
     pub highlights: Vec<String>,
+    /// Usage past the balance, billed in money; `None`: `on_exhaustion`
+    /// decides. Left out of the JSON when absent, so catalogs that never
+    /// set it keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overage: Option<OverageRate>,
+}
+
+/// Metered overage (Stripe's metered prices, Lago's and Orb's usage-based
+/// charges): what a plan's usage past its balance costs in money, billed in
+/// arrears at the cycle end, at a plan change, and at once when what is
+/// owed reaches `charge_at`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OverageRate {
+    /// Money for `per` credits of usage.
+    pub price: Money,
+    /// Credits `price` is for (1000: "per 1,000 credits").
+    pub per: Credits,
+    /// What is owed is charged at once when it reaches this amount; `None`: only at the cycle end.
+    pub charge_at: Option<Money>,
 }
 
 impl Plan {

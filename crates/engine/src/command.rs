@@ -149,4 +149,6 @@ pub enum Command {
     Reset(Overage),
     /// Usage resets from now on at each moment of a recurrence.
     UsagePeriod(Recurrence, Overage),
+    /// The customer sets (or lifts) the most metered overage may cost per period.
+    OverageCap(Option<Money>),
 }

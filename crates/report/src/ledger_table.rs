@@ -97,6 +97,7 @@ impl Names<'_> {
                         format!("{}{}", cat.packs[*pack].id, if *auto { " (auto-recharge)" } else { "" })
                     }
                     Paid::Addon(a) => format!("add-on {}", cat.addons[*a].id),
+                    Paid::Overage { credits } => format!("overage for {} credits", format::credits(*credits)),
                 };
                 if *p == 0 { what } else { format!("{what}, purchase #{p}") }
             }
@@ -128,6 +129,9 @@ impl Names<'_> {
             Detail::Returned { usage, .. } => format!("returned: failed {}", self.detail(usage)),
             Detail::Settles(t) => format!("arrives {}", self.time(*t)),
             Detail::Setting(setting) => self.setting(setting),
+            Detail::Metered { credits, owed } => {
+                format!("{} past the balance metered; {} owed", format::credits(*credits), format::money(cat, *owed))
+            }
         }
     }
 
@@ -153,6 +157,8 @@ impl Names<'_> {
                 PaymentState::None => "payment method: none".into(),
             },
             Setting::InUse(ix, n) => format!("{} in use: {n}", cat.entitlements[*ix].id),
+            Setting::OverageCap(Some(cap)) => format!("overage limit {} a cycle", format::money(cat, *cap)),
+            Setting::OverageCap(None) => "overage limit lifted".into(),
         }
     }
 
@@ -257,6 +263,8 @@ pub fn row(names: &Names<'_>, seq: usize, e: &Entry) -> [String; 9] {
         {
             String::new()
         }
+        // Metered credits are billed in money: shown as a quantity, not a balance change.
+        EntryKind::Metered => format!("({})", format::credits(-e.credits)),
         EntryKind::Settle | EntryKind::Pending => format!("({})", format::credits(e.credits)),
         _ => format::signed(e.credits),
     };

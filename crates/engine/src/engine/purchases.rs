@@ -290,6 +290,8 @@ impl<S: Sink> Step<'_, S> {
             Paid::Pack { .. } => Refundable::Pack,
             Paid::Subscription { .. } | Paid::Proration { .. } => Refundable::Subscription,
             Paid::Addon(_) => Refundable::Addon,
+            // Usage already delivered: a support adjustment, not a refund, takes it back.
+            Paid::Overage { .. } => return Err(Reason::NotRefundable),
         };
         if !policy.applies_to.contains(&kind) {
             return Err(Reason::NotRefundable);

@@ -172,6 +172,8 @@ impl<S: Sink> Step<'_, S> {
 
     /// A cycle starts: scheduled changes, renewal charge, allowance, add-ons.
     pub(super) fn cycle_start(&mut self, a: &mut AccountState, id: AccountId) {
+        // The ending cycle's overage, on the plan it was metered under.
+        self.settle_overage(a, id);
         match a.pending_change.take() {
             Some(PendingChange::Cancel) => {
                 self.revert_to_default(a, id, PlanWhy::Cancelled, true);
@@ -217,6 +219,7 @@ impl<S: Sink> Step<'_, S> {
     /// Voids the allowance of the plan being left; the default plan's is
     /// remembered so a return within the same cycle can give it back.
     fn leave_plan(&mut self, a: &mut AccountState, id: AccountId) {
+        self.settle_overage(a, id);
         let plan = a.plan;
         let lots = a.wallet.ids_where(|l| l.allowance_of == Some(plan));
         let voided = self.void_lots(a, id, &lots, VoidWhy::PlanChange);
@@ -307,6 +310,7 @@ impl<S: Sink> Step<'_, S> {
     pub(super) fn revert_to_default(&mut self, a: &mut AccountState, id: AccountId, why: PlanWhy, reset_anchor: bool) {
         let default = self.cat.default_plan.ix;
         let from = a.plan;
+        self.settle_overage(a, id);
         if from != default {
             let lots = a.wallet.ids_where(|l| l.allowance_of == Some(from));
             self.void_lots(a, id, &lots, VoidWhy::PlanChange);
@@ -409,6 +413,7 @@ impl<S: Sink> Step<'_, S> {
         if new_price <= old_price {
             return match self.cat.plan_changes.downgrade {
                 Timing::Immediately => {
+                    self.settle_overage(a, id);
                     self.line(a, id, EntryKind::Plan, Detail::Plan { from: old, to: plan, why: PlanWhy::Downgraded });
                     a.plan = plan;
                     a.agreed_price = agreed;
@@ -438,6 +443,7 @@ impl<S: Sink> Step<'_, S> {
         };
         let old_credits = self.cat.plans[old].monthly_credits();
         let new_credits = self.cat.plans[plan].monthly_credits();
+        self.settle_overage(a, id);
         self.line(a, id, EntryKind::Plan, Detail::Plan { from: old, to: plan, why: PlanWhy::Upgraded });
         a.agreed_price = agreed;
         // An upgrade supersedes a scheduled downgrade or cancel.

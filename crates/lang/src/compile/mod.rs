@@ -9,6 +9,7 @@ mod allowances;
 mod check;
 mod honoured;
 pub mod lints;
+mod overage;
 mod plan_file;
 pub mod scenario;
 mod topups;

@@ -393,6 +393,7 @@ fn plan(
         }
         flags.push(EntitlementRef::new(ix, &name.value));
     }
+    let overage = p.overage.as_ref().map(|o| super::overage::rate(o, &p.id.value, monthly_credits, ck));
     Plan {
         id: p.id.value.clone(),
         name: p.name.value.clone(),
@@ -409,6 +410,7 @@ fn plan(
         limits,
         flags,
         highlights: p.highlights.clone(),
+        overage,
     }
 }
 

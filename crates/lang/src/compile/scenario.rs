@@ -361,6 +361,7 @@ fn step(
         e.release.is_some(),
         e.reset.is_some(),
         e.usage_period.is_some(),
+        e.overage_limit.is_some(),
     ]
     .iter()
     .filter(|p| **p)
@@ -491,6 +492,8 @@ fn step(
         }))
     } else if let Some(p) = &e.payment_method {
         Some(Command::PaymentMethod(p.value))
+    } else if let Some(m) = &e.overage_limit {
+        Some(Command::OverageCap(Some(ck.money(m, "overage_limit", Sign::NonNegative))))
     } else if let Some(a) = &e.enable_addon {
         Some(Command::EnableAddon(resolve_ix(a, cat.addons.iter().map(|a| a.id.as_str()).collect(), "add-on", ck)?))
     } else if let Some(a) = &e.disable_addon {

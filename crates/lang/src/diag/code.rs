@@ -86,6 +86,7 @@ codes! {
     RolloverIgnored => "rollover-ignored", Error, "A rollover rule on credits that are not a monthly allowance, which never roll over.";
     RefundRulesUnused => "refund-rules-unused", Error, "Refund rules stated while nothing is refundable.";
     UnusableFeature => "unusable-feature", Error, "A rate-card feature that no plan can use.";
+    OverageNeverBilled => "overage-never-billed", Error, "Metered overage on a plan whose usage can never pass its balance.";
     NoPlans => "no-plans", Error, "A plan file declares no plans.";
     // Lints: smells, not errors.
     WorseValuePack => "worse-value-pack", Warning, "A larger pack has a worse unit price than a smaller one.";

@@ -227,6 +227,20 @@ pub struct Plan {
     /// Other selling points for the pricing page that billing does not enforce (e.g. "Priority support").
     #[serde(default)]
     pub highlights: Vec<String>,
+    /// Usage past the plan's credits, metered and billed in money in arrears instead of refused. Default: none (`credits.on_exhaustion` decides).
+    pub overage: Option<Sp<OverageBilling>>,
+}
+
+/// `overage = { price = "$0.30", per = 1000, charge_at = "$5" }`: metered overage, as Stripe's metered prices and Lago's usage charges bill it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverageBilling {
+    /// Money for `per` credits of usage past the balance, e.g. "$0.30". May be finer than the currency's coins; each charge is rounded by `catalog.money_rounding`.
+    pub price: Sp<MoneyLit>,
+    /// Credits that `price` is for, e.g. 1000 for "per 1,000 credits". Default: 1.
+    pub per: Option<Sp<DecimalLit>>,
+    /// What is owed is charged at once when it reaches this amount, e.g. "$5". Default: charged only at the cycle end and at a plan change.
+    pub charge_at: Option<Sp<MoneyLit>>,
 }
 
 /// `[[packs]]`: credits that can be bought.

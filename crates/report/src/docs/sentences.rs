@@ -573,10 +573,19 @@ pub fn exhaustion(cat: &Catalog) -> Vec<String> {
         }
         ways
     };
+    let metered = plans_where(cat, |i| cat.plans[i].overage.is_some());
+    out.extend(metered.iter().filter_map(|&i| overage(&w, &cat.plans[i])));
+    if !metered.is_empty() {
+        out.push(
+            "You can set a limit on what usage past your balance may cost per billing cycle; usage that would pass it is refused."
+                .to_string(),
+        );
+    }
     match cat.credits.on_exhaustion {
         ExhaustionRule::Refuse => {
+            let lead = if metered.is_empty() { "Once" } else { "On the other plans, once" };
             out.push(format!(
-                "Once your balance cannot cover a usage, the usage is refused: features that spend {} are unavailable, and your balance never goes below zero.",
+                "{lead} your balance cannot cover a usage, the usage is refused: features that spend {} are unavailable, and your balance never goes below zero.",
                 w.plural()
             ));
         }
@@ -610,6 +619,27 @@ pub fn exhaustion(cat: &Catalog) -> Vec<String> {
         out.push(format!("On {}, usage is never refused; every use is still recorded.", w.plans_phrase(&unlimited)));
     }
     out
+}
+
+/// One plan's metered overage, with a worked figure from the billing
+/// module (what ten times the quoted quantity costs).
+fn overage(w: &Words, plan: &pricebook_core::catalog::Plan) -> Option<String> {
+    let rate = plan.overage?;
+    let at = billing::quote::Precision::of(w.cat);
+    let example = rate.per * Decimal::TEN;
+    let cost = billing::overage::price(&rate, example, at)?;
+    let when = match rate.charge_at {
+        Some(t) => format!("charged at once when {} is owed, otherwise", w.money(t.get())),
+        None => "charged".to_string(),
+    };
+    Some(format!(
+        "On {}, usage your balance cannot cover is not refused: it is billed at {} per {} ({} past your balance cost {}), {when} at the end of the billing cycle or when you change plans.",
+        plan.name,
+        w.money(rate.price.get()),
+        w.amount(rate.per.get()),
+        w.amount(example.get()),
+        w.money(cost.get()),
+    ))
 }
 
 /// Low-balance warnings.
