@@ -10,8 +10,8 @@ mod common;
 use pricebook::project::Project;
 use pricebook_core::calendar::Period;
 use pricebook_core::catalog::{
-    Allowance, Catalog, ExhaustionRule, Expiry, Limit, OverageRate, PackOffer, PackRef, PlanRef, Rate, RechargeRule,
-    SourceRef,
+    Allowance, Catalog, Discount, ExhaustionRule, Expiry, IntroOffer, Limit, OverageRate, PackOffer, PackRef, PlanRef,
+    Rate, RechargeRule, SourceRef,
 };
 use pricebook_core::money::{Credits, Money, Rounding};
 use pricebook_lang::compile::Workspace;
@@ -231,6 +231,9 @@ const MUTATIONS: &[(&str, Mutation)] = &[
         }
         true
     }),
+    ("plans.intro_offer.off.kind", |c| intro(c, |o| o.off = Discount::Amount(Money::from(1)))),
+    ("plans.intro_offer.off.value", |c| intro(c, |o| o.off = Discount::Share(Decimal::new(25, 2)))),
+    ("plans.intro_offer.cycles", |c| intro(c, |o| o.cycles += 1)),
     ("plans.overage.price", |c| overage(c, |o| o.price = o.price * d(2))),
     ("plans.overage.per", |c| overage(c, |o| o.per = o.per * d(2))),
     ("plans.overage.charge_at", |c| overage(c, |o| o.charge_at = None)),
@@ -454,6 +457,11 @@ const MUTATIONS: &[(&str, Mutation)] = &[
         true
     }),
 ];
+
+/// Changes the first plan's intro offer; `false` when no plan has one.
+fn intro(c: &mut Catalog, change: fn(&mut IntroOffer)) -> bool {
+    first(&mut c.plans, |p| p.intro_offer.is_some()).and_then(|p| p.intro_offer.as_mut()).map(change).is_some()
+}
 
 /// Changes the first plan's overage rate; `false` when no plan has one.
 fn overage(c: &mut Catalog, change: fn(&mut OverageRate)) -> bool {

@@ -135,6 +135,8 @@ pub(super) const FIELDS: &[Field] = &[
     f("plans[].highlights", "highlights", T::Wording, S::Texts("none")),
     f("plans[].overage.price", "overage price", T::Overage, S::Money("none")),
     f("plans[].overage.per", "overage priced per {plural}", T::Overage, S::Credits("none")),
+    f("plans[].intro_offer.off", "intro discount", T::PlanPrice, S::Raw),
+    f("plans[].intro_offer.cycles", "intro discount payments", T::PlanPrice, S::Int),
     f("plans[].overage.charge_at", "overage charged at once from", T::Overage, S::Money("the cycle end only")),
     f("packs[].name", "name", T::Wording, S::Text("none")),
     f("packs[].tagline", "tagline", T::Wording, S::Text("none")),

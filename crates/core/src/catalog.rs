@@ -237,6 +237,29 @@ pub struct Plan {
     /// set it keep their bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overage: Option<OverageRate>,
+    /// A discount on an account's first subscription payments; left out of
+    /// the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intro_offer: Option<IntroOffer>,
+}
+
+/// An introductory price (Stripe's coupons with a duration): the first
+/// `cycles` subscription payments an account makes cost less.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct IntroOffer {
+    pub off: Discount,
+    /// How many subscription payments are discounted.
+    pub cycles: u32,
+}
+
+/// What a discount takes off one payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum Discount {
+    /// A share of the list price, e.g. 0.5.
+    Share(#[schemars(with = "String")] Decimal),
+    /// An amount of money.
+    Amount(Money),
 }
 
 /// Metered overage (Stripe's metered prices, Lago's and Orb's usage-based

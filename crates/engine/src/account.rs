@@ -163,6 +163,9 @@ pub struct AccountState {
     /// The customer's most overage money per period; `None`: no cap.
     #[serde(default)]
     pub overage_cap: Option<Money>,
+    /// Subscription payments this account has made, for a plan's intro offer.
+    #[serde(default)]
+    pub subscription_payments: u32,
 }
 
 /// An account's periodic usage resets.

@@ -143,6 +143,7 @@ pub fn sign_up<S: Sink>(
         metered: Credits::ZERO,
         metered_billed: Credits::ZERO,
         overage_cap: None,
+        subscription_payments: 0,
     };
     let mut run = Step::new(cat, at, sink);
     run.with_account(&mut a, |e, a| {

@@ -55,6 +55,9 @@ impl<S: Sink> Step<'_, S> {
             }
         }
         let purchase = reserved.unwrap_or_else(|| a.new_purchase_id());
+        if matches!(paid, Paid::Subscription { .. }) {
+            a.subscription_payments += 1;
+        }
         a.purchases.insert(
             purchase,
             Purchase {

@@ -191,7 +191,7 @@ impl<S: Sink> Step<'_, S> {
         a.cycle_end = a.cycles.start(n + 1);
         a.warned = 0;
         let mut purchase = None;
-        let price = a.agreed_price.or(self.price_for(a.plan, a.billing)).unwrap_or(Money::ZERO);
+        let price = self.payment_price(a, a.plan, a.billing, a.agreed_price).unwrap_or(Money::ZERO);
         if price.is_positive() && a.plan != self.cat.default_plan.ix && n >= a.next_charge_cycle {
             match self.pay(a, id, price, Paid::Subscription { plan: a.plan, billing: a.billing }) {
                 Ok(p) => {
@@ -245,7 +245,7 @@ impl<S: Sink> Step<'_, S> {
             self.change_plan(a, id, plan, agreed)?;
             return Ok(None);
         }
-        let price = agreed.or(self.price_for(plan, billing)).ok_or(Reason::PriceOnRequest)?;
+        let price = self.payment_price(a, plan, billing, agreed).ok_or(Reason::PriceOnRequest)?;
         let trial_length = self.cat.plans[plan].trial.filter(|_| !a.had_trial && trial.unwrap_or(true));
         let from = a.plan;
         if let Some(length) = trial_length {
@@ -294,7 +294,7 @@ impl<S: Sink> Step<'_, S> {
 
     /// A trial ends: the first payment, or back to the default plan.
     pub(super) fn trial_end(&mut self, a: &mut AccountState, id: AccountId) {
-        let price = a.agreed_price.or(self.price_for(a.plan, a.billing)).unwrap_or(Money::ZERO);
+        let price = self.payment_price(a, a.plan, a.billing, a.agreed_price).unwrap_or(Money::ZERO);
         let reserved = a.trial_purchase.take();
         match self.pay_as(a, id, price, Paid::Subscription { plan: a.plan, billing: a.billing }, reserved) {
             Ok(purchase) => {
@@ -477,6 +477,18 @@ impl<S: Sink> Step<'_, S> {
             }
         }
         Ok(())
+    }
+
+    /// What the account's next subscription payment for `plan` costs: an
+    /// agreed price, else the list price less the plan's intro offer while
+    /// the account's first payments last.
+    fn payment_price(&self, a: &AccountState, plan: usize, billing: Billing, agreed: Option<Money>) -> Option<Money> {
+        agreed.or_else(|| {
+            let list = self.price_for(plan, billing)?;
+            let offer = self.cat.plans[plan].intro_offer.as_ref();
+            let at = pricebook_core::billing::quote::Precision::of(self.cat);
+            Some(pricebook_core::billing::discount::payment(list, offer, a.subscription_payments, at))
+        })
     }
 
     /// Rounds money to the currency's minor unit by the catalog's rule.

@@ -8,6 +8,7 @@ pub use pricebook_core::catalog;
 mod allowances;
 mod check;
 mod honoured;
+mod intro;
 pub mod lints;
 mod overage;
 mod plan_file;

@@ -394,6 +394,7 @@ fn plan(
         flags.push(EntitlementRef::new(ix, &name.value));
     }
     let overage = p.overage.as_ref().map(|o| super::overage::rate(o, &p.id.value, monthly_credits, ck));
+    let intro_offer = p.intro_offer.as_ref().and_then(|o| super::intro::offer(o, &p.id.value, paid, ck));
     Plan {
         id: p.id.value.clone(),
         name: p.name.value.clone(),
@@ -411,6 +412,7 @@ fn plan(
         flags,
         highlights: p.highlights.clone(),
         overage,
+        intro_offer,
     }
 }
 

@@ -429,10 +429,12 @@ fn step(
             return None;
         }
         binds = bind_ref(s.reference.as_ref(), true, "subscription", names, ck);
+        listed_price_kept(cat, plan, billing, s.price.as_ref(), ck)?;
         let price = s.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
         Some(Command::Subscribe { plan, billing, trial: s.trial, price })
     } else if let Some(c) = &e.change_plan {
         let plan = ck.resolve(&c.plan, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")?;
+        listed_price_kept(cat, plan, raw::Billing::Monthly, c.price.as_ref(), ck)?;
         let price = c.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
         Some(Command::ChangePlan { plan, price })
     } else if e.cancel.is_some() {
@@ -892,4 +894,30 @@ fn line_match(line: &Sp<raw::LineExpect>, names: &Names, ck: &mut Checker) -> Op
         text.push_str(&format!(" of {}", pricebook_core::format::credits(c)));
     }
     Some(LineMatch { kind, bucket, credits, count: l.count.as_ref().map(|c| c.value), text })
+}
+
+/// A `price` is an agreed price for a plan priced on request: on a plan
+/// with a list price it would silently replace every renewal's price, so it
+/// is refused (an introductory price is the plan's `intro_offer`).
+fn listed_price_kept(
+    cat: &Catalog,
+    plan: usize,
+    billing: raw::Billing,
+    price: Option<&Sp<crate::model::MoneyLit>>,
+    ck: &mut Checker,
+) -> Option<()> {
+    let p = &cat.plans[plan];
+    let listed = match billing {
+        raw::Billing::Monthly => p.monthly_price,
+        raw::Billing::Yearly => p.yearly_price,
+    };
+    let (Some(price), Some(list)) = (price, listed) else { return Some(()) };
+    let list = ck.show_money(list);
+    ck.error(
+        Code::PriceOverridesList,
+        price.span.clone(),
+        format!("plan `{}` has a list price ({list}); this `price` would replace it at every renewal", p.id),
+    )
+    .with_help("remove `price`; a discount on the first payments is the plan's `intro_offer`");
+    None
 }

@@ -229,6 +229,20 @@ pub struct Plan {
     pub highlights: Vec<String>,
     /// Usage past the plan's credits, metered and billed in money in arrears instead of refused. Default: none (`credits.on_exhaustion` decides).
     pub overage: Option<Sp<OverageBilling>>,
+    /// An introductory price: an account's first subscription payments cost less, e.g. `{ percent_off = "50%", cycles = 1 }` (first month half price). Default: none.
+    pub intro_offer: Option<Sp<IntroOfferLit>>,
+}
+
+/// `intro_offer = { percent_off = "50%", cycles = 1 }` or `{ amount_off = "$5", cycles = 3 }`, as Stripe's coupons (`percent_off` / `amount_off`, `duration_in_months`) discount a subscription.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntroOfferLit {
+    /// Share of the list price taken off each discounted payment, e.g. "50%". Give this or `amount_off`.
+    pub percent_off: Option<Sp<ShareLit>>,
+    /// Money taken off each discounted payment, e.g. "$5" (a payment never goes below zero). Give this or `percent_off`.
+    pub amount_off: Option<Sp<MoneyLit>>,
+    /// How many of an account's subscription payments are discounted (months when billed monthly, years when billed yearly). Default: 1.
+    pub cycles: Option<Sp<u32>>,
 }
 
 /// `overage = { price = "$0.30", per = 1000, charge_at = "$5" }`: metered overage, as Stripe's metered prices and Lago's usage charges bill it.

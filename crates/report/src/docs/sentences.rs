@@ -351,7 +351,27 @@ pub fn cycles(cat: &Catalog) -> Vec<String> {
                 .to_string(),
         );
     }
+    out.extend(cat.plans.iter().filter_map(|p| intro_offer(&w, p)));
     out
+}
+
+/// A plan's introductory price, with the discounted payment computed by
+/// the billing module.
+fn intro_offer(w: &Words, plan: &pricebook_core::catalog::Plan) -> Option<String> {
+    let offer = plan.intro_offer.as_ref()?;
+    let list = plan.monthly_price?;
+    let at = billing::quote::Precision::of(w.cat);
+    let first = billing::discount::payment(list, Some(offer), 0, at);
+    let payments = match offer.cycles {
+        1 => "your first monthly payment costs".to_string(),
+        n => format!("your first {n} monthly payments cost"),
+    };
+    Some(format!(
+        "On {}, {payments} {} instead of {}; later payments are the list price. The offer is for an account's first subscription payments only.",
+        plan.name,
+        w.money(first.get()),
+        w.money(list.get()),
+    ))
 }
 
 /// Yearly billing.
