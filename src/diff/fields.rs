@@ -51,6 +51,8 @@ pub(super) enum Show {
     Allowance,
     /// Plan ids; null is every plan.
     Plans,
+    /// `{kind, value}` as "50% off", "$5.00 off"; null is "none".
+    Discount,
     /// JSON as it is (a field this table does not know).
     Raw,
 }
@@ -134,8 +136,8 @@ pub(super) const FIELDS: &[Field] = &[
     f("plans[].flags", "flags", T::Limits, S::Raw),
     f("plans[].highlights", "highlights", T::Wording, S::Texts("none")),
     f("plans[].overage.price", "overage price", T::Overage, S::Money("none")),
-    f("plans[].overage.per", "overage priced per {plural}", T::Overage, S::Credits("none")),
-    f("plans[].intro_offer.off", "intro discount", T::PlanPrice, S::Raw),
+    f("plans[].overage.per", "overage price per", T::Overage, S::Credits("none")),
+    f("plans[].intro_offer.off", "intro discount", T::PlanPrice, S::Discount),
     f("plans[].intro_offer.cycles", "intro discount payments", T::PlanPrice, S::Int),
     f("plans[].overage.charge_at", "overage charged at once from", T::Overage, S::Money("the cycle end only")),
     f("packs[].name", "name", T::Wording, S::Text("none")),
@@ -299,6 +301,15 @@ pub(super) fn show(how: Show, cat: &Catalog, v: &Value) -> (String, Option<Decim
             Value::Null => ("every plan".into(), None),
             other => (list(other, text, ", ", "no plan"), None),
         },
+        S::Discount => {
+            let d = v.get("value").and_then(decimal);
+            let words = match (v.get("kind").and_then(Value::as_str), d) {
+                (Some("share"), Some(d)) => format!("{} off", share(d)),
+                (Some("amount"), Some(d)) => format!("{} off", format::money(cat, Money::new(d))),
+                _ => "none".into(),
+            };
+            (words, None)
+        }
         S::Raw => (or(text(v), "none"), None),
     }
 }
