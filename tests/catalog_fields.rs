@@ -53,6 +53,7 @@ const DISPLAY_ONLY: &[(&str, &str)] = &[
     ("features.id", "an id"),
     ("features.name", "shown on pages"),
     ("features.rates.model", "an id: scenarios name the model"),
+    ("features.unit", "the word for the feature's meter, shown on pages"),
     ("addons.id", "an id"),
     ("addons.name", "shown on pages"),
 ];
@@ -331,6 +332,10 @@ const MUTATIONS: &[(&str, Mutation)] = &[
     ("features.rates.per_1k_output_tokens", |c| rates(c, |r| &mut r.per_1k_output_tokens)),
     ("features.rates.per_1k_tokens", |c| rates(c, |r| &mut r.per_1k_tokens)),
     ("features.rates.per_minute", |c| rates(c, |r| &mut r.per_minute)),
+    ("features.rates.per_unit", |c| rates(c, |r| &mut r.per_unit)),
+    ("features.max_per_use", |c| {
+        first(&mut c.features, |f| f.max_per_use.is_some()).map(|f| f.max_per_use = None).is_some()
+    }),
     ("addons.monthly_credits", |c| {
         first(&mut c.addons, |a| a.monthly_credits.is_some())
             .map(|a| a.monthly_credits = a.monthly_credits.map(|m| m * d(2)))

@@ -353,6 +353,12 @@ pub struct Feature {
     pub requires: Option<EntitlementRef>,
     pub rounding: Rounding,
     pub rates: Vec<Rate>,
+    /// What one unit of `per_unit` measures ("character", "second", "image"); left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// No single usage costs more than this; left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_use: Option<Credits>,
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
@@ -363,6 +369,9 @@ pub struct Rate {
     pub per_1k_output_tokens: Option<Credits>,
     pub per_1k_tokens: Option<Credits>,
     pub per_minute: Option<Credits>,
+    /// Credits per unit of the feature's own `unit`; left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_unit: Option<Credits>,
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]

@@ -29,6 +29,8 @@ pub struct Quantity {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub minutes: Option<rust_decimal::Decimal>,
+    /// Units of the feature's own meter (characters, seconds, images).
+    pub units: Option<rust_decimal::Decimal>,
 }
 
 /// A usage: either a rate-card feature or an explicit credit cost.

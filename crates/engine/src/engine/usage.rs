@@ -51,6 +51,7 @@ impl<S: Sink> Step<'_, S> {
                     input_tokens: q.input_tokens,
                     output_tokens: q.output_tokens,
                     minutes: q.minutes,
+                    units: q.units,
                 };
                 billing::cost::rate_cost(feature, &feature.rates[r], &measured, self.cat.credits.scale)?
             }

@@ -660,6 +660,7 @@ fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -
         u.input_tokens.as_ref().map(|t| (Decimal::from(t.value), t.span.clone(), "input_tokens")),
         u.output_tokens.as_ref().map(|t| (Decimal::from(t.value), t.span.clone(), "output_tokens")),
         u.minutes.as_ref().map(|m| (m.value.0, m.span.clone(), "minutes")),
+        u.units.as_ref().map(|m| (m.value.0, m.span.clone(), "units")),
     ];
     for (value, span, what) in quantities.into_iter().flatten() {
         if value.is_sign_negative() || value > limit {
@@ -675,6 +676,7 @@ fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -
             input_tokens: u.input_tokens.as_ref().map_or(0, |t| t.value),
             output_tokens: u.output_tokens.as_ref().map_or(0, |t| t.value),
             minutes: u.minutes.as_ref().map(|m| m.value.0),
+            units: u.units.as_ref().map(|m| m.value.0),
         },
         credits,
         project: u.project.as_deref().map(|p| names.sym(p)),

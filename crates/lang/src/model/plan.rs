@@ -309,6 +309,10 @@ pub struct Feature {
     pub rounding: Option<Rounding>,
     /// Price per model, size or quality. A feature with one price uses the model name "default".
     pub rates: Sp<Vec<Sp<Rate>>>,
+    /// What one unit of the rates' `per_unit` measures, singular, e.g. "character", "second", "image".
+    pub unit: Option<Sp<String>>,
+    /// Most credits one usage of this feature may cost; a usage that costs more is charged this much.
+    pub max_per_use: Option<Sp<DecimalLit>>,
 }
 
 /// What one model (or variant) of a feature costs; the parts add up.
@@ -327,6 +331,8 @@ pub struct Rate {
     pub per_1k_tokens: Option<Sp<DecimalLit>>,
     /// Credits per minute.
     pub per_minute: Option<Sp<DecimalLit>>,
+    /// Credits per unit of the feature's own `unit` (per character, per second, per image).
+    pub per_unit: Option<Sp<DecimalLit>>,
 }
 
 /// `[[addons]]`: an extra that costs credits or money every month.

@@ -185,6 +185,8 @@ pub struct Use {
     pub output_tokens: Option<Sp<u64>>,
     /// Minutes (voice, video).
     pub minutes: Option<Sp<DecimalLit>>,
+    /// Units of the feature's own meter (characters, seconds, images), for rates with `per_unit`.
+    pub units: Option<Sp<DecimalLit>>,
     /// The cost in credits, for products without a rate card for this usage.
     pub credits: Option<Sp<DecimalLit>>,
     /// Project the usage belongs to (recorded on the ledger line).

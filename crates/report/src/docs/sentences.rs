@@ -932,7 +932,7 @@ pub fn limits(cat: &Catalog) -> Vec<String> {
 }
 
 /// One rate of the rate card as text: "5 credits per 1,000 tokens (input + output)".
-pub fn rate_cost(w: &Words, r: &Rate) -> String {
+pub fn rate_cost(w: &Words, f: &pricebook_core::catalog::Feature, r: &Rate) -> String {
     let thousand = Decimal::from(1000);
     let mut parts = Vec::new();
     if let Some(c) = r.per_request {
@@ -956,10 +956,17 @@ pub fn rate_cost(w: &Words, r: &Rate) -> String {
     if let Some(c) = r.per_minute {
         parts.push(format!("{} per minute", w.amount(c.get())));
     }
+    if let (Some(c), Some(unit)) = (r.per_unit, &f.unit) {
+        parts.push(format!("{} per {unit}", w.amount(c.get())));
+    }
     if parts.is_empty() {
         return format!("no {}", w.plural());
     }
-    parts.join(" + ")
+    let cost = parts.join(" + ");
+    match f.max_per_use {
+        Some(cap) => format!("{cost}, at most {} per use", w.amount(cap.get())),
+        None => cost,
+    }
 }
 
 /// How a rate card's costs are rounded.

@@ -248,7 +248,7 @@ impl DocView {
                         .iter()
                         .map(|r| RateView {
                             model: (f.rates.len() > 1 || r.model != "default").then(|| r.model.clone()),
-                            cost: sentences::rate_cost(&w, r),
+                            cost: sentences::rate_cost(&w, f, r),
                         })
                         .collect(),
                 })
