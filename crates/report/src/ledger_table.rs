@@ -371,6 +371,16 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Simulation<'_>) {
             let parts: Vec<String> = spent.iter().map(|(k, c)| format!("{k} {}", format::credits(*c))).collect();
             let _ = writeln!(out, "    spent on: {}", parts.join(", "));
         }
+        let totals = pricebook_engine::totals::by_account(&mine().cloned().collect::<Vec<_>>());
+        if let Some(t) = totals.get(&id).filter(|t| t.metered.is_positive()) {
+            let _ = writeln!(
+                out,
+                "    metered past the balance: {} {}, overage charged {}",
+                format::credits(t.metered),
+                cat.credits.plural,
+                format::money(cat, t.overage)
+            );
+        }
         let refused = mine().filter(|e| e.kind == EntryKind::Refused).count();
         let notices = mine().filter(|e| e.kind == EntryKind::Notice).count();
         if refused + notices > 0 {
