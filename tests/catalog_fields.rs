@@ -10,7 +10,8 @@ mod common;
 use pricebook::project::Project;
 use pricebook_core::calendar::Period;
 use pricebook_core::catalog::{
-    Allowance, Catalog, ExhaustionRule, Expiry, Limit, PackOffer, PackRef, PlanRef, Rate, RechargeRule, SourceRef,
+    Allowance, Catalog, Discount, ExhaustionRule, Expiry, IntroOffer, Limit, OverageRate, PackOffer, PackRef, PlanRef,
+    Rate, RechargeRule, SourceRef,
 };
 use pricebook_core::money::{Credits, Money, Rounding};
 use pricebook_lang::compile::Workspace;
@@ -55,6 +56,7 @@ const DISPLAY_ONLY: &[(&str, &str)] = &[
     ("features.name", "shown on pages"),
     ("features.rates.model", "an id: scenarios name the model"),
     ("features.rates.display_name", "shown on pages instead of the model id"),
+    ("features.unit", "the word for the feature's meter, shown on pages"),
     ("addons.id", "an id"),
     ("addons.name", "shown on pages"),
 ];
@@ -233,6 +235,12 @@ const MUTATIONS: &[(&str, Mutation)] = &[
         }
         true
     }),
+    ("plans.intro_offer.off.kind", |c| intro(c, |o| o.off = Discount::Amount(Money::from(1)))),
+    ("plans.intro_offer.off.value", |c| intro(c, |o| o.off = Discount::Share(Decimal::new(25, 2)))),
+    ("plans.intro_offer.cycles", |c| intro(c, |o| o.cycles += 1)),
+    ("plans.overage.price", |c| overage(c, |o| o.price = o.price * d(2))),
+    ("plans.overage.per", |c| overage(c, |o| o.per = o.per * d(2))),
+    ("plans.overage.charge_at", |c| overage(c, |o| o.charge_at = None)),
     ("plans.limits.entitlement", |c| first(&mut c.plans, |p| !p.limits.is_empty()).map(|p| p.limits.clear()).is_some()),
     ("plans.limits.limit", |c| {
         for p in &mut c.plans {
@@ -327,6 +335,10 @@ const MUTATIONS: &[(&str, Mutation)] = &[
     ("features.rates.per_1k_output_tokens", |c| rates(c, |r| &mut r.per_1k_output_tokens)),
     ("features.rates.per_1k_tokens", |c| rates(c, |r| &mut r.per_1k_tokens)),
     ("features.rates.per_minute", |c| rates(c, |r| &mut r.per_minute)),
+    ("features.rates.per_unit", |c| rates(c, |r| &mut r.per_unit)),
+    ("features.max_per_use", |c| {
+        first(&mut c.features, |f| f.max_per_use.is_some()).map(|f| f.max_per_use = None).is_some()
+    }),
     ("addons.monthly_credits", |c| {
         first(&mut c.addons, |a| a.monthly_credits.is_some())
             .map(|a| a.monthly_credits = a.monthly_credits.map(|m| m * d(2)))
@@ -453,6 +465,16 @@ const MUTATIONS: &[(&str, Mutation)] = &[
         true
     }),
 ];
+
+/// Changes the first plan's intro offer; `false` when no plan has one.
+fn intro(c: &mut Catalog, change: fn(&mut IntroOffer)) -> bool {
+    first(&mut c.plans, |p| p.intro_offer.is_some()).and_then(|p| p.intro_offer.as_mut()).map(change).is_some()
+}
+
+/// Changes the first plan's overage rate; `false` when no plan has one.
+fn overage(c: &mut Catalog, change: fn(&mut OverageRate)) -> bool {
+    first(&mut c.plans, |p| p.overage.is_some()).and_then(|p| p.overage.as_mut()).map(change).is_some()
+}
 
 fn flip_timing(t: Timing) -> Timing {
     if t == Timing::Immediately { Timing::EndOfCycle } else { Timing::Immediately }

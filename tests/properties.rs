@@ -88,6 +88,7 @@ fn command(cat: &Catalog, r: &Raw) -> Option<Command> {
                         input_tokens: u64::from(r.a % 50_000),
                         output_tokens: u64::from(r.b % 50_000),
                         minutes: Some(Decimal::new(i64::from(r.amount % 600), 1)),
+                        units: Some(Decimal::from(r.amount % 5000)),
                     },
                     credits: None,
                     project: None,

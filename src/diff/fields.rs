@@ -51,6 +51,8 @@ pub(super) enum Show {
     Allowance,
     /// Plan ids; null is every plan.
     Plans,
+    /// `{kind, value}` as "50% off", "$5.00 off"; null is "none".
+    Discount,
     /// JSON as it is (a field this table does not know).
     Raw,
 }
@@ -136,6 +138,14 @@ pub(super) const FIELDS: &[Field] = &[
     f("plans[].highlight", "highlighted on the pricing page", T::Wording, S::YesNo),
     f("plans[].cta.label", "call-to-action label", T::Wording, S::Text("none")),
     f("plans[].cta.url", "call-to-action link", T::Wording, S::Text("none")),
+    f("plans[].overage.price", "overage price", T::Overage, S::Money("none")),
+    f("plans[].overage.per", "overage price per", T::Overage, S::Credits("none")),
+    f("plans[].intro_offer.off", "intro discount", T::PlanPrice, S::Discount),
+    f("plans[].intro_offer.cycles", "intro discount payments", T::PlanPrice, S::Int),
+    f("features[].unit", "meter unit", T::Rate, S::Text("none")),
+    f("features[].max_per_use", "most {plural} per use", T::Rate, S::Credits("no limit")),
+    f("features[].rates[].per_unit", "{plural} per unit", T::Rate, S::Credits("none")),
+    f("plans[].overage.charge_at", "overage charged at once from", T::Overage, S::Money("the cycle end only")),
     f("packs[].name", "name", T::Wording, S::Text("none")),
     f("packs[].tagline", "tagline", T::Wording, S::Text("none")),
     // Size, price and unit price together (see the walk).
@@ -298,6 +308,15 @@ pub(super) fn show(how: Show, cat: &Catalog, v: &Value) -> (String, Option<Decim
             Value::Null => ("every plan".into(), None),
             other => (list(other, text, ", ", "no plan"), None),
         },
+        S::Discount => {
+            let d = v.get("value").and_then(decimal);
+            let words = match (v.get("kind").and_then(Value::as_str), d) {
+                (Some("share"), Some(d)) => format!("{} off", share(d)),
+                (Some("amount"), Some(d)) => format!("{} off", format::money(cat, Money::new(d))),
+                _ => "none".into(),
+            };
+            (words, None)
+        }
         S::Raw => (or(text(v), "none"), None),
     }
 }

@@ -150,6 +150,8 @@ impl<S: Sink> Run<'_, '_, S> {
                     input_tokens: u.input_tokens,
                     output_tokens: u.output_tokens,
                     minutes: u.minutes,
+                    // Exports have no column for a feature's own meter yet.
+                    units: None,
                 },
                 credits: u.credits.map(Credits::new),
                 project: None,

@@ -238,6 +238,15 @@ pub struct Plan {
     /// The call-to-action link on this plan's card.
     #[serde(default)]
     pub cta: Option<CallToAction>,
+    /// Usage past the balance, billed in money; `None`: `on_exhaustion`
+    /// decides. Left out of the JSON when absent, so catalogs that never
+    /// set it keep their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overage: Option<OverageRate>,
+    /// A discount on an account's first subscription payments; left out of
+    /// the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intro_offer: Option<IntroOffer>,
 }
 
 /// A plan's call to action on the pricing page; the url is http(s).
@@ -247,6 +256,39 @@ pub struct CallToAction {
     pub label: String,
     /// Where it leads.
     pub url: String,
+}
+
+/// An introductory price (Stripe's coupons with a duration): the first
+/// `cycles` subscription payments an account makes cost less.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct IntroOffer {
+    pub off: Discount,
+    /// How many subscription payments are discounted.
+    pub cycles: u32,
+}
+
+/// What a discount takes off one payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "value")]
+pub enum Discount {
+    /// A share of the list price, e.g. 0.5.
+    Share(#[schemars(with = "String")] Decimal),
+    /// An amount of money.
+    Amount(Money),
+}
+
+/// Metered overage (Stripe's metered prices, Lago's and Orb's usage-based
+/// charges): what a plan's usage past its balance costs in money, billed in
+/// arrears at the cycle end, at a plan change, and at once when what is
+/// owed reaches `charge_at`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OverageRate {
+    /// Money for `per` credits of usage.
+    pub price: Money,
+    /// Credits `price` is for (1000: "per 1,000 credits").
+    pub per: Credits,
+    /// What is owed is charged at once when it reaches this amount; `None`: only at the cycle end.
+    pub charge_at: Option<Money>,
 }
 
 impl Plan {
@@ -326,6 +368,12 @@ pub struct Feature {
     pub requires: Option<EntitlementRef>,
     pub rounding: Rounding,
     pub rates: Vec<Rate>,
+    /// What one unit of `per_unit` measures ("character", "second", "image"); left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// No single usage costs more than this; left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_per_use: Option<Credits>,
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
@@ -339,6 +387,9 @@ pub struct Rate {
     pub per_1k_output_tokens: Option<Credits>,
     pub per_1k_tokens: Option<Credits>,
     pub per_minute: Option<Credits>,
+    /// Credits per unit of the feature's own `unit`; left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_unit: Option<Credits>,
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]

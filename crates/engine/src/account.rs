@@ -154,6 +154,18 @@ pub struct AccountState {
     pub refunded: Money,
     /// Periodic usage resets, if the account has a usage period.
     pub usage_period: Option<UsagePeriod>,
+    /// Credits of usage past the balance metered this period (plans with `overage`).
+    #[serde(default)]
+    pub metered: Credits,
+    /// Of `metered`, the credits already charged.
+    #[serde(default)]
+    pub metered_billed: Credits,
+    /// The customer's most overage money per period; `None`: no cap.
+    #[serde(default)]
+    pub overage_cap: Option<Money>,
+    /// Subscription payments this account has made, for a plan's intro offer.
+    #[serde(default)]
+    pub subscription_payments: u32,
 }
 
 /// An account's periodic usage resets.

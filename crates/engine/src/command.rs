@@ -29,6 +29,8 @@ pub struct Quantity {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub minutes: Option<rust_decimal::Decimal>,
+    /// Units of the feature's own meter (characters, seconds, images).
+    pub units: Option<rust_decimal::Decimal>,
 }
 
 /// A usage: either a rate-card feature or an explicit credit cost.
@@ -149,4 +151,6 @@ pub enum Command {
     Reset(Overage),
     /// Usage resets from now on at each moment of a recurrence.
     UsagePeriod(Recurrence, Overage),
+    /// The customer sets (or lifts) the most metered overage may cost per period.
+    OverageCap(Option<Money>),
 }

@@ -23,6 +23,8 @@ pub enum EntryKind {
     Expire,
     /// Credits are cancelled (refund, plan change, operator).
     Void,
+    /// Usage past the balance is metered, to be billed in money (balance unchanged).
+    Metered,
     /// Unused credits are carried past a cycle end or a usage reset
     /// unchanged. Credits dropped there are an `expire` line, credits added
     /// (a refill, a minimum kept) a `grant` line, so each line's word is the
@@ -58,6 +60,7 @@ impl EntryKind {
         EntryKind::Consume,
         EntryKind::Expire,
         EntryKind::Void,
+        EntryKind::Metered,
         EntryKind::Rollover,
         EntryKind::Settle,
         EntryKind::Refund,
@@ -79,6 +82,7 @@ impl EntryKind {
             EntryKind::Consume => "consume",
             EntryKind::Expire => "expire",
             EntryKind::Void => "void",
+            EntryKind::Metered => "metered",
             EntryKind::Rollover => "rollover",
             EntryKind::Settle => "settle",
             EntryKind::Refund => "refund",
@@ -137,6 +141,7 @@ pub enum Reason {
     NothingToVoid,
     AlreadyRegistered,
     ExpiresBeforeStart,
+    OverageCapReached,
 }
 
 impl Reason {
@@ -169,6 +174,7 @@ impl Reason {
         Reason::NothingToVoid,
         Reason::AlreadyRegistered,
         Reason::ExpiresBeforeStart,
+        Reason::OverageCapReached,
     ];
 
     pub fn code(self) -> &'static str {
@@ -201,6 +207,7 @@ impl Reason {
             Reason::NothingToVoid => "nothing-to-void",
             Reason::AlreadyRegistered => "already-registered",
             Reason::ExpiresBeforeStart => "expires-before-start",
+            Reason::OverageCapReached => "overage-cap-reached",
         }
     }
 
@@ -235,6 +242,7 @@ impl Reason {
             Reason::NothingToVoid => "there is nothing left of this grant to void",
             Reason::AlreadyRegistered => "this account already exists",
             Reason::ExpiresBeforeStart => "the grant would expire at or before it starts; nothing was granted",
+            Reason::OverageCapReached => "this usage would pass the overage limit you set",
         }
     }
 }
@@ -302,10 +310,22 @@ impl PlanWhy {
 /// What a money line paid for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Paid {
-    Subscription { plan: usize, billing: Billing },
-    Proration { plan: usize },
-    Pack { pack: usize, auto: bool },
+    Subscription {
+        plan: usize,
+        billing: Billing,
+    },
+    Proration {
+        plan: usize,
+    },
+    Pack {
+        pack: usize,
+        auto: bool,
+    },
     Addon(usize),
+    /// Metered overage: this many credits of usage past the balance.
+    Overage {
+        credits: Credits,
+    },
 }
 
 /// Why credits were voided.
@@ -333,6 +353,8 @@ pub enum Setting {
     PaymentMethod(pricebook_core::policy::PaymentState),
     /// Units of a countable entitlement now in use.
     InUse(usize, u64),
+    /// The most metered overage may cost per period; `None`: no limit.
+    OverageCap(Option<Money>),
 }
 
 /// The context of a line.
@@ -393,6 +415,11 @@ pub enum Detail {
     },
     Settles(Instant),
     Setting(Setting),
+    /// Credits of usage past the balance metered, and the money owed for the period's metered usage not yet charged.
+    Metered {
+        credits: Credits,
+        owed: Money,
+    },
 }
 
 /// One line of the ledger. Lines carry no sequence number: a ledger's

@@ -8,7 +8,7 @@
 
 use crate::command::AccountId;
 use crate::labels::LabelId;
-use crate::ledger::{Bucket, Entry, EntryKind, Sink};
+use crate::ledger::{Bucket, Detail, Entry, EntryKind, Paid, Sink};
 use pricebook_core::calendar::Instant;
 use pricebook_core::money::{Credits, Money};
 use serde::{Deserialize, Serialize};
@@ -45,6 +45,12 @@ pub struct Totals {
     pub charged: Money,
     /// Money paid back.
     pub refunded: Money,
+    /// Credits of usage past the balance metered for overage billed in money.
+    #[serde(default)]
+    pub metered: Credits,
+    /// Of `charged`, the money charged for metered overage.
+    #[serde(default)]
+    pub overage: Money,
     pub refusals: u64,
     pub first_refusal: Option<Instant>,
     pub notices: u64,
@@ -94,7 +100,15 @@ impl Totals {
             (EntryKind::Void, Bucket::Overdraft) => (zero, Some(-amount)),
             (EntryKind::Void, _) => (Flows { voided: -amount, ..zero }, None),
             (EntryKind::Charge, _) => {
-                self.charged += e.money.unwrap_or(Money::ZERO);
+                let money = e.money.unwrap_or(Money::ZERO);
+                self.charged += money;
+                if matches!(e.detail, Detail::Paid(Paid::Overage { .. }, _)) {
+                    self.overage += money;
+                }
+                return;
+            }
+            (EntryKind::Metered, _) => {
+                self.metered -= amount;
                 return;
             }
             (EntryKind::PaymentRefund, _) => {

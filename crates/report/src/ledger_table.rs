@@ -98,6 +98,7 @@ impl Names<'_> {
                         format!("{}{}", cat.packs[*pack].id, if *auto { " (auto-recharge)" } else { "" })
                     }
                     Paid::Addon(a) => format!("add-on {}", cat.addons[*a].id),
+                    Paid::Overage { credits } => format!("overage for {} credits", format::credits(*credits)),
                 };
                 if *p == 0 { what } else { format!("{what}, purchase #{p}") }
             }
@@ -129,6 +130,9 @@ impl Names<'_> {
             Detail::Returned { usage, .. } => format!("returned: failed {}", self.detail(usage)),
             Detail::Settles(t) => format!("arrives {}", self.time(*t)),
             Detail::Setting(setting) => self.setting(setting),
+            Detail::Metered { credits, owed } => {
+                format!("{} past the balance metered; {} owed", format::credits(*credits), format::money(cat, *owed))
+            }
         }
     }
 
@@ -154,6 +158,8 @@ impl Names<'_> {
                 PaymentState::None => "payment method: none".into(),
             },
             Setting::InUse(ix, n) => format!("{} in use: {n}", cat.entitlements[*ix].id),
+            Setting::OverageCap(Some(cap)) => format!("overage limit {} a cycle", format::money(cat, *cap)),
+            Setting::OverageCap(None) => "overage limit lifted".into(),
         }
     }
 
@@ -260,6 +266,8 @@ pub fn row(names: &Names<'_>, seq: usize, e: &Entry) -> [String; 9] {
         {
             String::new()
         }
+        // Metered credits are billed in money: shown as a quantity, not a balance change.
+        EntryKind::Metered => format!("({})", format::credits(-e.credits)),
         EntryKind::Settle | EntryKind::Pending => format!("({})", format::credits(e.credits)),
         _ => format::signed(e.credits),
     };
@@ -366,6 +374,16 @@ fn summary(out: &mut String, names: &Names<'_>, engine: &Simulation<'_>) {
         if !spent.is_empty() {
             let parts: Vec<String> = spent.iter().map(|(k, c)| format!("{} {}", vis(k), format::credits(*c))).collect();
             let _ = writeln!(out, "    spent on: {}", parts.join(", "));
+        }
+        let totals = pricebook_engine::totals::by_account(&mine().cloned().collect::<Vec<_>>());
+        if let Some(t) = totals.get(&id).filter(|t| t.metered.is_positive()) {
+            let _ = writeln!(
+                out,
+                "    metered past the balance: {} {}, overage charged {}",
+                format::credits(t.metered),
+                cat.credits.plural,
+                format::money(cat, t.overage)
+            );
         }
         let refused = mine().filter(|e| e.kind == EntryKind::Refused).count();
         let notices = mine().filter(|e| e.kind == EntryKind::Notice).count();

@@ -1,4 +1,5 @@
-//! Usage cost from the rate card.
+//! Usage cost from the rate card: the parts of a rate added up (requests,
+//! tokens, minutes, the feature's own unit), rounded, capped per usage.
 
 use crate::catalog::{Feature, Rate};
 use crate::money::Credits;
@@ -12,6 +13,8 @@ pub struct Measured {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub minutes: Option<Decimal>,
+    /// Units of the feature's own meter (characters, seconds, images).
+    pub units: Option<Decimal>,
 }
 
 /// Credits a usage costs under one rate of a feature, rounded by the
@@ -26,6 +29,7 @@ pub fn rate_cost(feature: &Feature, rate: &Rate, m: &Measured, credit_scale: u32
         (rate.per_1k_output_tokens, output),
         (rate.per_1k_tokens, input.checked_add(output)?),
         (rate.per_minute, m.minutes.unwrap_or(Decimal::ZERO)),
+        (rate.per_unit, m.units.unwrap_or(Decimal::ZERO)),
     ];
     let mut raw = Decimal::ZERO;
     for (per, n) in parts {
@@ -33,5 +37,7 @@ pub fn rate_cost(feature: &Feature, rate: &Rate, m: &Measured, credit_scale: u32
             raw = raw.checked_add(per.get().checked_mul(n)?)?;
         }
     }
-    Some(Credits::new(feature.rounding.round(raw, credit_scale)))
+    let cost = Credits::new(feature.rounding.round(raw, credit_scale));
+    // One usage never costs more than the feature's cap.
+    Some(feature.max_per_use.map_or(cost, |cap| cost.min(cap)))
 }

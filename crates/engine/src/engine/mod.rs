@@ -13,6 +13,7 @@
 //! `subscriptions` (plans, trials, cycles, changes), `resets` (usage
 //! resets and what grants keep at them).
 
+mod overage;
 mod purchases;
 mod resets;
 mod subscriptions;
@@ -146,6 +147,10 @@ pub fn sign_up<S: Sink>(
         charged: Money::ZERO,
         refunded: Money::ZERO,
         usage_period: None,
+        metered: Credits::ZERO,
+        metered_billed: Credits::ZERO,
+        overage_cap: None,
+        subscription_payments: 0,
     };
     let mut run = Step::new(cat, at, sink);
     run.with_account(&mut a, |e, a| {
@@ -337,6 +342,10 @@ impl<'a, S: Sink> Step<'a, S> {
                 self.set_usage_period(a, *every, *overage);
                 Ok(())
             }
+            Command::OverageCap(cap) => {
+                self.set_overage_cap(a, id, *cap);
+                Ok(())
+            }
             Command::Void { lot } => self.void_direct(a, id, *lot),
             Command::Allocate(ent) => self.allocate(a, id, *ent),
             Command::Release(ent) => {
@@ -366,6 +375,7 @@ impl<'a, S: Sink> Step<'a, S> {
             || self.cat.plans[a.plan].monthly_credits().is_positive()
             || !a.addons.is_empty()
             || a.pending_change.is_some()
+            || a.metered > a.metered_billed
     }
 
     /// Schedules the next cycle start, or lets the cycles idle.

@@ -55,6 +55,9 @@ impl<S: Sink> Step<'_, S> {
             }
         }
         let purchase = reserved.unwrap_or_else(|| a.new_purchase_id());
+        if matches!(paid, Paid::Subscription { .. }) {
+            a.subscription_payments += 1;
+        }
         a.purchases.insert(
             purchase,
             Purchase {
@@ -290,6 +293,8 @@ impl<S: Sink> Step<'_, S> {
             Paid::Pack { .. } => Refundable::Pack,
             Paid::Subscription { .. } | Paid::Proration { .. } => Refundable::Subscription,
             Paid::Addon(_) => Refundable::Addon,
+            // Usage already delivered: a support adjustment, not a refund, takes it back.
+            Paid::Overage { .. } => return Err(Reason::NotRefundable),
         };
         if !policy.applies_to.contains(&kind) {
             return Err(Reason::NotRefundable);

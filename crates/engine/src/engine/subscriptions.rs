@@ -176,6 +176,8 @@ impl<S: Sink> Step<'_, S> {
 
     /// A cycle starts: scheduled changes, renewal charge, allowance, add-ons.
     pub(super) fn cycle_start(&mut self, a: &mut AccountState, id: AccountId) {
+        // The ending cycle's overage, on the plan it was metered under.
+        self.settle_overage(a, id);
         match a.pending_change.take() {
             Some(PendingChange::Cancel) => {
                 self.revert_to_default(a, id, PlanWhy::Cancelled, true);
@@ -193,7 +195,7 @@ impl<S: Sink> Step<'_, S> {
         a.cycle_end = a.cycles.start(n + 1);
         a.warned = 0;
         let mut purchase = None;
-        let price = a.agreed_price.or(self.price_for(a.plan, a.billing)).unwrap_or(Money::ZERO);
+        let price = self.payment_price(a, a.plan, a.billing, a.agreed_price).unwrap_or(Money::ZERO);
         if price.is_positive() && a.plan != self.cat.default_plan.ix && n >= a.next_charge_cycle {
             match self.pay(a, id, price, Paid::Subscription { plan: a.plan, billing: a.billing }) {
                 Ok(p) => {
@@ -221,6 +223,7 @@ impl<S: Sink> Step<'_, S> {
     /// Voids the allowance of the plan being left; the default plan's is
     /// remembered so a return within the same cycle can give it back.
     fn leave_plan(&mut self, a: &mut AccountState, id: AccountId) {
+        self.settle_overage(a, id);
         let plan = a.plan;
         let lots = a.wallet.ids_where(|l| l.allowance_of == Some(plan));
         let voided = self.void_lots(a, id, &lots, VoidWhy::PlanChange);
@@ -246,7 +249,7 @@ impl<S: Sink> Step<'_, S> {
             self.change_plan(a, id, plan, agreed)?;
             return Ok(None);
         }
-        let price = agreed.or(self.price_for(plan, billing)).ok_or(Reason::PriceOnRequest)?;
+        let price = self.payment_price(a, plan, billing, agreed).ok_or(Reason::PriceOnRequest)?;
         let trial_length = self.cat.plans[plan].trial.filter(|_| !a.had_trial && trial.unwrap_or(true));
         let from = a.plan;
         if let Some(length) = trial_length {
@@ -295,7 +298,7 @@ impl<S: Sink> Step<'_, S> {
 
     /// A trial ends: the first payment, or back to the default plan.
     pub(super) fn trial_end(&mut self, a: &mut AccountState, id: AccountId) {
-        let price = a.agreed_price.or(self.price_for(a.plan, a.billing)).unwrap_or(Money::ZERO);
+        let price = self.payment_price(a, a.plan, a.billing, a.agreed_price).unwrap_or(Money::ZERO);
         let reserved = a.trial_purchase.take();
         match self.pay_as(a, id, price, Paid::Subscription { plan: a.plan, billing: a.billing }, reserved) {
             Ok(purchase) => {
@@ -311,6 +314,7 @@ impl<S: Sink> Step<'_, S> {
     pub(super) fn revert_to_default(&mut self, a: &mut AccountState, id: AccountId, why: PlanWhy, reset_anchor: bool) {
         let default = self.cat.default_plan.ix;
         let from = a.plan;
+        self.settle_overage(a, id);
         if from != default {
             let lots = a.wallet.ids_where(|l| l.allowance_of == Some(from));
             self.void_lots(a, id, &lots, VoidWhy::PlanChange);
@@ -413,6 +417,7 @@ impl<S: Sink> Step<'_, S> {
         if new_price <= old_price {
             return match self.cat.plan_changes.downgrade {
                 Timing::Immediately => {
+                    self.settle_overage(a, id);
                     self.line(a, id, EntryKind::Plan, Detail::Plan { from: old, to: plan, why: PlanWhy::Downgraded });
                     a.plan = plan;
                     a.agreed_price = agreed;
@@ -442,6 +447,7 @@ impl<S: Sink> Step<'_, S> {
         };
         let old_credits = self.cat.plans[old].monthly_credits();
         let new_credits = self.cat.plans[plan].monthly_credits();
+        self.settle_overage(a, id);
         self.line(a, id, EntryKind::Plan, Detail::Plan { from: old, to: plan, why: PlanWhy::Upgraded });
         a.agreed_price = agreed;
         // An upgrade supersedes a scheduled downgrade or cancel.
@@ -475,6 +481,18 @@ impl<S: Sink> Step<'_, S> {
             }
         }
         Ok(())
+    }
+
+    /// What the account's next subscription payment for `plan` costs: an
+    /// agreed price, else the list price less the plan's intro offer while
+    /// the account's first payments last.
+    fn payment_price(&self, a: &AccountState, plan: usize, billing: Billing, agreed: Option<Money>) -> Option<Money> {
+        agreed.or_else(|| {
+            let list = self.price_for(plan, billing)?;
+            let offer = self.cat.plans[plan].intro_offer.as_ref();
+            let at = pricebook_core::billing::quote::Precision::of(self.cat);
+            Some(pricebook_core::billing::discount::payment(list, offer, a.subscription_payments, at))
+        })
     }
 
     /// Rounds money to the currency's minor unit by the catalog's rule.

@@ -51,6 +51,7 @@ impl<S: Sink> Step<'_, S> {
                     input_tokens: q.input_tokens,
                     output_tokens: q.output_tokens,
                     minutes: q.minutes,
+                    units: q.units,
                 };
                 billing::cost::rate_cost(feature, &feature.rates[r], &measured, self.cat.credits.scale)?
             }
@@ -127,7 +128,12 @@ impl<S: Sink> Step<'_, S> {
                 takes.push(t);
             }
         }
-        if need.is_positive() {
+        let metered = self.overage_rate(a).filter(|_| mode == Mode::Usage && need.is_positive());
+        if let Some(rate) = metered {
+            // Billed in money, not owed in credits: nothing for a failed operation to return.
+            self.meter(a, id, &rate, need);
+            need = Credits::ZERO;
+        } else if need.is_positive() {
             a.wallet.deficit += need;
             self.record(a, id, kind, Bucket::Overdraft, -need, None, detail);
         } else if !touched {
@@ -139,7 +145,10 @@ impl<S: Sink> Step<'_, S> {
 
     /// Whether a spend may go ahead; auto-recharge gets one chance first.
     fn check_covered(&mut self, a: &mut AccountState, id: AccountId, cost: Credits, mode: Mode) -> Result<(), Reason> {
-        let rule = if mode == Mode::Covered { ExhaustionRule::Refuse } else { self.cat.credits.on_exhaustion };
+        // A plan with overage meters what the balance lacks rather than overdraw.
+        let metering = mode == Mode::Usage && self.overage_rate(a).is_some();
+        let rule =
+            if mode == Mode::Covered || metering { ExhaustionRule::Refuse } else { self.cat.credits.on_exhaustion };
         let fits = |a: &AccountState| {
             let balance = a.wallet.balance();
             match rule {
@@ -155,6 +164,11 @@ impl<S: Sink> Step<'_, S> {
             self.recharge(a, id, Some(cost));
             if fits(a) {
                 return Ok(());
+            }
+            // Past the balance a plan with overage meters instead of refusing.
+            if let Some(rate) = self.overage_rate(a) {
+                let past = cost - a.wallet.balance().max(Credits::ZERO);
+                return self.overage_fits(a, &rate, past);
             }
         }
         Err(match rule {

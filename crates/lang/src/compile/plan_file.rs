@@ -400,6 +400,8 @@ fn plan(
         }
         flags.push(EntitlementRef::new(ix, &name.value));
     }
+    let overage = p.overage.as_ref().map(|o| super::overage::rate(o, &p.id.value, monthly_credits, ck));
+    let intro_offer = p.intro_offer.as_ref().and_then(|o| super::intro::offer(o, &p.id.value, paid, ck));
     Plan {
         id: p.id.value.clone(),
         name: p.name.value.clone(),
@@ -418,6 +420,8 @@ fn plan(
         highlights: p.highlights.clone(),
         highlight: false,
         cta: super::presentation::cta(p, ck),
+        overage,
+        intro_offer,
     }
 }
 
@@ -597,13 +601,23 @@ fn feature(
                 per_1k_output_tokens: part(&r.per_1k_output_tokens, "per_1k_output_tokens"),
                 per_1k_tokens: part(&r.per_1k_tokens, "per_1k_tokens"),
                 per_minute: part(&r.per_minute, "per_minute"),
+                per_unit: part(&r.per_unit, "per_unit"),
             };
+            if let (Some(p), None) = (&r.per_unit, &f.unit) {
+                ck.error(
+                    Code::IncompleteItem,
+                    p.span.clone(),
+                    format!("`per_unit` of `{}` prices a unit that the feature does not name", f.id.value),
+                )
+                .with_help("add unit = \"character\" (or \"second\", \"image\", …) to the feature");
+            }
             if [
                 rate.per_request,
                 rate.per_1k_input_tokens,
                 rate.per_1k_output_tokens,
                 rate.per_1k_tokens,
                 rate.per_minute,
+                rate.per_unit,
             ]
             .iter()
             .all(Option::is_none)
@@ -613,7 +627,9 @@ fn feature(
                     r.model.span.clone(),
                     format!("rate `{}` of `{}` prices nothing", r.model.value, f.id.value),
                 )
-                .with_help("add per_request, per_1k_input_tokens, per_1k_output_tokens, per_1k_tokens or per_minute");
+                .with_help(
+                    "add per_request, per_1k_input_tokens, per_1k_output_tokens, per_1k_tokens, per_minute or per_unit",
+                );
             }
             rate
         })
@@ -624,6 +640,8 @@ fn feature(
         requires,
         rounding: f.rounding.unwrap_or(rounding),
         rates,
+        unit: f.unit.as_ref().map(|u| u.value.clone()),
+        max_per_use: f.max_per_use.as_ref().map(|m| ck.credits(m, "max_per_use", Sign::Positive)),
     }
 }
 

@@ -370,6 +370,7 @@ fn step(
         e.release.is_some(),
         e.reset.is_some(),
         e.usage_period.is_some(),
+        e.overage_limit.is_some(),
     ]
     .iter()
     .filter(|p| **p)
@@ -437,10 +438,12 @@ fn step(
             return None;
         }
         binds = bind_ref(s.reference.as_ref(), true, "subscription", names, ck);
+        listed_price_kept(cat, plan, billing, s.price.as_ref(), ck)?;
         let price = s.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
         Some(Command::Subscribe { plan, billing, trial: s.trial, price })
     } else if let Some(c) = &e.change_plan {
         let plan = ck.resolve(&c.plan, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")?;
+        listed_price_kept(cat, plan, raw::Billing::Monthly, c.price.as_ref(), ck)?;
         let price = c.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
         Some(Command::ChangePlan { plan, price })
     } else if e.cancel.is_some() {
@@ -500,6 +503,8 @@ fn step(
         }))
     } else if let Some(p) = &e.payment_method {
         Some(Command::PaymentMethod(p.value))
+    } else if let Some(m) = &e.overage_limit {
+        Some(Command::OverageCap(Some(ck.money(m, "overage_limit", Sign::NonNegative))))
     } else if let Some(a) = &e.enable_addon {
         Some(Command::EnableAddon(resolve_ix(a, cat.addons.iter().map(|a| a.id.as_str()).collect(), "add-on", ck)?))
     } else if let Some(a) = &e.disable_addon {
@@ -664,6 +669,7 @@ fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -
         u.input_tokens.as_ref().map(|t| (Decimal::from(t.value), t.span.clone(), "input_tokens")),
         u.output_tokens.as_ref().map(|t| (Decimal::from(t.value), t.span.clone(), "output_tokens")),
         u.minutes.as_ref().map(|m| (m.value.0, m.span.clone(), "minutes")),
+        u.units.as_ref().map(|m| (m.value.0, m.span.clone(), "units")),
     ];
     for (value, span, what) in quantities.into_iter().flatten() {
         if value.is_sign_negative() || value > limit {
@@ -679,6 +685,7 @@ fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -
             input_tokens: u.input_tokens.as_ref().map_or(0, |t| t.value),
             output_tokens: u.output_tokens.as_ref().map_or(0, |t| t.value),
             minutes: u.minutes.as_ref().map(|m| m.value.0),
+            units: u.units.as_ref().map(|m| m.value.0),
         },
         credits,
         project: u.project.as_deref().map(|p| names.sym(p)),
@@ -898,4 +905,30 @@ fn line_match(line: &Sp<raw::LineExpect>, names: &Names, ck: &mut Checker) -> Op
         text.push_str(&format!(" of {}", pricebook_core::format::credits(c)));
     }
     Some(LineMatch { kind, bucket, credits, count: l.count.as_ref().map(|c| c.value), text })
+}
+
+/// A `price` is an agreed price for a plan priced on request: on a plan
+/// with a list price it would silently replace every renewal's price, so it
+/// is refused (an introductory price is the plan's `intro_offer`).
+fn listed_price_kept(
+    cat: &Catalog,
+    plan: usize,
+    billing: raw::Billing,
+    price: Option<&Sp<crate::model::MoneyLit>>,
+    ck: &mut Checker,
+) -> Option<()> {
+    let p = &cat.plans[plan];
+    let listed = match billing {
+        raw::Billing::Monthly => p.monthly_price,
+        raw::Billing::Yearly => p.yearly_price,
+    };
+    let (Some(price), Some(list)) = (price, listed) else { return Some(()) };
+    let list = ck.show_money(list);
+    ck.error(
+        Code::PriceOverridesList,
+        price.span.clone(),
+        format!("plan `{}` has a list price ({list}); this `price` would replace it at every renewal", p.id),
+    )
+    .with_help("remove `price`; a discount on the first payments is the plan's `intro_offer`");
+    None
 }

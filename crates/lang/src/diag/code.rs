@@ -90,6 +90,9 @@ codes! {
     RolloverIgnored => "rollover-ignored", Error, "A rollover rule on credits that are not a monthly allowance, which never roll over.";
     RefundRulesUnused => "refund-rules-unused", Error, "Refund rules stated while nothing is refundable.";
     UnusableFeature => "unusable-feature", Error, "A rate-card feature that no plan can use.";
+    OverageNeverBilled => "overage-never-billed", Error, "Metered overage on a plan whose usage can never pass its balance.";
+    DiscountOnFreePlan => "discount-on-free-plan", Error, "An intro offer on a plan that charges nothing.";
+    PriceOverridesList => "price-overrides-list-price", Error, "A scenario gives a price for a plan with a list price, which would replace every renewal's price.";
     NoPlans => "no-plans", Error, "A plan file declares no plans.";
     // Lints: smells, not errors.
     WorseValuePack => "worse-value-pack", Warning, "A larger pack has a worse unit price than a smaller one.";

@@ -231,6 +231,10 @@ pub struct Plan {
     pub highlight: Option<Sp<bool>>,
     /// The call-to-action link on this plan's card, e.g. { label = "Start free trial", url = "https://example.com/signup?plan=pro" }.
     pub cta: Option<Sp<CallToAction>>,
+    /// Usage past the plan's credits, metered and billed in money in arrears instead of refused. Default: none (`credits.on_exhaustion` decides).
+    pub overage: Option<Sp<OverageBilling>>,
+    /// An introductory price: an account's first subscription payments cost less, e.g. `{ percent_off = "50%", cycles = 1 }` (first month half price). Default: none.
+    pub intro_offer: Option<Sp<IntroOfferLit>>,
 }
 
 /// A plan's call to action: a button on the pricing page.
@@ -241,6 +245,30 @@ pub struct CallToAction {
     pub label: Sp<String>,
     /// Where it leads: an http:// or https:// address.
     pub url: Sp<String>,
+}
+
+/// `intro_offer = { percent_off = "50%", cycles = 1 }` or `{ amount_off = "$5", cycles = 3 }`, as Stripe's coupons (`percent_off` / `amount_off`, `duration_in_months`) discount a subscription.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntroOfferLit {
+    /// Share of the list price taken off each discounted payment, e.g. "50%". Give this or `amount_off`.
+    pub percent_off: Option<Sp<ShareLit>>,
+    /// Money taken off each discounted payment, e.g. "$5" (a payment never goes below zero). Give this or `percent_off`.
+    pub amount_off: Option<Sp<MoneyLit>>,
+    /// How many of an account's subscription payments are discounted (months when billed monthly, years when billed yearly). Default: 1.
+    pub cycles: Option<Sp<u32>>,
+}
+
+/// `overage = { price = "$0.30", per = 1000, charge_at = "$5" }`: metered overage, as Stripe's metered prices and Lago's usage charges bill it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OverageBilling {
+    /// Money for `per` credits of usage past the balance, e.g. "$0.30". May be finer than the currency's coins; each charge is rounded by `catalog.money_rounding`.
+    pub price: Sp<MoneyLit>,
+    /// Credits that `price` is for, e.g. 1000 for "per 1,000 credits". Default: 1.
+    pub per: Option<Sp<DecimalLit>>,
+    /// What is owed is charged at once when it reaches this amount, e.g. "$5". Default: charged only at the cycle end and at a plan change.
+    pub charge_at: Option<Sp<MoneyLit>>,
 }
 
 /// `[[packs]]`: credits that can be bought.
@@ -295,6 +323,10 @@ pub struct Feature {
     pub rounding: Option<Rounding>,
     /// Price per model, size or quality. A feature with one price uses the model name "default".
     pub rates: Sp<Vec<Sp<Rate>>>,
+    /// What one unit of the rates' `per_unit` measures, singular, e.g. "character", "second", "image".
+    pub unit: Option<Sp<String>>,
+    /// Most credits one usage of this feature may cost; a usage that costs more is charged this much.
+    pub max_per_use: Option<Sp<DecimalLit>>,
 }
 
 /// What one model (or variant) of a feature costs; the parts add up.
@@ -315,6 +347,8 @@ pub struct Rate {
     pub per_1k_tokens: Option<Sp<DecimalLit>>,
     /// Credits per minute.
     pub per_minute: Option<Sp<DecimalLit>>,
+    /// Credits per unit of the feature's own `unit` (per character, per second, per image).
+    pub per_unit: Option<Sp<DecimalLit>>,
 }
 
 /// `[[addons]]`: an extra that costs credits or money every month.

@@ -113,6 +113,8 @@ pub struct Event {
     pub reset: Option<Sp<Reset>>,
     /// Usage resets from now on at each `every` after `anchor`, as `reset` does.
     pub usage_period: Option<Sp<UsagePeriod>>,
+    /// The customer caps what metered overage (a plan's `overage`) may cost per cycle, e.g. "$50"; usage that would pass it is refused. "$0" stops overage.
+    pub overage_limit: Option<Sp<MoneyLit>>,
     /// What must be true right after this event.
     pub expect: Option<Box<Sp<Expect>>>,
 }
@@ -183,6 +185,8 @@ pub struct Use {
     pub output_tokens: Option<Sp<u64>>,
     /// Minutes (voice, video).
     pub minutes: Option<Sp<DecimalLit>>,
+    /// Units of the feature's own meter (characters, seconds, images), for rates with `per_unit`.
+    pub units: Option<Sp<DecimalLit>>,
     /// The cost in credits, for products without a rate card for this usage.
     pub credits: Option<Sp<DecimalLit>>,
     /// Project the usage belongs to (recorded on the ledger line).

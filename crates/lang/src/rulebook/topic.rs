@@ -68,6 +68,8 @@ pub enum Topic {
     /// Whether larger packs stay better value per credit (the
     /// `pack-worse-value` lint).
     PackValue,
+    /// A plan's metered overage billed in money.
+    Overage,
 }
 
 use SourceKind::{Adjustment, Allowance, DailyActivity, Purchase, Referral, Signup};
@@ -107,6 +109,7 @@ const NAMES: &[(Topic, &str)] = &[
     (PlanChanges, "plan_changes"),
     (Warnings, "notifications"),
     (PackValue, "pack_value"),
+    (Overage, "overage"),
 ];
 
 impl Topic {

@@ -334,6 +334,13 @@ impl<'j, 'c> Narrator<'j, 'c> {
                         let name = cat.addons.get(*ix).map_or("the add-on", |a| a.name.as_str());
                         format!("You pay {} for {name}.", money(e.money))
                     }
+                    Paid::Overage { credits } => {
+                        format!(
+                            "You pay {} for {} of usage past your balance.",
+                            money(e.money),
+                            w.amount(credits.get())
+                        )
+                    }
                 }),
             ),
             (EntryKind::Charge, _) => (Topic::Other, Some(format!("You pay {}.", money(e.money)))),
@@ -355,6 +362,15 @@ impl<'j, 'c> Narrator<'j, 'c> {
             (EntryKind::Pending, _) => {
                 (Topic::Other, Some(format!("A top-up of {} is pending.", w.amount(e.credits.get()))))
             }
+            (EntryKind::Metered, Detail::Metered { owed, .. }) => (
+                Topic::Other,
+                Some(format!(
+                    "{} past your balance are metered; {} is owed so far.",
+                    w.amount(-e.credits.get()),
+                    money(Some(*owed))
+                )),
+            ),
+            (EntryKind::Metered, _) => (Topic::Other, None),
             (EntryKind::Plan, Detail::Plan { from, to, why }) => (Topic::Other, self.plan_line(*from, *to, *why)),
             (EntryKind::Plan, _) => (Topic::Other, None),
             (EntryKind::Notice, Detail::Notice(n)) => (Topic::Other, Some(self.notice(*n))),

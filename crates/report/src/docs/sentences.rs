@@ -351,7 +351,27 @@ pub fn cycles(cat: &Catalog) -> Vec<String> {
                 .to_string(),
         );
     }
+    out.extend(cat.plans.iter().filter_map(|p| intro_offer(&w, p)));
     out
+}
+
+/// A plan's introductory price, with the discounted payment computed by
+/// the billing module.
+fn intro_offer(w: &Words, plan: &pricebook_core::catalog::Plan) -> Option<String> {
+    let offer = plan.intro_offer.as_ref()?;
+    let list = plan.monthly_price?;
+    let at = billing::quote::Precision::of(w.cat);
+    let first = billing::discount::payment(list, Some(offer), 0, at);
+    let payments = match offer.cycles {
+        1 => "your first monthly payment costs".to_string(),
+        n => format!("your first {n} monthly payments cost"),
+    };
+    Some(format!(
+        "On {}, {payments} {} instead of {}; later payments are the list price. The offer is for an account's first subscription payments only.",
+        plan.name,
+        w.money(first.get()),
+        w.money(list.get()),
+    ))
 }
 
 /// Yearly billing.
@@ -573,10 +593,19 @@ pub fn exhaustion(cat: &Catalog) -> Vec<String> {
         }
         ways
     };
+    let metered = plans_where(cat, |i| cat.plans[i].overage.is_some());
+    out.extend(metered.iter().filter_map(|&i| overage(&w, &cat.plans[i])));
+    if !metered.is_empty() {
+        out.push(
+            "You can set a limit on what usage past your balance may cost per billing cycle; usage that would pass it is refused."
+                .to_string(),
+        );
+    }
     match cat.credits.on_exhaustion {
         ExhaustionRule::Refuse => {
+            let lead = if metered.is_empty() { "Once" } else { "On the other plans, once" };
             out.push(format!(
-                "Once your balance cannot cover a usage, the usage is refused: features that spend {} are unavailable, and your balance never goes below zero.",
+                "{lead} your balance cannot cover a usage, the usage is refused: features that spend {} are unavailable, and your balance never goes below zero.",
                 w.plural()
             ));
         }
@@ -610,6 +639,27 @@ pub fn exhaustion(cat: &Catalog) -> Vec<String> {
         out.push(format!("On {}, usage is never refused; every use is still recorded.", w.plans_phrase(&unlimited)));
     }
     out
+}
+
+/// One plan's metered overage, with a worked figure from the billing
+/// module (what ten times the quoted quantity costs).
+fn overage(w: &Words, plan: &pricebook_core::catalog::Plan) -> Option<String> {
+    let rate = plan.overage?;
+    let at = billing::quote::Precision::of(w.cat);
+    let example = rate.per * Decimal::TEN;
+    let cost = billing::overage::price(&rate, example, at)?;
+    let when = match rate.charge_at {
+        Some(t) => format!("charged at once when {} is owed, otherwise", w.money(t.get())),
+        None => "charged".to_string(),
+    };
+    Some(format!(
+        "On {}, usage your balance cannot cover is not refused: it is billed at {} per {} ({} past your balance cost {}), {when} at the end of the billing cycle or when you change plans.",
+        plan.name,
+        w.money(rate.price.get()),
+        w.amount(rate.per.get()),
+        w.amount(example.get()),
+        w.money(cost.get()),
+    ))
 }
 
 /// Low-balance warnings.
@@ -882,7 +932,7 @@ pub fn limits(cat: &Catalog) -> Vec<String> {
 }
 
 /// One rate of the rate card as text: "5 credits per 1,000 tokens (input + output)".
-pub fn rate_cost(w: &Words, r: &Rate) -> String {
+pub fn rate_cost(w: &Words, f: &pricebook_core::catalog::Feature, r: &Rate) -> String {
     let thousand = Decimal::from(1000);
     let mut parts = Vec::new();
     if let Some(c) = r.per_request {
@@ -906,10 +956,17 @@ pub fn rate_cost(w: &Words, r: &Rate) -> String {
     if let Some(c) = r.per_minute {
         parts.push(format!("{} per minute", w.amount(c.get())));
     }
+    if let (Some(c), Some(unit)) = (r.per_unit, &f.unit) {
+        parts.push(format!("{} per {unit}", w.amount(c.get())));
+    }
     if parts.is_empty() {
         return format!("no {}", w.plural());
     }
-    parts.join(" + ")
+    let cost = parts.join(" + ");
+    match f.max_per_use {
+        Some(cap) => format!("{cost}, at most {} per use", w.amount(cap.get())),
+        None => cost,
+    }
 }
 
 /// How a rate card's costs are rounded.

@@ -289,7 +289,7 @@ impl DocView {
                             model: (f.rates.len() > 1 || r.model != "default")
                                 .then(|| r.display_name.clone().unwrap_or_else(|| r.model.clone())),
                             model_id: r.model.clone(),
-                            cost: sentences::rate_cost(&w, r),
+                            cost: sentences::rate_cost(&w, f, r),
                         })
                         .collect(),
                 })
