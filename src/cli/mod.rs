@@ -177,7 +177,7 @@ pub enum Command {
         /// Pack purchases (.csv, .jsonl or .parquet): account, time, pack, credits or amount.
         #[arg(long, value_name = "FILE")]
         purchases: Option<PathBuf>,
-        /// The plan file (catalog) to replay under, by name: `codeassist`.
+        /// The plan file (catalog) to replay under, by name: `acme`.
         #[arg(long, value_name = "NAME")]
         plans: String,
         /// "Before": plan files from this folder.
@@ -204,7 +204,7 @@ pub enum Command {
     /// Deterministic: the same arguments give the same bytes. The usage goes
     /// to -o FILE; accounts.EXT and purchases.EXT go beside it.
     SampleUsage {
-        /// The plan file (catalog) to sample, by name: `codeassist`.
+        /// The plan file (catalog) to sample, by name: `acme`.
         #[arg(long, value_name = "NAME")]
         plans: String,
         /// How many accounts.
