@@ -1,7 +1,7 @@
 //! CSV tables: a header row names the columns.
 
 use super::{Row, clip};
-use crate::error::{InputError, InputErrorKind, Place};
+use crate::error::{InputError, InputErrorKind};
 use std::path::Path;
 
 fn csv_error(shown: &str, e: &csv::Error) -> InputError {
@@ -36,20 +36,7 @@ pub(super) fn read(
         .iter()
         .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
-    let positions: Vec<Option<usize>> = wanted.iter().map(|w| header.iter().position(|h| h == w)).collect();
-    let columns: Vec<usize> = positions.iter().map(|p| p.map_or(0, |p| p + 1)).collect();
-    if let Some(missing) = (0..required.min(wanted.len())).find(|i| positions[*i].is_none()) {
-        return Err(InputError {
-            place: Box::new(Place {
-                file: shown.to_string(),
-                line: 1,
-                column: 0,
-                name: wanted[missing].to_string(),
-                text: clip(header.join(",")),
-            }),
-            kind: Box::new(InputErrorKind::MissingColumn { known: header.clone() }),
-        });
-    }
+    let (positions, columns) = super::locate(shown, &header, wanted, required, 1)?;
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {

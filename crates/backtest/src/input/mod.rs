@@ -95,6 +95,34 @@ pub fn read_rows(
 }
 
 /// Shortens a row shown under an error.
+/// Where each `wanted` column is in a header: its index, and the 1-based
+/// column number errors name (0 when absent). An error naming the first
+/// missing one of the `required` columns, on `line` (the header's line, 0
+/// for formats without lines).
+fn locate(
+    shown: &str,
+    header: &[String],
+    wanted: &[&str],
+    required: usize,
+    line: u64,
+) -> Result<(Vec<Option<usize>>, Vec<usize>), InputError> {
+    let positions: Vec<Option<usize>> = wanted.iter().map(|w| header.iter().position(|h| h == w)).collect();
+    let columns: Vec<usize> = positions.iter().map(|p| p.map_or(0, |p| p + 1)).collect();
+    if let Some(missing) = (0..required.min(wanted.len())).find(|i| positions[*i].is_none()) {
+        return Err(InputError {
+            place: Box::new(Place {
+                file: shown.to_string(),
+                line,
+                column: 0,
+                name: wanted[missing].to_string(),
+                text: clip(header.join(",")),
+            }),
+            kind: Box::new(InputErrorKind::MissingColumn { known: header.to_vec() }),
+        });
+    }
+    Ok((positions, columns))
+}
+
 pub(crate) fn clip(mut text: String) -> String {
     const MAX: usize = 200;
     if text.len() > MAX {

@@ -8,7 +8,7 @@
 //! `+00:00`): a named zone such as `Europe/Paris` is reported as unreadable.
 
 use super::{Row, clip};
-use crate::error::{InputError, InputErrorKind, Place};
+use crate::error::{InputError, InputErrorKind};
 use arrow_array::{Array, ArrayRef, StringArray};
 use arrow_schema::DataType;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -43,20 +43,7 @@ pub(super) fn read(
     let file = std::fs::File::open(path).map_err(|e| InputError::file(shown, InputErrorKind::Io(e.to_string())))?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| not_parquet(shown, e))?;
     let names: Vec<String> = builder.schema().fields().iter().map(|f| f.name().clone()).collect();
-    let positions: Vec<Option<usize>> = wanted.iter().map(|w| names.iter().position(|n| n == w)).collect();
-    let columns: Vec<usize> = positions.iter().map(|p| p.map_or(0, |p| p + 1)).collect();
-    if let Some(missing) = (0..required.min(wanted.len())).find(|i| positions[*i].is_none()) {
-        return Err(InputError {
-            place: Box::new(Place {
-                file: shown.to_string(),
-                line: 0,
-                column: 0,
-                name: wanted[missing].to_string(),
-                text: clip(names.join(",")),
-            }),
-            kind: Box::new(InputErrorKind::MissingColumn { known: names.clone() }),
-        });
-    }
+    let (positions, columns) = super::locate(shown, &names, wanted, required, 0)?;
     let reader = builder.with_batch_size(1 << 16).build().map_err(|e| not_parquet(shown, e))?;
     let mut row_number = 0u64;
     for batch in reader {
