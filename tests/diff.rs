@@ -8,10 +8,12 @@
 
 mod common;
 
+use common::git;
+
 use pricebook::diff::{self, ChangeKind, Loaded, Options, Review, side::PlanText};
 use pricebook_lang::compile::Workspace;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -713,17 +715,6 @@ fn exit_codes() {
     let empty = dir.join("empty");
     std::fs::create_dir_all(&empty).expect("folder");
     assert_eq!(code(&pricebook(root(), &["diff", &b, &path("empty")])), 2);
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=pricebook test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[test]

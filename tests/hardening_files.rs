@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::git;
+
 use common::temp::TempProject;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -131,17 +133,6 @@ fn a_fifo_is_refused_without_waiting_for_a_writer() {
     let all = text(&out);
     assert_eq!(out.status.code(), Some(1), "{all}");
     assert!(all.contains("error[not-a-file]") && all.contains("plans/pipe.toml"), "{all}");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=pricebook test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// The docs lint of `diff --base` compares docs files with the base

@@ -3,6 +3,9 @@
 //! sub-folder; `init` never overwrites; outside a project every command
 //! exits 2 and says why; completions and the man page are generated.
 
+mod common;
+
+use common::git;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -111,17 +114,6 @@ fn completions_and_man_page() {
     }
     let man = ok(&pricebook_in(&dir, &["man"]));
     assert!(man.starts_with(".ie \\n(.g .ds Aq") || man.contains(".TH pricebook"), "{man}");
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["-c", "user.name=pricebook test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// The documented flow: `pricebook docs` writes the folder `pricebook diff`

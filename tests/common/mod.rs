@@ -9,6 +9,7 @@ use pricebook_lang::compile::Workspace;
 use pricebook_lang::diag::{Diagnostics, SourceMap, Style, render_all};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::process::Command;
 
 /// The project at `root` (its pricebook.toml and rulebook), or a panic
 /// showing why it does not open.
@@ -80,4 +81,17 @@ pub fn pricebook(root: &Path, args: &[&str]) -> std::process::Output {
         .env("NO_COLOR", "1")
         .output()
         .expect("the binary runs")
+}
+
+/// Runs git in `dir` as a throw-away identity, failing the test on error.
+#[allow(dead_code)]
+pub fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["-c", "user.name=pricebook test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
