@@ -5,6 +5,7 @@
 //! that is `compile`'s job.
 
 mod literal;
+mod literal_error;
 mod load;
 pub mod plan;
 pub mod scenario;

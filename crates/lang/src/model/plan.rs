@@ -7,6 +7,7 @@
 //! description in `pricebook schema plan`.
 
 use super::literal::{AmountLit, DecimalLit, MoneyLit, PeriodLit, ShareLit};
+use super::literal_error::{Literal, LiteralError};
 use super::spanned::Sp;
 use pricebook_core::money::Rounding;
 pub use pricebook_core::policy::{
@@ -160,9 +161,12 @@ impl<'de> Deserialize<'de> for ExpiryLit {
             other => super::literal::period(other).map(ExpiryLit::After).map_err(|e| {
                 // Keep the duration's own hint last: it is what the diagnostic shows as help.
                 let (message, hint) = e.split_once("; ").unwrap_or((&e, "write a duration such as \"30 days\""));
-                serde::de::Error::custom(format!(
-                    "[invalid-duration] {message} (expiry is \"never\", \"end_of_day\", \"end_of_cycle\" or a duration); {hint}"
-                ))
+                LiteralError::Invalid {
+                    literal: Literal::Duration,
+                    message: format!("{message} (expiry is \"never\", \"end_of_day\", \"end_of_cycle\" or a duration)"),
+                    hint: Some(hint.to_string()),
+                }
+                .raise()
             }),
         }
     }

@@ -61,60 +61,146 @@ impl JsonSchema for TimeLit {
     }
 }
 
+/// One event: when, to whom, its action (none for `expect` alone) and its checks.
+#[derive(Debug, Deserialize)]
+#[serde(from = "EventKeys")]
+pub struct Event {
+    pub at: Sp<TimeLit>,
+    pub account: Option<Sp<String>>,
+    /// The first action key written; `None` for an `expect` alone.
+    pub action: Option<Action>,
+    /// How many action keys the event has: `compile` refuses more than one,
+    /// pointing at the event, as it refuses none without `expect`.
+    pub actions: u8,
+    pub expect: Option<Box<Sp<Expect>>>,
+}
+
+/// What an event does: one variant per action key. Large payloads are boxed
+/// so that an event stays small (scenarios may have 100k of them).
+#[derive(Debug)]
+pub enum Action {
+    SignUp(Box<Sp<SignUp>>),
+    Active(Sp<Empty>),
+    Subscribe(Box<Sp<Subscribe>>),
+    ChangePlan(Box<Sp<ChangePlan>>),
+    Cancel(Sp<Empty>),
+    Refund(Box<Sp<RefundRequest>>),
+    Use(Box<Sp<Use>>),
+    Buy(Box<Sp<Buy>>),
+    AutoRecharge(Box<Sp<AutoRechargeSettings>>),
+    PaymentMethod(Sp<PaymentState>),
+    EnableAddon(Sp<String>),
+    DisableAddon(Sp<String>),
+    Transfer(Box<Sp<Transfer>>),
+    Adjust(Box<Sp<Adjust>>),
+    OperationFailed(Sp<String>),
+    Grant(Box<Sp<Grant>>),
+    Void(Sp<String>),
+    Allocate(Sp<String>),
+    Release(Sp<String>),
+    Reset(Sp<Reset>),
+    UsagePeriod(Box<Sp<UsagePeriod>>),
+}
+
+impl From<EventKeys> for Event {
+    fn from(k: EventKeys) -> Self {
+        let written = [
+            k.sign_up.map(Action::SignUp),
+            k.active.map(Action::Active),
+            k.subscribe.map(Action::Subscribe),
+            k.change_plan.map(Action::ChangePlan),
+            k.cancel.map(Action::Cancel),
+            k.refund.map(Action::Refund),
+            k.use_.map(Action::Use),
+            k.buy.map(Action::Buy),
+            k.auto_recharge.map(Action::AutoRecharge),
+            k.payment_method.map(Action::PaymentMethod),
+            k.enable_addon.map(Action::EnableAddon),
+            k.disable_addon.map(Action::DisableAddon),
+            k.transfer.map(Action::Transfer),
+            k.adjust.map(Action::Adjust),
+            k.operation_failed.map(Action::OperationFailed),
+            k.grant.map(Action::Grant),
+            k.void.map(Action::Void),
+            k.allocate.map(Action::Allocate),
+            k.release.map(Action::Release),
+            k.reset.map(Action::Reset),
+            k.usage_period.map(|p| Action::UsagePeriod(Box::new(p))),
+        ];
+        let mut written = written.into_iter().flatten();
+        let action = written.next();
+        let actions = usize::from(action.is_some()) + written.count();
+        let actions = u8::try_from(actions).unwrap_or(u8::MAX);
+        Event { at: k.at, account: k.account, action, actions, expect: k.expect }
+    }
+}
+
+impl JsonSchema for Event {
+    fn schema_name() -> Cow<'static, str> {
+        EventKeys::schema_name()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        EventKeys::json_schema(generator)
+    }
+}
+
 /// One thing that happens at one moment. Exactly one action key, optionally
 /// with `expect`; or `expect` alone to check the state at that moment.
-#[derive(Debug, Deserialize, JsonSchema)]
+// The event as written: serde reads it (unknown keys get did-you-mean) and it
+// is the schema's `Event`; it lives only until it becomes an [`Event`].
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Event {
+#[schemars(rename = "Event")]
+struct EventKeys {
     /// When it happens.
-    pub at: Sp<TimeLit>,
+    at: Sp<TimeLit>,
     /// Who it happens to. Default: the scenario's account.
-    pub account: Option<Sp<String>>,
+    account: Option<Sp<String>>,
     /// The account registers (starts on the default plan).
-    pub sign_up: Option<Box<Sp<SignUp>>>,
+    sign_up: Option<Box<Sp<SignUp>>>,
     /// The account is active today without using a feature (earns the daily bonus).
-    pub active: Option<Sp<Empty>>,
+    active: Option<Sp<Empty>>,
     /// Subscribe to a paid plan.
-    pub subscribe: Option<Box<Sp<Subscribe>>>,
+    subscribe: Option<Box<Sp<Subscribe>>>,
     /// Move to another paid plan (upgrade or downgrade).
-    pub change_plan: Option<Box<Sp<ChangePlan>>>,
+    change_plan: Option<Box<Sp<ChangePlan>>>,
     /// Cancel the subscription (back to the default plan).
-    pub cancel: Option<Sp<Empty>>,
+    cancel: Option<Sp<Empty>>,
     /// Ask for a refund of an earlier purchase or subscription.
-    pub refund: Option<Box<Sp<RefundRequest>>>,
+    refund: Option<Box<Sp<RefundRequest>>>,
     /// Use a feature, spending credits.
     #[serde(rename = "use")]
-    pub use_: Option<Box<Sp<Use>>>,
+    use_: Option<Box<Sp<Use>>>,
     /// Buy a pack or a custom amount.
-    pub buy: Option<Box<Sp<Buy>>>,
+    buy: Option<Box<Sp<Buy>>>,
     /// Change the account's auto-recharge settings.
-    pub auto_recharge: Option<Box<Sp<AutoRechargeSettings>>>,
+    auto_recharge: Option<Box<Sp<AutoRechargeSettings>>>,
     /// The state of the account's saved payment method.
-    pub payment_method: Option<Sp<PaymentState>>,
+    payment_method: Option<Sp<PaymentState>>,
     /// Turn an add-on on.
-    pub enable_addon: Option<Sp<String>>,
+    enable_addon: Option<Sp<String>>,
     /// Turn an add-on off.
-    pub disable_addon: Option<Sp<String>>,
+    disable_addon: Option<Sp<String>>,
     /// Move credits to another account.
-    pub transfer: Option<Box<Sp<Transfer>>>,
+    transfer: Option<Box<Sp<Transfer>>>,
     /// A support correction, positive or negative.
-    pub adjust: Option<Box<Sp<Adjust>>>,
+    adjust: Option<Box<Sp<Adjust>>>,
     /// An earlier usage (named by its `operation`) failed; its credits are returned.
-    pub operation_failed: Option<Sp<String>>,
+    operation_failed: Option<Sp<String>>,
     /// An operator grants credits directly, with its own policy.
-    pub grant: Option<Box<Sp<Grant>>>,
+    grant: Option<Box<Sp<Grant>>>,
     /// An operator voids the remainder of a grant made with `grant` (named by its `ref`).
-    pub void: Option<Sp<String>>,
+    void: Option<Sp<String>>,
     /// Use one more unit of a countable entitlement (e.g. create a chatbot).
-    pub allocate: Option<Sp<String>>,
+    allocate: Option<Sp<String>>,
     /// Give back one unit of a countable entitlement.
-    pub release: Option<Sp<String>>,
+    release: Option<Sp<String>>,
     /// An operator resets usage now (OpenMeter's "reset"): every `grant` keeps what its `rollover` says (nothing without one); credits from the plan file are left alone.
-    pub reset: Option<Sp<Reset>>,
+    reset: Option<Sp<Reset>>,
     /// Usage resets from now on at each `every` after `anchor`, as `reset` does.
-    pub usage_period: Option<Sp<UsagePeriod>>,
+    usage_period: Option<Sp<UsagePeriod>>,
     /// What must be true right after this event.
-    pub expect: Option<Box<Sp<Expect>>>,
+    expect: Option<Box<Sp<Expect>>>,
 }
 
 /// An action without parameters: `active = {}`.
@@ -346,7 +432,7 @@ pub struct Expect {
     /// Why this event's action was refused (e.g. "insufficient-credits"), or "none"; `true`: refused for any reason; `false`: not refused.
     pub refused: Option<Sp<Refused>>,
     /// Notifications this event caused, by kind (e.g. ["low-balance-20%"]).
-    pub notifications: Option<Sp<Vec<String>>>,
+    pub notifications: Option<Sp<Vec<Sp<String>>>>,
     /// Whether this event sent any notification at all.
     pub notified: Option<Sp<bool>>,
     /// Ledger lines this account got since its previous event (this event's own and what fell due before it), e.g. `[{ event = "expire", source = "daily", credits = -200 }]`.
