@@ -15,7 +15,7 @@ mod topups;
 mod workspace;
 
 pub use catalog::Catalog;
-pub use check::Checker;
+pub(crate) use check::Checker;
 pub use scenario::{Script, compile_scenario};
 pub use workspace::{Workspace, files_under, toml_files};
 

@@ -28,7 +28,7 @@ use std::ops::Range;
 /// A scenario ready to run.
 #[derive(Debug)]
 pub struct Script {
-    pub file: FileId,
+    pub(crate) file: FileId,
     pub title: String,
     pub description: Option<String>,
     /// The plan file's name (catalog id).
@@ -41,31 +41,31 @@ pub struct Script {
     /// Interned strings by [`Sym`].
     pub syms: Vec<String>,
     /// Names of `ref`s (purchases and grants), by index.
-    pub refs: Vec<String>,
+    pub(crate) refs: Vec<String>,
     /// Names of usage operations, by [`OpId`].
     pub operations: Vec<String>,
     /// Credit labels: the catalog's and the scenario's own (direct grants).
-    pub labels: Labels,
-    pub steps: Vec<Step>,
+    pub(crate) labels: Labels,
+    pub(crate) steps: Vec<Step>,
 }
 
 /// One event: a command (or none, for an `expect` alone) and its checks.
 #[derive(Debug)]
-pub struct Step {
-    pub at: Instant,
-    pub account: AccountId,
-    pub command: Option<Command>,
+pub(crate) struct Step {
+    pub(crate) at: Instant,
+    pub(crate) account: AccountId,
+    pub(crate) command: Option<Command>,
     /// The `ref` this step's purchase or grant is bound to.
-    pub binds: Option<usize>,
+    pub(crate) binds: Option<usize>,
     /// What a refund or void names, resolved when the step runs.
-    pub uses: Option<Target>,
-    pub checks: Vec<Check>,
-    pub span: Range<usize>,
+    pub(crate) uses: Option<Target>,
+    pub(crate) checks: Vec<Check>,
+    pub(crate) span: Range<usize>,
 }
 
 /// A purchase or grant named by a step, known only once the engine made it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// A `ref` bound by an earlier step.
     Ref(usize),
     /// The account's current subscription payment.
@@ -74,13 +74,13 @@ pub enum Target {
 
 /// One key of an `expect` table.
 #[derive(Debug, Clone)]
-pub struct Check {
-    pub span: Range<usize>,
-    pub what: Expected,
+pub(crate) struct Check {
+    pub(crate) span: Range<usize>,
+    pub(crate) what: Expected,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expected {
+pub(crate) enum Expected {
     Balance(Credits),
     DisplayedBalance(Credits),
     Source(String, Credits),
@@ -111,13 +111,13 @@ pub enum Expected {
 /// A notification as a scenario names it: the engine's [`Notice`], except
 /// that `addon-disabled` names no add-on and so matches any.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum ExpectedNotice {
+pub(crate) enum ExpectedNotice {
     Exactly(Notice),
     AnyAddonDisabled,
 }
 
 impl ExpectedNotice {
-    pub fn matches(self, actual: Notice) -> bool {
+    pub(crate) fn matches(self, actual: Notice) -> bool {
         match self {
             ExpectedNotice::Exactly(n) => n == actual,
             ExpectedNotice::AnyAddonDisabled => matches!(actual, Notice::AddonDisabled(_)),
@@ -125,7 +125,7 @@ impl ExpectedNotice {
     }
 
     /// The word a scenario writes for it.
-    pub fn code(self) -> String {
+    pub(crate) fn code(self) -> String {
         match self {
             ExpectedNotice::Exactly(n) => n.code(),
             ExpectedNotice::AnyAddonDisabled => Notice::AddonDisabled(0).code(),
@@ -142,18 +142,18 @@ impl ExpectedNotice {
 
 /// Which ledger lines an expectation counts, and how many it wants.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LineMatch {
-    pub kind: EntryKind,
-    pub bucket: Option<Bucket>,
-    pub credits: Option<Credits>,
+pub(crate) struct LineMatch {
+    pub(crate) kind: EntryKind,
+    pub(crate) bucket: Option<Bucket>,
+    pub(crate) credits: Option<Credits>,
     /// Exactly this many; `None`: at least one.
-    pub count: Option<u32>,
+    pub(crate) count: Option<u32>,
     /// The expectation as written, for messages.
-    pub text: String,
+    pub(crate) text: String,
 }
 
 impl LineMatch {
-    pub fn matches(&self, e: &pricebook_engine::Entry) -> bool {
+    pub(crate) fn matches(&self, e: &pricebook_engine::Entry) -> bool {
         e.kind == self.kind && self.bucket.is_none_or(|b| b == e.bucket) && self.credits.is_none_or(|c| c == e.credits)
     }
 }
@@ -446,7 +446,7 @@ fn command(
     let mut uses = None;
     let command = match action {
         raw::Action::SignUp(_) => Command::SignUp { invited_by },
-        raw::Action::Active(_) => Command::Active,
+        raw::Action::Active => Command::Active,
         raw::Action::Subscribe(s) => {
             let plan = ck.resolve(&s.plan, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")?;
             let billing = s.billing.unwrap_or_default();
@@ -468,7 +468,7 @@ fn command(
             let price = c.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
             Command::ChangePlan { plan, price }
         }
-        raw::Action::Cancel(_) => Command::Cancel,
+        raw::Action::Cancel => Command::Cancel,
         raw::Action::Refund(r) => {
             uses = Some(match (&r.purchase, &r.current_subscription) {
                 (Some(p), None) => Target::Ref(use_ref(p, true, "purchase", names, ck)?),

@@ -210,7 +210,7 @@ const DECIMAL_PATTERN: &str = r"^\s*-?[0-9][0-9_]*(\.[0-9]+)?\s*$";
 
 /// A decimal number: an integer (`500`) or a string (`"0.05"`, `"15_000_000"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DecimalLit(pub Decimal);
+pub(crate) struct DecimalLit(pub Decimal);
 
 impl<'de> Deserialize<'de> for DecimalLit {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -239,9 +239,9 @@ impl JsonSchema for DecimalLit {
 /// Money in the catalog's currency: `5`, `"4.99"`, `"€5"`, `"$20"`, `"5 EUR"`.
 /// A written currency must match the catalog's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MoneyLit {
-    pub amount: Decimal,
-    pub currency: Option<&'static Currency>,
+pub(crate) struct MoneyLit {
+    pub(crate) amount: Decimal,
+    pub(crate) currency: Option<&'static Currency>,
 }
 
 impl<'de> Deserialize<'de> for MoneyLit {
@@ -270,7 +270,7 @@ impl JsonSchema for MoneyLit {
 
 /// A calendar duration: `"7 days"`, `"1 month"`, `"24 hours"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PeriodLit(pub Period);
+pub(crate) struct PeriodLit(pub Period);
 
 impl<'de> Deserialize<'de> for PeriodLit {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -299,7 +299,7 @@ impl JsonSchema for PeriodLit {
 
 /// A share between 0 and 1: `"20%"` or `"0.2"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ShareLit(pub Decimal);
+pub(crate) struct ShareLit(pub Decimal);
 
 fn parse_share(s: &str) -> Result<ShareLit, String> {
     let t = s.trim();
@@ -339,7 +339,7 @@ impl JsonSchema for ShareLit {
 
 /// A credit amount or the word `"unlimited"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AmountLit {
+pub(crate) enum AmountLit {
     Amount(Decimal),
     Unlimited,
 }

@@ -328,9 +328,17 @@ fn report_shape(
     let raw_span = e.span().unwrap_or(0..0);
     let span = caret_span(text, raw_span.clone());
     let raw = e.message().trim();
-    let (code, message, mut help) = match literal {
-        Some(l) => (literal_code(&l), l.message(), l.hint()),
-        None => classify(raw, text, &span),
+    let (code, message, mut help) = match (literal, unknown_key(ctx, &raw_span)) {
+        (Some(l), _) => (literal_code(&l), l.message(), l.hint()),
+        (None, Some((name, known))) => {
+            let help = if known.is_empty() {
+                "this table takes no keys".to_string()
+            } else {
+                suggest::help_for(&name, "keys", known.iter().copied())
+            };
+            (Code::UnknownKey, format!("unknown key `{name}`"), help)
+        }
+        (None, None) => classify(raw, text, &span),
     };
     let (message, help) = match missing_field(raw) {
         Some(name) => missing_key(name, &raw_span, ctx),
@@ -344,6 +352,56 @@ fn report_shape(
         }
     };
     diags.report(code, file, span, message).with_help(help);
+}
+
+/// The key written at `at` and the keys its table takes, when the table's
+/// schema refuses unknown keys and does not name this one: found from the
+/// document and the schema, not from serde's wording.
+fn unknown_key<'s>(ctx: &Context<'s, '_>, at: &Range<usize>) -> Option<(String, Vec<&'s str>)> {
+    let mut path = Vec::new();
+    let name = key_at(ctx.root, at, &mut path)?;
+    let table = table_schema(ctx.schema, &path)?;
+    if table.get("additionalProperties") != Some(&Value::Bool(false)) {
+        return None;
+    }
+    let known = table.get("properties").and_then(Value::as_object);
+    if known.is_some_and(|k| k.contains_key(&name)) {
+        return None;
+    }
+    Some((name, known.map(|k| k.keys().map(String::as_str).collect()).unwrap_or_default()))
+}
+
+/// The key whose name is written at `at`, with the path to its table.
+fn key_at(table: &DeTable<'_>, at: &Range<usize>, path: &mut Vec<Step>) -> Option<String> {
+    for (key, value) in table.iter() {
+        if key.span() == *at {
+            return Some(key.get_ref().to_string());
+        }
+        if !contains(&extent(value), at) {
+            continue;
+        }
+        path.push(Step::Key(key.get_ref().to_string()));
+        let found = match value.get_ref() {
+            DeValue::Table(t) => key_at(t, at, path),
+            DeValue::Array(items) => items.iter().find_map(|item| match item.get_ref() {
+                DeValue::Table(t) if contains(&extent(item), at) => {
+                    path.push(Step::Item);
+                    let found = key_at(t, at, path);
+                    if found.is_none() {
+                        path.pop();
+                    }
+                    found
+                }
+                _ => None,
+            }),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+        path.pop();
+    }
+    None
 }
 
 /// The words a value at `at` may take, from the schema (`"a", "b" or "c"`).
@@ -391,16 +449,6 @@ fn literal_code(e: &LiteralError) -> Code {
 }
 
 fn classify(raw: &str, text: &str, span: &Range<usize>) -> (Code, String, String) {
-    if let Some(rest) = raw.strip_prefix("unknown field `") {
-        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let candidates = backticked(expected);
-        let help = if candidates.is_empty() {
-            "this table takes no keys".to_string()
-        } else {
-            suggest::help_for(name, "keys", candidates.iter().copied())
-        };
-        return (Code::UnknownKey, format!("unknown key `{name}`"), help);
-    }
     if let Some(rest) = raw.strip_prefix("unknown variant `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let candidates = backticked(expected);

@@ -11,6 +11,6 @@ pub mod plan;
 pub mod scenario;
 mod spanned;
 
-pub use literal::{AmountLit, DecimalLit, MoneyLit, PeriodLit, ShareLit};
+pub(crate) use literal::{AmountLit, DecimalLit, MoneyLit};
 pub use load::{MAX_FILE_BYTES, parse_toml, read_source};
 pub use spanned::Sp;
