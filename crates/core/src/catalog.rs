@@ -374,6 +374,22 @@ pub struct Feature {
     /// No single usage costs more than this; left out of the JSON when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_per_use: Option<Credits>,
+    /// Variants a usage may name that scale its cost (a premium voice costs ×2); left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub multipliers: Vec<Multiplier>,
+}
+
+/// A variant of a feature whose usage costs a multiple of the rate
+/// (Orb/Metronome "price adjustments", Lago charge filters).
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Multiplier {
+    /// The tag a usage names in `variant`.
+    pub variant: String,
+    /// How pages name the variant; `None`: the variant id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// What the rate's cost is multiplied by, before rounding and before `max_per_use`.
+    pub factor: rust_decimal::Decimal,
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]

@@ -642,6 +642,7 @@ fn feature(
         rates,
         unit: f.unit.as_ref().map(|u| u.value.clone()),
         max_per_use: f.max_per_use.as_ref().map(|m| ck.credits(m, "max_per_use", Sign::Positive)),
+        multipliers: super::multipliers::multipliers(f.multipliers.as_deref().unwrap_or_default(), ck),
     }
 }
 

@@ -328,8 +328,22 @@ pub(crate) struct Feature {
     pub(crate) rates: Sp<Vec<Sp<Rate>>>,
     /// What one unit of the rates' `per_unit` measures, singular, e.g. "character", "second", "image".
     pub(crate) unit: Option<Sp<String>>,
-    /// Most credits one usage of this feature may cost; a usage that costs more is charged this much.
+    /// Most credits one usage of this feature may cost, after any multiplier; a usage that costs more is charged this much.
     pub(crate) max_per_use: Option<Sp<DecimalLit>>,
+    /// Variants that cost a multiple of the rate, e.g. `[{ variant = "premium", multiplier = 2 }]`: a usage naming `variant = "premium"` costs twice its rate.
+    pub(crate) multipliers: Option<Vec<Sp<Multiplier>>>,
+}
+
+/// A variant of a feature (a premium voice, a high-quality mode) whose usage costs a multiple of the rate.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Multiplier {
+    /// Identifier a scenario's usage names in `variant`, e.g. "premium".
+    pub(crate) variant: Sp<String>,
+    /// How pages name the variant, e.g. "premium voices". Default: the variant id.
+    pub(crate) display_name: Option<String>,
+    /// What the rate's cost is multiplied by, e.g. 2; applied before rounding and before `max_per_use`.
+    pub(crate) multiplier: Sp<DecimalLit>,
 }
 
 /// What one model (or variant) of a feature costs; the parts add up.

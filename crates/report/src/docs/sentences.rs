@@ -962,7 +962,12 @@ pub fn rate_cost(w: &Words, f: &pricebook_core::catalog::Feature, r: &Rate) -> S
     if parts.is_empty() {
         return format!("no {}", w.plural());
     }
-    let cost = parts.join(" + ");
+    let mut cost = parts.join(" + ");
+    // Stated before the cap because the cap applies to the multiplied cost.
+    for m in &f.multipliers {
+        let name = m.display_name.as_deref().unwrap_or(&m.variant);
+        cost.push_str(&format!(", ×{} for {name}", m.factor.normalize()));
+    }
     match f.max_per_use {
         Some(cap) => format!("{cost}, at most {} per use", w.amount(cap.get())),
         None => cost,
