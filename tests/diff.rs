@@ -270,6 +270,22 @@ fn expiry_precision_change() {
     assert_eq!(back, ["credits: expiry precision second → exact"]);
 }
 
+/// A usage period declared in the plan file (issue 10): its two parts are
+/// named rows.
+#[test]
+fn usage_period_change() {
+    assert_eq!(
+        changes(
+            "codeassist",
+            &[(
+                "transferable = false ",
+                "transferable = false\nusage_period = { every = \"1 month\", overage = \"carry\" }"
+            )]
+        ),
+        ["credits: usage resets every never → 1 month", "credits: overage at a usage reset none → carry"]
+    );
+}
+
 /// An allowance source limited to some plans (issue 10): the row names the
 /// plans it is granted to, and the new source for the other plan is added.
 #[test]

@@ -114,6 +114,8 @@ pub(super) const FIELDS: &[Field] = &[
     // Absent from the JSON when exact; it decides ties among expiries, so
     // it is part of the consumption order.
     f("credits.expiry_precision", "expiry precision", T::ConsumptionOrder, S::Word("exact")),
+    f("credits.usage_period.every", "usage resets every", T::Calendar, S::Text("never")),
+    f("credits.usage_period.overage", "overage at a usage reset", T::Calendar, S::Word("none")),
     f("credits.on_exhaustion", "when the balance runs out", T::Exhaustion, S::Exhaustion),
     f("credits.transferable", "transferable", T::Transfer, S::YesNo),
     f("credits.refund_failed_operations", "failed operations given back", T::FailedOperations, S::YesNo),

@@ -234,6 +234,10 @@ fn credit_policy(c: &Sp<raw::CreditsSection>, ck: &mut Checker) -> Option<Credit
         transferable: c.transferable,
         refund_failed_operations: c.refund_failed_operations,
         expiry_precision: c.expiry_precision.unwrap_or_default(),
+        usage_period: c.usage_period.as_ref().map(|p| pricebook_core::catalog::UsagePeriod {
+            every: p.value.every.value.0,
+            overage: p.value.overage.unwrap_or_default(),
+        }),
     })
 }
 

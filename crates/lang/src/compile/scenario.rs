@@ -569,10 +569,11 @@ fn command(
         },
         raw::Action::Grant(g) => {
             binds = bind_ref(g.reference.as_ref(), false, "grant", names, ck);
-            let resets = file
-                .events
-                .iter()
-                .any(|e| matches!(e.action, Some(raw::Action::Reset(_) | raw::Action::UsagePeriod(_))));
+            let resets = cat.credits.usage_period.is_some()
+                || file
+                    .events
+                    .iter()
+                    .any(|e| matches!(e.action, Some(raw::Action::Reset(_) | raw::Action::UsagePeriod(_))));
             Command::Grant(direct_grant(g, at, resets, cat, &names.labels, ck)?)
         }
         raw::Action::Void(v) => {

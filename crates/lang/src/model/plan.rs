@@ -101,6 +101,18 @@ pub(crate) struct CreditsSection {
     pub(crate) refund_failed_operations: bool,
     /// How finely expiries are compared: "exact" (default) or "second" (rounded down to the whole second, as OpenMeter does).
     pub(crate) expiry_precision: Option<ExpiryPrecision>,
+    /// Periodic usage resets from each account's sign-up, e.g. `{ every = "1 month", overage = "carry" }`: at each one a direct grant keeps what its `rollover` says (OpenMeter's usage period).
+    pub(crate) usage_period: Option<Sp<UsagePeriod>>,
+}
+
+/// `usage_period = { every = "1 month", overage = "forgive" }` in `[credits]`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UsagePeriod {
+    /// How often usage resets, counted from the account's sign-up, e.g. "1 month" (months clamp at month ends).
+    pub(crate) every: Sp<PeriodLit>,
+    /// Usage the balance did not cover at a reset: "forgive" (default, written off) or "carry" (paid first from what the grants keep).
+    pub(crate) overage: Option<pricebook_core::policy::Overage>,
 }
 
 /// What happens when a usage costs more than the balance.

@@ -69,6 +69,16 @@ pub fn what_credits_are(cat: &Catalog) -> Vec<String> {
             w.plural()
         ));
     }
+    if let Some(p) = cat.credits.usage_period {
+        let overage = match p.overage {
+            pricebook_core::policy::Overage::Forgive => "is written off",
+            pricebook_core::policy::Overage::Carry => "is carried into the new period and paid first from what is kept",
+        };
+        out.push(format!(
+            "Usage resets every {} from sign-up: each grant keeps what its rollover allows, and usage the balance did not cover {overage}.",
+            p.every
+        ));
+    }
     out
 }
 
