@@ -57,6 +57,8 @@ const DISPLAY_ONLY: &[(&str, &str)] = &[
     ("features.rates.model", "an id: scenarios name the model"),
     ("features.rates.display_name", "shown on pages instead of the model id"),
     ("features.unit", "the word for the feature's meter, shown on pages"),
+    ("features.multipliers.variant", "an id: scenarios name the variant"),
+    ("features.multipliers.display_name", "shown on pages instead of the variant id"),
     ("addons.id", "an id"),
     ("addons.name", "shown on pages"),
 ];
@@ -338,6 +340,9 @@ const MUTATIONS: &[(&str, Mutation)] = &[
     ("features.rates.per_unit", |c| rates(c, |r| &mut r.per_unit)),
     ("features.max_per_use", |c| {
         first(&mut c.features, |f| f.max_per_use.is_some()).map(|f| f.max_per_use = None).is_some()
+    }),
+    ("features.multipliers.factor", |c| {
+        first(&mut c.features, |f| !f.multipliers.is_empty()).map(|f| f.multipliers[0].factor = d(3)).is_some()
     }),
     ("addons.monthly_credits", |c| {
         first(&mut c.addons, |a| a.monthly_credits.is_some())

@@ -252,6 +252,59 @@ fn expiry_change() {
     );
 }
 
+/// Rounding expiries to the second (issue 10) reads as a named row, not a
+/// raw key, both ways.
+#[test]
+fn expiry_precision_change() {
+    assert_eq!(
+        changes_with_rules(
+            "codeassist",
+            &[("transferable = false ", "transferable = false\nexpiry_precision = \"second\"")]
+        ),
+        ["credits: expiry precision exact → second []"]
+    );
+    let second =
+        edited("codeassist", &[("transferable = false ", "transferable = false\nexpiry_precision = \"second\"")]);
+    let r = review_with(&[("codeassist", second)], &[("codeassist", fixture("codeassist"))], Vec::new());
+    let back: Vec<String> = r.changes.iter().map(|c| c.text()).collect();
+    assert_eq!(back, ["credits: expiry precision second → exact"]);
+}
+
+/// A usage period declared in the plan file (issue 10): its two parts are
+/// named rows.
+#[test]
+fn usage_period_change() {
+    assert_eq!(
+        changes(
+            "codeassist",
+            &[(
+                "transferable = false ",
+                "transferable = false\nusage_period = { every = \"1 month\", overage = \"carry\" }"
+            )]
+        ),
+        ["credits: usage resets every never → 1 month", "credits: overage at a usage reset none → carry"]
+    );
+}
+
+/// An allowance source limited to some plans (issue 10): the row names the
+/// plans it is granted to, and the new source for the other plan is added.
+#[test]
+fn allowance_plans_change() {
+    assert_eq!(
+        changes_with_rules(
+            "codeassist",
+            &[(
+                "kind = \"allowance\"                       # C2\nexpires = \"end_of_cycle\"\n",
+                "kind = \"allowance\"\nexpires = \"end_of_cycle\"\nplans = [\"pro\"]\n\n[[sources]]\nid = \"free_monthly\"\nkind = \"allowance\"\nexpires = \"end_of_cycle\"\nplans = [\"free\"]\n"
+            )]
+        ),
+        [
+            "monthly requests: granted to every plan → pro []",
+            "free_monthly requests: added (allowance, expires end of cycle) []"
+        ]
+    );
+}
+
 #[test]
 fn auto_recharge_cap_change() {
     assert_eq!(

@@ -371,3 +371,16 @@ fn the_docs_command_cannot_work_without_its_inputs() {
     let out = pricebook(&["docs", "--templates", "tests/fixtures/templates/does_not_exist"]);
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// A feature's multiplier is stated on every rate it applies to, before the
+/// per-use cap that applies after it (issue 10: premium voices ×2).
+#[test]
+fn multipliers_are_stated_before_the_cap() {
+    let cats: Vec<Catalog> = catalogs().into_iter().map(|(_, c)| c).filter(|c| c.id == "voicestudio").collect();
+    let (rendered, _, shown) = render(&cats, &TemplateSet::bundled());
+    let page = rendered.iter().find(|d| d.file == "pricing.md").map(|d| d.text.as_str()).unwrap_or_default();
+    for rate in ["1 credit per character", "0.5 credits per character"] {
+        let line = format!("{rate}, ×2 for premium voices, at most 5,000 credits per use");
+        assert!(page.contains(&line), "{line} not on the page:\n{page}\n{shown}");
+    }
+}

@@ -28,6 +28,10 @@ fn the_docs_state_the_new_order_keys_and_expiry_precision() {
             "openmeter",
             "Expiry times count in whole seconds: tokens expire at the start of the second their expiry falls in.",
         ),
+        (
+            "openmeter_period",
+            "Usage resets every 1 month from sign-up: each grant keeps what its rollover allows, and usage the balance did not cover is carried into the new period and paid first from what is kept.",
+        ),
     ] {
         assert!(faq(plan).contains(sentence), "{plan}: missing from the FAQ: {sentence}");
     }

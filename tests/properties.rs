@@ -89,6 +89,7 @@ fn command(cat: &Catalog, r: &Raw) -> Option<Command> {
                         output_tokens: u64::from(r.b % 50_000),
                         minutes: Some(Decimal::new(i64::from(r.amount % 600), 1)),
                         units: Some(Decimal::from(r.amount % 5000)),
+                        variant: None,
                     },
                     credits: None,
                     project: None,

@@ -53,6 +53,8 @@ pub(super) enum Show {
     Plans,
     /// `{kind, value}` as "50% off", "$5.00 off"; null is "none".
     Discount,
+    /// A feature's variants as "premium voices ×2"; empty is "none".
+    Multipliers,
     /// JSON as it is (a field this table does not know).
     Raw,
 }
@@ -109,6 +111,11 @@ pub(super) const FIELDS: &[Field] = &[
     f("credits.rounding", "rounding", T::Numbers, S::Word("none")),
     f("credits.price_per", "prices quoted per", T::Wording, S::Credits("")),
     f("credits.consumption_order", "consumption order", T::ConsumptionOrder, S::Words("none")),
+    // Absent from the JSON when exact; it decides ties among expiries, so
+    // it is part of the consumption order.
+    f("credits.expiry_precision", "expiry precision", T::ConsumptionOrder, S::Word("exact")),
+    f("credits.usage_period.every", "usage resets every", T::Calendar, S::Text("never")),
+    f("credits.usage_period.overage", "overage at a usage reset", T::Calendar, S::Word("none")),
     f("credits.on_exhaustion", "when the balance runs out", T::Exhaustion, S::Exhaustion),
     f("credits.transferable", "transferable", T::Transfer, S::YesNo),
     f("credits.refund_failed_operations", "failed operations given back", T::FailedOperations, S::YesNo),
@@ -144,6 +151,7 @@ pub(super) const FIELDS: &[Field] = &[
     f("plans[].intro_offer.cycles", "intro discount payments", T::PlanPrice, S::Int),
     f("features[].unit", "meter unit", T::Rate, S::Text("none")),
     f("features[].max_per_use", "most {plural} per use", T::Rate, S::Credits("no limit")),
+    f("features[].multipliers", "multipliers", T::Rate, S::Multipliers),
     f("features[].rates[].per_unit", "{plural} per unit", T::Rate, S::Credits("none")),
     f("plans[].overage.charge_at", "overage charged at once from", T::Overage, S::Money("the cycle end only")),
     f("packs[].name", "name", T::Wording, S::Text("none")),
@@ -316,6 +324,13 @@ pub(super) fn show(how: Show, cat: &Catalog, v: &Value) -> (String, Option<Decim
                 _ => "none".into(),
             };
             (words, None)
+        }
+        S::Multipliers => {
+            let each = |m: &Value| {
+                let name = m.get("display_name").and_then(text).or_else(|| m.get("variant").and_then(text))?;
+                Some(format!("{name} ×{}", decimal(m.get("factor")?)?.normalize()))
+            };
+            (list(v, each, ", ", "none"), None)
         }
         S::Raw => (or(text(v), "none"), None),
     }

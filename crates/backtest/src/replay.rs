@@ -152,6 +152,7 @@ impl<S: Sink> Run<'_, '_, S> {
                     minutes: u.minutes,
                     // Exports have no column for a feature's own meter yet.
                     units: None,
+                    variant: None,
                 },
                 credits: u.credits.map(Credits::new),
                 project: None,

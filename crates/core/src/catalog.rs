@@ -152,6 +152,20 @@ pub struct CreditPolicy {
     /// Left out of the JSON when exact, so catalogs that never set it keep their bytes.
     #[serde(default, skip_serializing_if = "ExpiryPrecision::is_exact")]
     pub expiry_precision: ExpiryPrecision,
+    /// Usage resets counted from each account's sign-up; left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_period: Option<UsagePeriod>,
+}
+
+/// Periodic usage resets declared in the plan file (OpenMeter's entitlement
+/// usage period): at each reset a direct grant keeps what its `rollover`
+/// says, then uncovered usage is forgiven or carried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct UsagePeriod {
+    /// Time between resets, counted from the account's sign-up (months clamp at month ends).
+    pub every: Period,
+    /// What a reset does with usage the balance did not cover.
+    pub overage: crate::policy::Overage,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -374,6 +388,22 @@ pub struct Feature {
     /// No single usage costs more than this; left out of the JSON when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_per_use: Option<Credits>,
+    /// Variants a usage may name that scale its cost (a premium voice costs ×2); left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub multipliers: Vec<Multiplier>,
+}
+
+/// A variant of a feature whose usage costs a multiple of the rate
+/// (Orb/Metronome "price adjustments", Lago charge filters).
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Multiplier {
+    /// The tag a usage names in `variant`.
+    pub variant: String,
+    /// How pages name the variant; `None`: the variant id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// What the rate's cost is multiplied by, before rounding and before `max_per_use`.
+    pub factor: rust_decimal::Decimal,
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]

@@ -31,6 +31,8 @@ pub struct Quantity {
     pub minutes: Option<rust_decimal::Decimal>,
     /// Units of the feature's own meter (characters, seconds, images).
     pub units: Option<rust_decimal::Decimal>,
+    /// Index into the feature's `multipliers`: the usage named that variant.
+    pub variant: Option<usize>,
 }
 
 /// A usage: either a rate-card feature or an explicit credit cost.

@@ -39,15 +39,23 @@ pub fn render(script: &Script, engine: &Simulation<'_>) -> String {
                 (EntryKind::Refused, Detail::Refusal(r)) => refusals.push(merge(base, json!({ "reason": r.code() }))),
                 (EntryKind::Notice, Detail::Notice(n)) => notifications.push(merge(base, json!({ "kind": n.code() }))),
                 _ => {
+                    // A metered line bills usage past the balance in money and
+                    // leaves the balance alone: its quantity goes in `metered`,
+                    // so summing `amount` always gives the balance.
+                    let metered = e.kind == EntryKind::Metered;
+                    let amount = if metered { Credits::ZERO } else { e.credits };
                     let mut t = merge(
                         base,
                         json!({
                             "type": e.kind.word(),
                             "source": names.bucket(e.bucket),
-                            "amount": e.credits.to_string(),
+                            "amount": amount.to_string(),
                             "balance_after": e.balance.to_string(),
                         }),
                     );
+                    if metered {
+                        t["metered"] = Value::String((-e.credits).to_string());
+                    }
                     if let Some(m) = e.money {
                         t["money"] = json!({ "amount": m.to_string(), "currency": cat.currency.code });
                     }

@@ -15,10 +15,15 @@ pub struct Measured {
     pub minutes: Option<Decimal>,
     /// Units of the feature's own meter (characters, seconds, images).
     pub units: Option<Decimal>,
+    /// Index into the feature's `multipliers` when the usage named a variant.
+    pub variant: Option<usize>,
 }
 
-/// Credits a usage costs under one rate of a feature, rounded by the
-/// feature's rule to the credit scale. `None` past exact arithmetic.
+/// Credits a usage costs under one rate of a feature: the parts added up,
+/// times the variant's multiplier, rounded by the feature's rule to the
+/// credit scale, then capped by `max_per_use` (the cap applies after the
+/// multiplier: a premium request is still charged at most the cap).
+/// `None` past exact arithmetic.
 pub fn rate_cost(feature: &Feature, rate: &Rate, m: &Measured, credit_scale: u32) -> Option<Credits> {
     let k = Decimal::from(1000);
     let input = Decimal::from(m.input_tokens) / k;
@@ -36,6 +41,10 @@ pub fn rate_cost(feature: &Feature, rate: &Rate, m: &Measured, credit_scale: u32
         if let Some(per) = per {
             raw = raw.checked_add(per.get().checked_mul(n)?)?;
         }
+    }
+    if let Some(v) = m.variant {
+        // Multiplied before rounding, so ×2 of 1.5 credits is 3, not 4.
+        raw = raw.checked_mul(feature.multipliers.get(v)?.factor)?;
     }
     let cost = Credits::new(feature.rounding.round(raw, credit_scale));
     // One usage never costs more than the feature's cap.

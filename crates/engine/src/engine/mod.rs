@@ -157,6 +157,12 @@ pub fn sign_up<S: Sink>(
         let why = crate::ledger::PlanWhy::Registered;
         e.line(a, id, EntryKind::Plan, Detail::Plan { from: plan, to: plan, why });
         e.start_cycles(a, id, at);
+        if let Some(p) = cat.credits.usage_period {
+            // The plan file's usage period counts from sign-up, as a
+            // `usage_period` action at sign-up would.
+            let every = pricebook_core::calendar::Recurrence::new(at, p.every, cat.time_zone);
+            e.set_usage_period(a, every, p.overage);
+        }
         e.grant_allowance(a, id, None);
         e.bonuses_on_signup(a, id, invited_by);
     });

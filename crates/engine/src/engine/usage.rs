@@ -52,6 +52,7 @@ impl<S: Sink> Step<'_, S> {
                     output_tokens: q.output_tokens,
                     minutes: q.minutes,
                     units: q.units,
+                    variant: q.variant,
                 };
                 billing::cost::rate_cost(feature, &feature.rates[r], &measured, self.cat.credits.scale)?
             }

@@ -50,7 +50,7 @@ impl<'a> Checker<'a> {
         self.errors > 0
     }
 
-    fn sign(&mut self, value: Decimal, sign: Sign, span: &Range<usize>, what: &str) -> bool {
+    pub(crate) fn sign(&mut self, value: Decimal, sign: Sign, span: &Range<usize>, what: &str) -> bool {
         match sign {
             Sign::Positive if value <= Decimal::ZERO => {
                 self.error(

@@ -11,6 +11,7 @@ mod check;
 mod honoured;
 mod intro;
 pub mod lints;
+mod multipliers;
 mod overage;
 mod plan_file;
 mod presentation;

@@ -234,6 +234,10 @@ fn credit_policy(c: &Sp<raw::CreditsSection>, ck: &mut Checker) -> Option<Credit
         transferable: c.transferable,
         refund_failed_operations: c.refund_failed_operations,
         expiry_precision: c.expiry_precision.unwrap_or_default(),
+        usage_period: c.usage_period.as_ref().map(|p| pricebook_core::catalog::UsagePeriod {
+            every: p.value.every.value.0,
+            overage: p.value.overage.unwrap_or_default(),
+        }),
     })
 }
 
@@ -642,6 +646,7 @@ fn feature(
         rates,
         unit: f.unit.as_ref().map(|u| u.value.clone()),
         max_per_use: f.max_per_use.as_ref().map(|m| ck.credits(m, "max_per_use", Sign::Positive)),
+        multipliers: super::multipliers::multipliers(f.multipliers.as_deref().unwrap_or_default(), ck),
     }
 }
 

@@ -569,10 +569,11 @@ fn command(
         },
         raw::Action::Grant(g) => {
             binds = bind_ref(g.reference.as_ref(), false, "grant", names, ck);
-            let resets = file
-                .events
-                .iter()
-                .any(|e| matches!(e.action, Some(raw::Action::Reset(_) | raw::Action::UsagePeriod(_))));
+            let resets = cat.credits.usage_period.is_some()
+                || file
+                    .events
+                    .iter()
+                    .any(|e| matches!(e.action, Some(raw::Action::Reset(_) | raw::Action::UsagePeriod(_))));
             Command::Grant(direct_grant(g, at, resets, cat, &names.labels, ck)?)
         }
         raw::Action::Void(v) => {
@@ -685,6 +686,39 @@ fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -
         }
         None => None,
     };
+    let variant = match (&u.variant, rate) {
+        (None, _) => None,
+        (Some(v), Some((fi, _))) => {
+            let variants: Vec<&str> = cat.features[fi].multipliers.iter().map(|m| m.variant.as_str()).collect();
+            let Some(vi) = variants.iter().position(|x| *x == v.value) else {
+                let help = if variants.is_empty() {
+                    format!(
+                        "feature `{}` declares no multipliers; add multipliers = [{{ variant = \"{}\", multiplier = 2 }}] to it, or remove `variant`",
+                        cat.features[fi].id, v.value
+                    )
+                } else {
+                    suggest::help_for(&v.value, "variants", variants.iter().copied())
+                };
+                ck.error(
+                    Code::UnknownReference,
+                    v.span.clone(),
+                    format!("feature `{}` has no variant `{}`", cat.features[fi].id, v.value),
+                )
+                .with_help(help);
+                return None;
+            };
+            Some(vi)
+        }
+        (Some(v), None) => {
+            ck.error(
+                Code::ConflictingKeys,
+                v.span.clone(),
+                "`variant` multiplies a feature's rate; this usage names no feature",
+            )
+            .with_help("add feature = \"…\", or remove `variant`");
+            return None;
+        }
+    };
     let credits = u.credits.as_ref().map(|c| credits(c, "credits", Sign::NonNegative, ck));
     if rate.is_some() == credits.is_some() {
         let message = if rate.is_some() {
@@ -723,6 +757,7 @@ fn usage(u: &Sp<raw::Use>, cat: &Catalog, names: &mut Names, ck: &mut Checker) -
             output_tokens: u.output_tokens.as_ref().map_or(0, |t| t.value),
             minutes: u.minutes.as_ref().map(|m| m.value.0),
             units: u.units.as_ref().map(|m| m.value.0),
+            variant,
         },
         credits,
         project: u.project.as_deref().map(|p| names.sym(p)),

@@ -101,6 +101,18 @@ pub(crate) struct CreditsSection {
     pub(crate) refund_failed_operations: bool,
     /// How finely expiries are compared: "exact" (default) or "second" (rounded down to the whole second, as OpenMeter does).
     pub(crate) expiry_precision: Option<ExpiryPrecision>,
+    /// Periodic usage resets from each account's sign-up, e.g. `{ every = "1 month", overage = "carry" }`: at each one a direct grant keeps what its `rollover` says (OpenMeter's usage period).
+    pub(crate) usage_period: Option<Sp<UsagePeriod>>,
+}
+
+/// `usage_period = { every = "1 month", overage = "forgive" }` in `[credits]`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UsagePeriod {
+    /// How often usage resets, counted from the account's sign-up, e.g. "1 month" (months clamp at month ends).
+    pub(crate) every: Sp<PeriodLit>,
+    /// Usage the balance did not cover at a reset: "forgive" (default, written off) or "carry" (paid first from what the grants keep).
+    pub(crate) overage: Option<pricebook_core::policy::Overage>,
 }
 
 /// What happens when a usage costs more than the balance.
@@ -328,8 +340,22 @@ pub(crate) struct Feature {
     pub(crate) rates: Sp<Vec<Sp<Rate>>>,
     /// What one unit of the rates' `per_unit` measures, singular, e.g. "character", "second", "image".
     pub(crate) unit: Option<Sp<String>>,
-    /// Most credits one usage of this feature may cost; a usage that costs more is charged this much.
+    /// Most credits one usage of this feature may cost, after any multiplier; a usage that costs more is charged this much.
     pub(crate) max_per_use: Option<Sp<DecimalLit>>,
+    /// Variants that cost a multiple of the rate, e.g. `[{ variant = "premium", multiplier = 2 }]`: a usage naming `variant = "premium"` costs twice its rate.
+    pub(crate) multipliers: Option<Vec<Sp<Multiplier>>>,
+}
+
+/// A variant of a feature (a premium voice, a high-quality mode) whose usage costs a multiple of the rate.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Multiplier {
+    /// Identifier a scenario's usage names in `variant`, e.g. "premium".
+    pub(crate) variant: Sp<String>,
+    /// How pages name the variant, e.g. "premium voices". Default: the variant id.
+    pub(crate) display_name: Option<String>,
+    /// What the rate's cost is multiplied by, e.g. 2; applied before rounding and before `max_per_use`.
+    pub(crate) multiplier: Sp<DecimalLit>,
 }
 
 /// What one model (or variant) of a feature costs; the parts add up.

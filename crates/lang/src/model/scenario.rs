@@ -275,6 +275,8 @@ pub(crate) struct Use {
     pub(crate) minutes: Option<Sp<DecimalLit>>,
     /// Units of the feature's own meter (characters, seconds, images), for rates with `per_unit`.
     pub(crate) units: Option<Sp<DecimalLit>>,
+    /// One of the feature's `multipliers` (e.g. "premium"): the usage costs that multiple of the rate.
+    pub(crate) variant: Option<Sp<String>>,
     /// The cost in credits, for products without a rate card for this usage.
     pub(crate) credits: Option<Sp<DecimalLit>>,
     /// Project the usage belongs to (recorded on the ledger line).

@@ -69,6 +69,16 @@ pub fn what_credits_are(cat: &Catalog) -> Vec<String> {
             w.plural()
         ));
     }
+    if let Some(p) = cat.credits.usage_period {
+        let overage = match p.overage {
+            pricebook_core::policy::Overage::Forgive => "is written off",
+            pricebook_core::policy::Overage::Carry => "is carried into the new period and paid first from what is kept",
+        };
+        out.push(format!(
+            "Usage resets every {} from sign-up: each grant keeps what its rollover allows, and usage the balance did not cover {overage}.",
+            p.every
+        ));
+    }
     out
 }
 
@@ -962,7 +972,12 @@ pub fn rate_cost(w: &Words, f: &pricebook_core::catalog::Feature, r: &Rate) -> S
     if parts.is_empty() {
         return format!("no {}", w.plural());
     }
-    let cost = parts.join(" + ");
+    let mut cost = parts.join(" + ");
+    // Stated before the cap because the cap applies to the multiplied cost.
+    for m in &f.multipliers {
+        let name = m.display_name.as_deref().unwrap_or(&m.variant);
+        cost.push_str(&format!(", ×{} for {name}", m.factor.normalize()));
+    }
     match f.max_per_use {
         Some(cap) => format!("{cost}, at most {} per use", w.amount(cap.get())),
         None => cost,

@@ -1,0 +1,36 @@
+//! The JSON ledger's metered lines (issue 10): usage past the balance that
+//! is billed in money leaves the balance alone, so its line carries amount 0
+//! and the quantity in `metered`; summing `amount` gives the balance.
+
+mod common;
+
+use pricebook::project::Project;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::path::Path;
+use std::str::FromStr;
+
+fn dec(v: &Value) -> Decimal {
+    Decimal::from_str(v.as_str().expect("amounts are strings")).expect("amounts are decimals")
+}
+
+#[test]
+fn metered_lines_do_not_move_the_balance() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut project = Project::new(common::workspace(root));
+    let path = root.join("scenarios/voicestudio/overage_threshold_and_cycle_end.toml");
+    let replayed = project.replay(&path).expect("the scenario compiles");
+    let doc: Value = serde_json::from_str(&replayed.json).expect("the ledger is JSON");
+    let account = &doc["accounts"][0];
+    let lines = account["transactions"].as_array().expect("transactions");
+    let metered: Vec<&Value> = lines.iter().filter(|t| t["type"] == "metered").collect();
+    // The table's lines 8, 9 and 11: 20,000, 15,000 and 5,000 credits metered.
+    let quantities: Vec<Decimal> = metered.iter().map(|t| dec(&t["metered"])).collect();
+    assert_eq!(quantities, [Decimal::from(20_000), Decimal::from(15_000), Decimal::from(5_000)]);
+    assert!(metered.iter().all(|t| dec(&t["amount"]).is_zero()), "{metered:#?}");
+    assert!(lines.iter().filter(|t| t["type"] != "metered").all(|t| t.get("metered").is_none()));
+    // A metered line's balance is the line before's: nothing moved.
+    for pair in lines.windows(2).filter(|w| w[1]["type"] == "metered") {
+        assert_eq!(dec(&pair[0]["balance_after"]), dec(&pair[1]["balance_after"]), "{:#}", pair[1]);
+    }
+}
