@@ -62,8 +62,10 @@ pub fn read_source(boundary: &Path, path: &Path) -> Result<String, (Code, String
 
 /// Parses `text` into `T`, reporting syntax and shape errors into `diags`.
 ///
-/// `T`'s JSON Schema supplies the hint for a missing key: what the key is
-/// for (its `///` description) and whether it is a table.
+/// `T`'s JSON Schema, with the parsed document, decides what a shape error
+/// is ([`shape::diagnose`]) and supplies its hint: what a missing key is for
+/// (its `///` description), whether it is a table, the words or the range a
+/// value takes.
 pub fn parse_toml<T: DeserializeOwned + JsonSchema>(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<T> {
     // Most files are well-formed: read them straight, without keeping an
     // owned copy of the document for error recovery (on a large scenario
@@ -305,11 +307,10 @@ fn describe(
             let help = wrong_type_help(found, &expected, value, key_before(ctx.text, span.start), at, ctx);
             (Code::WrongType, format!("expected {expected}, found {found}"), help)
         }
-        Shape::OutOfRange { expected } => (
-            Code::WrongType,
-            format!("`{value}` is out of range: expected {expected}"),
-            format!("use {expected}, without quotes or a decimal point"),
-        ),
+        Shape::OutOfRange { expected } => {
+            let help = wrong_type_help(Found::Integer, &expected, value, key_before(ctx.text, span.start), at, ctx);
+            (Code::WrongType, format!("`{value}` is out of range: expected {expected}"), help)
+        }
         Shape::Unexplained => {
             (Code::WrongType, raw.replace('\n', "; "), "run `pricebook schema` to see what each key takes".to_string())
         }
