@@ -35,7 +35,7 @@ pub struct Rulebook {
 }
 
 impl Rulebook {
-    pub fn is_rule(&self, id: &str) -> bool {
+    pub(crate) fn is_rule(&self, id: &str) -> bool {
         self.rules.iter().any(|r| r.id == id)
     }
 

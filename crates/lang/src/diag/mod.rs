@@ -13,7 +13,7 @@ mod source;
 pub use code::{Code, Severity};
 pub use machine::{json_value, render_github, render_json};
 pub use render::{Style, render, render_all, render_short};
-pub use source::{FileId, LineCol, SourceFile, SourceMap};
+pub use source::{FileId, SourceFile, SourceMap};
 
 use std::ops::Range;
 
@@ -54,7 +54,7 @@ impl Diagnostic {
     }
 
     /// Points at a second place in the same file, with a label.
-    pub fn with_related(&mut self, span: Range<usize>, label: impl Into<String>) -> &mut Self {
+    pub(crate) fn with_related(&mut self, span: Range<usize>, label: impl Into<String>) -> &mut Self {
         self.related.push((span, label.into()));
         self
     }

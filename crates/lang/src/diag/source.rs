@@ -16,9 +16,9 @@ pub struct SourceFile {
 
 /// 1-based line and column (column counted in characters).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LineCol {
-    pub line: usize,
-    pub col: usize,
+pub(crate) struct LineCol {
+    pub(crate) line: usize,
+    pub(crate) col: usize,
 }
 
 impl SourceFile {
@@ -29,7 +29,7 @@ impl SourceFile {
     }
 
     /// Line and column of a byte offset; offsets past the end clamp to it.
-    pub fn line_col(&self, offset: usize) -> LineCol {
+    pub(crate) fn line_col(&self, offset: usize) -> LineCol {
         let offset = self.clamp(offset);
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];

@@ -68,7 +68,7 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 }
 
 /// Checks a parsed project file; every problem goes to `diags`.
-pub fn validate(raw: ProjectFile, file: FileId, diags: &mut Diagnostics) -> Manifest {
+pub(crate) fn validate(raw: ProjectFile, file: FileId, diags: &mut Diagnostics) -> Manifest {
     let d = Manifest::default();
     let mut folder = |value: Option<Sp<String>>, default: PathBuf| match value {
         None => default,

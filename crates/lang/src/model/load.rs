@@ -9,11 +9,15 @@
 //! with shape errors never reaches the semantic checks, so they cannot
 //! cascade.
 //!
-//! Messages from toml and serde are reworded here: they speak Rust ("struct
-//! CatalogSection", "u32", "sequence") and users write TOML ("a table", "a
-//! whole number", "an array"). Every diagnostic gets a hint.
+//! What a shape error is comes from the document and the schema
+//! ([`super::shape`]), not from serde's wording, which speaks Rust ("struct
+//! CatalogSection", "u32") and may change with any upgrade; the wording
+//! users read, in TOML's terms, is in [`describe`]. Syntax errors are in
+//! [`super::toml_syntax`]. Every diagnostic gets a hint.
 
 use super::literal_error::{self, Literal, LiteralError};
+use super::shape::{self, Expected, Found, Shape, Step};
+use super::toml_syntax;
 use crate::diag::{Code, Diagnostics, FileId};
 use crate::fsutil::ReadError;
 use crate::suggest;
@@ -58,8 +62,10 @@ pub fn read_source(boundary: &Path, path: &Path) -> Result<String, (Code, String
 
 /// Parses `text` into `T`, reporting syntax and shape errors into `diags`.
 ///
-/// `T`'s JSON Schema supplies the hint for a missing key: what the key is
-/// for (its `///` description) and whether it is a table.
+/// `T`'s JSON Schema, with the parsed document, decides what a shape error
+/// is ([`shape::diagnose`]) and supplies its hint: what a missing key is for
+/// (its `///` description), whether it is a table, the words or the range a
+/// value takes.
 pub fn parse_toml<T: DeserializeOwned + JsonSchema>(text: &str, file: FileId, diags: &mut Diagnostics) -> Option<T> {
     // Most files are well-formed: read them straight, without keeping an
     // owned copy of the document for error recovery (on a large scenario
@@ -70,7 +76,7 @@ pub fn parse_toml<T: DeserializeOwned + JsonSchema>(text: &str, file: FileId, di
     let mut root = match DeTable::parse(text) {
         Ok(root) => root,
         Err(e) => {
-            report_syntax(&e, text, file, diags);
+            toml_syntax::report_syntax(&e, text, file, diags);
             return None;
         }
     };
@@ -97,18 +103,26 @@ pub fn parse_toml<T: DeserializeOwned + JsonSchema>(text: &str, file: FileId, di
         let span = e.span();
         let raw = e.message().trim().to_string();
         let literal = literal_error::take_last().filter(|l| l.to_string() == raw);
-        let echo = missing_field(&raw).is_some_and(|name| {
-            let at = span.clone().unwrap_or(root_span.clone());
-            removed.iter().any(|(k, t)| k == name && *t == at)
-        });
+        let schema =
+            schema.get_or_insert_with(|| serde_json::to_value(schemars::schema_for!(T)).unwrap_or(Value::Null));
+        let ctx = Context { text, root: root.get_ref(), root_span: &root_span, schema };
+        let at = span.clone().unwrap_or(0..0);
+        let shape = match literal {
+            Some(_) => Shape::Unexplained,
+            None => shape::diagnose(text, ctx.root, &root_span, schema, &at),
+        };
+        let echo = match &shape {
+            Shape::MissingKey { name } => {
+                let table = span.clone().unwrap_or(root_span.clone());
+                removed.iter().any(|(k, t)| k == name && *t == table)
+            }
+            _ => false,
+        };
         if !echo {
             if reported.iter().any(|(s, m)| *s == span && *m == raw) {
                 return None;
             }
-            let schema =
-                schema.get_or_insert_with(|| serde_json::to_value(schemars::schema_for!(T)).unwrap_or(Value::Null));
-            let ctx = Context { text, root: root.get_ref(), root_span: &root_span, schema };
-            report_shape(&e, literal, &ctx, file, diags);
+            report_shape(&raw, &at, literal, shape, &ctx, file, diags);
             reported.push((span.clone(), raw));
             if reported.len() >= MAX_ERRORS {
                 return None;
@@ -190,7 +204,7 @@ fn remove_in(items: &mut DeArray<'_>, span: &Range<usize>) -> Option<Removed> {
 
 /// The bytes a value covers, nested keys and values included. (The span of
 /// a `[[table]]` element is only its header.)
-fn extent(value: &Spanned<DeValue<'_>>) -> Range<usize> {
+pub(super) fn extent(value: &Spanned<DeValue<'_>>) -> Range<usize> {
     let mut range = value.span();
     let mut widen = |r: Range<usize>| {
         range.start = range.start.min(r.start);
@@ -213,7 +227,7 @@ fn extent(value: &Spanned<DeValue<'_>>) -> Range<usize> {
     range
 }
 
-fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+pub(super) fn contains(outer: &Range<usize>, inner: &Range<usize>) -> bool {
     outer.start <= inner.start && inner.start < outer.end.max(outer.start + 1)
 }
 
@@ -228,7 +242,7 @@ struct Context<'a, 'i> {
 /// A span a caret can be drawn under: one character for an empty span, and
 /// never a line break (a caret under a newline is drawn as a bracket across
 /// two lines, pointing at neither).
-fn caret_span(text: &str, span: Range<usize>) -> Range<usize> {
+pub(super) fn caret_span(text: &str, span: Range<usize>) -> Range<usize> {
     let start = span.start.min(text.len());
     let end = span.end.clamp(start, text.len());
     let rest = &text[start..];
@@ -243,103 +257,19 @@ fn caret_span(text: &str, span: Range<usize>) -> Range<usize> {
     start..line_end
 }
 
-/// A TOML syntax error: toml's message, split into what is wrong and a hint.
-fn report_syntax(e: &toml::de::Error, text: &str, file: FileId, diags: &mut Diagnostics) {
-    let span = caret_span(text, e.span().unwrap_or(0..0));
-    let raw = e.message().trim();
-    let (what, expected) = match raw.split_once(", expected ") {
-        Some((w, x)) => (w.trim(), Some(x.trim())),
-        None => (raw, None),
-    };
-    let at = text.get(span.clone()).unwrap_or("");
-    let line = line_at(text, span.start);
-    let (message, help) = if what.starts_with("duplicate key") {
-        (
-            format!("`{at}` is defined twice"),
-            if line.trim_start().starts_with("[[") {
-                format!(
-                    "a list of tables has a `[[{at}]]` header for every item; an earlier `[{at}]` or `{at} = ...` makes it something else"
-                )
-            } else {
-                "a key or table may appear only once; remove one of them, or merge them".to_string()
-            },
-        )
-    } else if what.contains("recurse") {
-        (
-            "this value is nested too deeply".to_string(),
-            "plan files nest a few levels at most; look for unbalanced `[` or `{`".to_string(),
-        )
-    } else if what.contains("string values must be quoted") {
-        let word = line.split_once('=').map(|(k, v)| format!("`{} = \"{}\"`", k.trim(), v.trim()));
-        (
-            "text must be in quotes".to_string(),
-            match word {
-                Some(w) if !line.trim_end().ends_with('=') => format!("write {w}"),
-                _ => "write a value after `=`, e.g. name = \"Acme\"".to_string(),
-            },
-        )
-    } else if what.contains("unclosed array table") {
-        (
-            "this `[[...]]` header is not closed".to_string(),
-            "write one item of a list of tables as `[[name]]`, e.g. [[plans]]".to_string(),
-        )
-    } else if what.contains("unclosed table") {
-        (
-            "this `[...]` header is not closed".to_string(),
-            "write a table header as `[name]`, e.g. [catalog]".to_string(),
-        )
-    } else if what.contains("multi-line") {
-        (
-            "this multi-line string is never closed".to_string(),
-            "end it with the three quotes it started with (\"\"\" or \'\'\')".to_string(),
-        )
-    } else if what.contains("string") && expected.is_some_and(|x| x.contains('"') || x.contains('\'')) {
-        (
-            "this string is not closed before the end of the line".to_string(),
-            "end it with the quote it started with; for text on several lines use \"\"\"...\"\"\"".to_string(),
-        )
-    } else if what.contains("missing comma between array elements") {
-        (what.to_string(), "separate array elements with `,` and close the array with `]`".to_string())
-    } else if what.contains("missing comma between key-value pairs") {
-        (
-            what.to_string(),
-            "separate the pairs of an inline table with `,` and close it with `}` on the same line".to_string(),
-        )
-    } else if what.contains("unexpected key or value") {
-        (
-            "unexpected text after a value".to_string(),
-            "put each `key = value` on a line of its own; a comment starts with `#`".to_string(),
-        )
-    } else if what.contains("leading zero") {
-        ("a number starts with a zero".to_string(), "write numbers without leading zeros (`1`, not `01`)".to_string())
-    } else if what.contains("key with no value") {
-        ("a key needs `=` and a value".to_string(), "write `key = value`, e.g. name = \"Acme\"".to_string())
-    } else {
-        (
-            what.to_string(),
-            match expected {
-                Some("nothing") => "remove this character".to_string(),
-                Some(x) => format!("expected {x} here"),
-                None => "see https://toml.io for how TOML is written".to_string(),
-            },
-        )
-    };
-    diags.report(Code::TomlSyntax, file, span, message).with_help(help);
-}
-
-/// A shape error (unknown key, wrong type, bad literal) as a diagnostic.
+/// A shape error (unknown key, wrong type, bad literal, missing key) as a
+/// diagnostic. `raw` is serde's message, quoted only for [`Shape::Unexplained`].
 fn report_shape(
-    e: &toml::de::Error,
+    raw: &str,
+    at: &Range<usize>,
     literal: Option<LiteralError>,
+    shape: Shape,
     ctx: &Context<'_, '_>,
     file: FileId,
     diags: &mut Diagnostics,
 ) {
-    let text = ctx.text;
-    let raw_span = e.span().unwrap_or(0..0);
-    let span = caret_span(text, raw_span.clone());
-    let raw = e.message().trim();
-    let (code, message, mut help) = match (literal, unknown_key(ctx, &raw_span)) {
+    let span = caret_span(ctx.text, at.clone());
+    let (code, message, help) = match (literal, unknown_key(ctx, at)) {
         (Some(l), _) => (literal_code(&l), l.message(), l.hint()),
         (None, Some((name, known))) => {
             let help = if known.is_empty() {
@@ -349,20 +279,83 @@ fn report_shape(
             };
             (Code::UnknownKey, format!("unknown key `{name}`"), help)
         }
-        (None, None) => classify(raw, text, &span),
-    };
-    let (message, help) = match missing_field(raw) {
-        Some(name) => missing_key(name, &raw_span, ctx),
-        None => {
-            if raw.starts_with("wanted string or table")
-                && let Some(words) = accepted_words(ctx, &raw_span)
-            {
-                help = format!("write one of {words}");
-            }
-            (message, help)
-        }
+        (None, None) => describe(shape, raw, at, &span, ctx),
     };
     diags.report(code, file, span, message).with_help(help);
+}
+
+/// The code, message and hint of a [`Shape`]: the one place of their wording.
+fn describe(
+    shape: Shape,
+    raw: &str,
+    at: &Range<usize>,
+    span: &Range<usize>,
+    ctx: &Context<'_, '_>,
+) -> (Code, String, String) {
+    let value = ctx.text.get(span.clone()).unwrap_or("").trim();
+    match shape {
+        Shape::MissingKey { name } => {
+            let (message, help) = missing_key(&name, at, ctx);
+            (Code::MissingKey, message, help)
+        }
+        Shape::NotAccepted { word, words } => (
+            Code::InvalidValue,
+            format!("`{word}` is not an accepted value"),
+            suggest::help_for(&word, "values", words.iter().map(String::as_str)),
+        ),
+        Shape::WrongType { found, expected } => {
+            let help = wrong_type_help(found, &expected, value, key_before(ctx.text, span.start), at, ctx);
+            (Code::WrongType, format!("expected {expected}, found {found}"), help)
+        }
+        Shape::OutOfRange { expected } => {
+            let help = wrong_type_help(Found::Integer, &expected, value, key_before(ctx.text, span.start), at, ctx);
+            (Code::WrongType, format!("`{value}` is out of range: expected {expected}"), help)
+        }
+        Shape::Unexplained => {
+            (Code::WrongType, raw.replace('\n', "; "), "run `pricebook schema` to see what each key takes".to_string())
+        }
+    }
+}
+
+/// A corrected line for a value of the wrong kind, written as `value`
+/// after `key =` (when it is written that way).
+fn wrong_type_help(
+    found: Found,
+    expected: &Expected,
+    value: &str,
+    key: Option<&str>,
+    at: &Range<usize>,
+    ctx: &Context<'_, '_>,
+) -> String {
+    let k = key.unwrap_or("key");
+    match (expected, found) {
+        (Expected::Words(words), _) => format!("write one of {}", quoted_list(words)),
+        (Expected::Table, _) => format!(
+            "`{k}` is a table: write `[{k}]` on a line of its own with its keys below it, or `{k} = {{ key = value }}`"
+        ),
+        (Expected::Array, Found::Table) => {
+            let name = value.trim_matches(|c| c == '[' || c == ']');
+            format!("`{name}` is a list of tables: write `[[{name}]]` above each item")
+        }
+        (Expected::Array, _) => format!("put the value in brackets: `{k} = [{value}]`"),
+        (Expected::String, Found::Array) => "write one value in quotes, without brackets".to_string(),
+        (Expected::String, found) if !matches!(found, Found::Table | Found::InlineTable) => {
+            format!("put it in quotes: `{k} = \"{}\"`", value.trim_matches('"'))
+        }
+        (Expected::WholeNumber { .. }, _) => format!("use {expected}, without quotes or a decimal point"),
+        (Expected::Boolean, _) => format!("write `{k} = true` or `{k} = false`, without quotes"),
+        (Expected::Date, _) => format!("write a date-time without quotes, e.g. `{k} = 2026-01-31T10:00:00Z`"),
+        _ => {
+            let description = shape::locate(ctx.root, ctx.root_span, at)
+                .into_iter()
+                .filter_map(|(path, _)| shape::schema_at(ctx.schema, &path)?.get("description")?.as_str())
+                .next();
+            match description {
+                Some(d) => format!("write {expected}: {}", lower_first(d)),
+                None => format!("write {expected}; run `pricebook schema` to see what `{k}` takes"),
+            }
+        }
+    }
 }
 
 /// The key written at `at` and the keys its table takes, when the table's
@@ -371,7 +364,7 @@ fn report_shape(
 fn unknown_key<'s>(ctx: &Context<'s, '_>, at: &Range<usize>) -> Option<(String, Vec<&'s str>)> {
     let mut path = Vec::new();
     let name = key_at(ctx.root, at, &mut path)?;
-    let table = table_schema(ctx.schema, &path)?;
+    let table = shape::schema_at(ctx.schema, &path)?;
     if table.get("additionalProperties") != Some(&Value::Bool(false)) {
         return None;
     }
@@ -415,36 +408,19 @@ fn key_at(table: &DeTable<'_>, at: &Range<usize>, path: &mut Vec<Step>) -> Optio
     None
 }
 
-/// The words a value at `at` may take, from the schema (`"a", "b" or "c"`).
-fn accepted_words(ctx: &Context<'_, '_>, at: &Range<usize>) -> Option<String> {
-    let path = path_to(ctx.root, at)?;
-    words_of(ctx.schema, table_schema(ctx.schema, &path)?)
-}
-
 /// The words an enum schema accepts, as `"a", "b" or "c"`.
 fn words_of(root: &Value, node: &Value) -> Option<String> {
-    let node = resolve(root, node)?;
-    let words: Vec<String> = match (node.get("enum"), node.get("oneOf")) {
-        (Some(Value::Array(values)), _) => {
-            values.iter().filter_map(Value::as_str).map(|w| format!("\"{w}\"")).collect()
-        }
-        (_, Some(Value::Array(variants))) => variants
-            .iter()
-            .filter_map(|v| resolve(root, v)?.get("const")?.as_str())
-            .map(|w| format!("\"{w}\""))
-            .collect(),
-        _ => return None,
-    };
-    match words.as_slice() {
-        [] => None,
-        [one] => Some(one.clone()),
-        [init @ .., last] => Some(format!("{} or {last}", init.join(", "))),
-    }
+    let words: Vec<String> = shape::words(root, node)?.into_iter().map(str::to_string).collect();
+    Some(quoted_list(&words))
 }
 
-/// `name` when `raw` says a required field is missing.
-fn missing_field(raw: &str) -> Option<&str> {
-    raw.strip_prefix("missing field `").and_then(|rest| rest.split('`').next())
+/// `"a", "b" or "c"`.
+fn quoted_list(words: &[String]) -> String {
+    let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
+    match quoted.as_slice() {
+        [init @ .., last] if !init.is_empty() => format!("{} or {last}", init.join(", ")),
+        _ => quoted.concat(),
+    }
 }
 
 /// The diagnostic code of a literal's error.
@@ -456,135 +432,6 @@ fn literal_code(e: &LiteralError) -> Code {
         LiteralError::Invalid { literal: Literal::Decimal, .. } => Code::InvalidDecimal,
         LiteralError::Invalid { literal: Literal::Money, .. } => Code::InvalidMoney,
         LiteralError::Invalid { literal: Literal::Duration, .. } => Code::InvalidDuration,
-    }
-}
-
-fn classify(raw: &str, text: &str, span: &Range<usize>) -> (Code, String, String) {
-    if let Some(rest) = raw.strip_prefix("unknown variant `") {
-        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let candidates = backticked(expected);
-        let help = suggest::help_for(name, "values", candidates.iter().copied());
-        return (Code::InvalidValue, format!("`{name}` is not an accepted value"), help);
-    }
-    if let Some(name) = missing_field(raw) {
-        return (Code::MissingKey, format!("missing key `{name}`"), format!("add `{name} = ...` to this table"));
-    }
-    if raw.contains("number overflowed") {
-        let value = text.get(span.clone()).unwrap_or("").trim();
-        return (
-            Code::InvalidDecimal,
-            format!("{value} is larger than a TOML integer can hold (64 bits)"),
-            "write it as a string, e.g. \"1_000_000\", and keep it under 29 digits".to_string(),
-        );
-    }
-    if let Some((message, help)) = mismatch(raw, text, span) {
-        return (Code::WrongType, message, help);
-    }
-    (Code::WrongType, raw.replace('\n', "; "), "run `pricebook schema` to see what each key takes".to_string())
-}
-
-/// Rewords serde's "invalid type: X, expected Y" (and toml's "wanted string
-/// or table") in TOML's words, with a corrected line as the hint.
-fn mismatch(raw: &str, text: &str, span: &Range<usize>) -> Option<(String, String)> {
-    let value = text.get(span.clone()).unwrap_or("").trim();
-    let key = key_before(text, span.start);
-    if raw.starts_with("wanted string or table") {
-        let found = toml_kind(value, "");
-        return Some((
-            format!("expected one of the accepted words in quotes, found {found}"),
-            match key {
-                Some(k) => format!("write it as a string, e.g. `{k} = \"...\"`"),
-                None => "write it as a string in double quotes".to_string(),
-            },
-        ));
-    }
-    let (out_of_range, rest) = if let Some(r) = raw.strip_prefix("invalid type: ") {
-        (false, r)
-    } else if let Some(r) = raw.strip_prefix("invalid value: ") {
-        (true, r)
-    } else {
-        return None;
-    };
-    let (found, expected) = rest.split_once(", expected ")?;
-    let found = toml_kind(value, found);
-    let expected = expected_words(expected.trim());
-    let message = if out_of_range {
-        format!("`{value}` is out of range: expected {expected}")
-    } else {
-        format!("expected {expected}, found {found}")
-    };
-    let k = key.unwrap_or("key");
-    let help = if expected == "a table" {
-        format!(
-            "`{k}` is a table: write `[{k}]` on a line of its own with its keys below it, or `{k} = {{ key = value }}`"
-        )
-    } else if expected == "an array" && found == "a table" {
-        let name = value.trim_matches(|c| c == '[' || c == ']');
-        format!("`{name}` is a list of tables: write `[[{name}]]` above each item")
-    } else if expected == "an array" {
-        format!("put the value in brackets: `{k} = [{value}]`")
-    } else if expected == "a string" && found == "an array" {
-        "write one value in quotes, without brackets".to_string()
-    } else if expected == "a string" && found != "a table" && found != "an inline table" {
-        format!("put it in quotes: `{k} = \"{}\"`", value.trim_matches('"'))
-    } else if expected.starts_with("a whole number") {
-        format!("use {expected}, without quotes or a decimal point")
-    } else if expected == "`true` or `false`" {
-        format!("write `{k} = true` or `{k} = false`, without quotes")
-    } else {
-        format!("write {expected}; run `pricebook schema` to see what `{k}` takes")
-    };
-    Some((message, help))
-}
-
-/// The TOML type of a value as written, falling back to serde's words.
-fn toml_kind(value: &str, serde_found: &str) -> &'static str {
-    let first = value.chars().next().unwrap_or(' ');
-    let date_like =
-        value.len() >= 10 && value.as_bytes().get(4) == Some(&b'-') && value.as_bytes().get(7) == Some(&b'-');
-    if serde_found == "map" || serde_found.is_empty() {
-        if first == '{' {
-            return "an inline table";
-        }
-        if date_like || (first.is_ascii_digit() && value.contains(':')) {
-            return "a date";
-        }
-        if serde_found == "map" {
-            return "a table";
-        }
-    }
-    match first {
-        '"' | '\'' => "a string",
-        '[' if serde_found == "sequence" || serde_found.is_empty() => "an array",
-        't' | 'f' if value == "true" || value == "false" => "a boolean",
-        _ if serde_found.starts_with("floating point") => "a float",
-        _ if serde_found.starts_with("integer") => "an integer",
-        _ if serde_found.starts_with("string") => "a string",
-        _ if serde_found.starts_with("boolean") => "a boolean",
-        _ if serde_found == "sequence" => "an array",
-        '0'..='9' | '+' | '-' => "a number",
-        _ => "a value of another type",
-    }
-}
-
-/// serde's name of an expected type in TOML's words.
-fn expected_words(expected: &str) -> String {
-    let range = |min: &str, max: &str| format!("a whole number from {min} to {max}");
-    match expected {
-        "a sequence" => "an array".into(),
-        "a map" => "a table".into(),
-        "a boolean" => "`true` or `false`".into(),
-        "u8" => range("0", &u8::MAX.to_string()),
-        "u16" => range("0", &u16::MAX.to_string()),
-        "u32" => range("0", &u32::MAX.to_string()),
-        "u64" | "usize" => range("0", &u64::MAX.to_string()),
-        "i8" => range(&i8::MIN.to_string(), &i8::MAX.to_string()),
-        "i16" => range(&i16::MIN.to_string(), &i16::MAX.to_string()),
-        "i32" => range(&i32::MIN.to_string(), &i32::MAX.to_string()),
-        "i64" | "isize" => range(&i64::MIN.to_string(), &i64::MAX.to_string()),
-        e if e.starts_with("struct ") => "a table".into(),
-        e if e.starts_with("enum ") => "one of the accepted words, in quotes".into(),
-        e => e.to_string(),
     }
 }
 
@@ -601,22 +448,15 @@ fn key_before(text: &str, offset: usize) -> Option<&str> {
     (!key.is_empty()).then_some(key)
 }
 
-/// The line that holds `offset`, without its line break.
-fn line_at(text: &str, offset: usize) -> &str {
-    let offset = offset.min(text.len());
-    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
-    text[start..end].trim_end_matches('\r')
-}
-
 /// Message and hint for a missing key, from the schema: what the key is for
 /// and how it is written (a table gets `[name]`).
 fn missing_key(name: &str, at: &Range<usize>, ctx: &Context<'_, '_>) -> (String, String) {
     let at_root = (at.is_empty() && at.start == 0) || at == ctx.root_span;
-    let property = path_to(ctx.root, at)
-        .and_then(|path| table_schema(ctx.schema, &path))
-        .and_then(|table| table.get("properties")?.get(name));
-    let kind = property.map_or("", |p| schema_type(ctx.schema, p));
+    let property = shape::locate(ctx.root, ctx.root_span, at)
+        .into_iter()
+        .filter_map(|(path, _)| shape::schema_at(ctx.schema, &path)?.get("properties")?.get(name))
+        .next();
+    let kind = property.map_or("", |p| shape::schema_type(ctx.schema, p));
     let words = property.and_then(|p| words_of(ctx.schema, p));
     let written = match (kind, words) {
         (_, Some(words)) => format!("`{name} = ...` (one of {words})"),
@@ -651,82 +491,41 @@ fn lower_first(s: &str) -> String {
     }
 }
 
-/// One step from a table into a value.
-enum Step {
-    Key(String),
-    Item,
-}
+#[cfg(test)]
+mod tests {
+    use super::parse_toml;
+    use crate::diag::{Code, Diagnostics, SourceFile, SourceMap};
+    use schemars::JsonSchema;
+    use serde::{Deserialize, Deserializer};
 
-/// The keys (and array steps) from the root to the table at `at`.
-fn path_to(root: &DeTable<'_>, at: &Range<usize>) -> Option<Vec<Step>> {
-    fn in_table(table: &DeTable<'_>, at: &Range<usize>, path: &mut Vec<Step>) -> bool {
-        for (key, value) in table.iter() {
-            if !contains(&extent(value), at) {
-                continue;
-            }
-            path.push(Step::Key(key.get_ref().to_string()));
-            if in_value(value, at, path) {
-                return true;
-            }
-            path.pop();
-        }
-        false
+    /// A string the schema accepts but its own reader refuses, as a
+    /// hand-written `Deserialize` may: the document and the schema agree
+    /// with the value, so only serde's message says what is wrong.
+    #[derive(Debug, Deserialize, JsonSchema)]
+    struct Odd {
+        #[serde(deserialize_with = "refuse")]
+        #[allow(dead_code)] // read only to fail
+        word: String,
     }
-    fn in_value(value: &Spanned<DeValue<'_>>, at: &Range<usize>, path: &mut Vec<Step>) -> bool {
-        if value.span() == *at {
-            return true;
-        }
-        match value.get_ref() {
-            DeValue::Table(t) => in_table(t, at, path),
-            DeValue::Array(items) => items.iter().any(|item| {
-                path.push(Step::Item);
-                let found = contains(&extent(item), at) && in_value(item, at, path);
-                if !found {
-                    path.pop();
-                }
-                found
-            }),
-            _ => false,
-        }
+
+    fn refuse<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let word = String::deserialize(d)?;
+        Err(serde::de::Error::custom(format!("`{word}` is refused\nfor a reason")))
     }
-    let mut path = Vec::new();
-    ((at.is_empty() && at.start == 0) || in_table(root, at, &mut path)).then_some(path)
-}
 
-/// The object schema reached from the root schema by `path`.
-fn table_schema<'s>(root: &'s Value, path: &[Step]) -> Option<&'s Value> {
-    let mut node = resolve(root, root)?;
-    for step in path {
-        node = match step {
-            Step::Key(k) => node.get("properties")?.get(k)?,
-            Step::Item => node.get("items")?,
-        };
-        node = resolve(root, node)?;
+    #[test]
+    fn an_unexplained_error_quotes_serde_and_still_renders() {
+        let text = "word = \"odd\"\n";
+        let mut sources = SourceMap::new();
+        let file = sources.add(SourceFile::new("odd.toml", text));
+        let mut diags = Diagnostics::new();
+        assert!(parse_toml::<Odd>(text, file, &mut diags).is_none());
+        let all: Vec<_> = diags.iter().collect();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].code, Code::WrongType);
+        assert_eq!(all[0].message, "`odd` is refused; for a reason");
+        assert_eq!(all[0].help.as_deref(), Some("run `pricebook schema` to see what each key takes"));
+        let rendered = crate::diag::render_all(&diags.sorted(), &sources, crate::diag::Style::Plain);
+        assert!(rendered.contains("word = \"odd\""), "{rendered}");
     }
-    Some(node)
-}
-
-/// Follows `$ref`s and the non-null branch of `anyOf` (an `Option`).
-fn resolve<'s>(root: &'s Value, mut node: &'s Value) -> Option<&'s Value> {
-    for _ in 0..16 {
-        if let Some(r) = node.get("$ref").and_then(Value::as_str) {
-            node = root.get("$defs")?.get(r.strip_prefix("#/$defs/")?)?;
-        } else if let Some(any) = node.get("anyOf").and_then(Value::as_array)
-            && let [one, null] = any.as_slice()
-            && null.get("type").and_then(Value::as_str) == Some("null")
-        {
-            node = one;
-        } else {
-            return Some(node);
-        }
-    }
-    None
-}
-
-fn schema_type<'s>(root: &'s Value, node: &'s Value) -> &'s str {
-    resolve(root, node).and_then(|n| n.get("type")).and_then(Value::as_str).unwrap_or("")
-}
-
-fn backticked(text: &str) -> Vec<&str> {
-    text.split('`').skip(1).step_by(2).collect()
 }

@@ -9,7 +9,9 @@ mod literal_error;
 mod load;
 pub mod plan;
 pub mod scenario;
+mod shape;
 mod spanned;
+mod toml_syntax;
 
 pub(crate) use literal::{AmountLit, DecimalLit, MoneyLit};
 pub use load::{MAX_FILE_BYTES, parse_toml, read_source};
