@@ -8,6 +8,7 @@ use crate::diag::{Code, Diagnostics};
 use pricebook_core::format;
 use pricebook_core::money::{Credits, Money};
 use pricebook_engine::driver::DEFAULT_MOMENT_BUDGET;
+use pricebook_engine::ledger::{Notice, Reason};
 use pricebook_engine::{EngineError, Entry, Outcome, Simulation, conservation, totals};
 use std::collections::BTreeMap;
 use std::fmt::Display;
@@ -172,7 +173,10 @@ fn evaluate(engine: &Simulation<'_>, account: u32, seen: &Seen<'_>, check: &Chec
         Expected::Charged(m) => money(*m, view.charged),
         Expected::Refunded(m) => money(*m, view.refunded),
         Expected::CycleStart(t) => differ(*t, view.cycle_start),
-        Expected::Refused(r) => differ(r.map_or("none", |r| r.code()), outcome.refused.map_or("none", |r| r.code())),
+        Expected::Refused(r) => {
+            let code = |r: Option<Reason>| r.map_or("none", Reason::code).to_string();
+            (*r != outcome.refused).then(|| (code(*r), code(outcome.refused)))
+        }
         Expected::RefusedAny(any) => {
             let actual = outcome.refused.map_or("not refused", |r| r.code());
             (*any != outcome.refused.is_some()).then(|| {
@@ -180,13 +184,10 @@ fn evaluate(engine: &Simulation<'_>, account: u32, seen: &Seen<'_>, check: &Chec
                 (expected.to_string(), actual.to_string())
             })
         }
-        Expected::Notified(sent) => {
-            let actual: Vec<String> = outcome.notices.iter().map(|n| n.code()).collect();
-            (*sent == actual.is_empty()).then(|| {
-                let expected = if *sent { "some notification" } else { "no notification" };
-                (expected.to_string(), format!("{actual:?}"))
-            })
-        }
+        Expected::Notified(sent) => (*sent == outcome.notices.is_empty()).then(|| {
+            let expected = if *sent { "some notification" } else { "no notification" };
+            (expected.to_string(), notice_codes(&outcome.notices))
+        }),
         Expected::BalanceChange(c) => credits(*c, view.balance - seen.before),
         Expected::Grant(r, c) => {
             let lot = seen.refs.get(*r).copied().flatten();
@@ -201,13 +202,20 @@ fn evaluate(engine: &Simulation<'_>, account: u32, seen: &Seen<'_>, check: &Chec
             }
         }
         Expected::Notifications(n) => {
-            let actual: Vec<String> = outcome.notices.iter().map(|n| n.code()).collect();
-            differ(format!("{n:?}"), format!("{actual:?}"))
+            let same = n.len() == outcome.notices.len() && n.iter().zip(&outcome.notices).all(|(e, a)| e.matches(*a));
+            let expected: Vec<String> = n.iter().map(|e| e.code()).collect();
+            (!same).then(|| (format!("{expected:?}"), notice_codes(&outcome.notices)))
         }
         Expected::PendingTopups(n) => differ(*n as usize, view.pending_topups),
         Expected::AutoRecharge(on) => differ(*on, view.auto_recharge),
         Expected::Allocated(ix, n) => differ(*n, a.allocated.get(ix).copied().unwrap_or(0)),
     }
+}
+
+/// Notices as the scenario language writes them: `["low-balance-20%"]`.
+fn notice_codes(notices: &[Notice]) -> String {
+    let codes: Vec<String> = notices.iter().map(|n| n.code()).collect();
+    format!("{codes:?}")
 }
 
 fn status(trialing: bool) -> &'static str {

@@ -11,11 +11,11 @@ use std::ops::Range;
 /// The largest amount a plan or scenario may state (10^15). Decimals hold
 /// 28 digits; this bound leaves room for sums and products over millions of
 /// events without overflow.
-pub const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
+pub(crate) const MAX_AMOUNT: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
 
 /// Which amounts are meaningful.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Sign {
+pub(crate) enum Sign {
     /// Above zero.
     Positive,
     /// Zero or above.
@@ -25,28 +25,28 @@ pub enum Sign {
 }
 
 /// The diagnostics sink of one file plus what amounts are checked against.
-pub struct Checker<'a> {
-    pub file: FileId,
-    pub diags: &'a mut Diagnostics,
-    pub currency: Option<&'static Currency>,
-    pub credit_scale: u32,
-    pub credit_unit: String,
+pub(crate) struct Checker<'a> {
+    pub(crate) file: FileId,
+    pub(crate) diags: &'a mut Diagnostics,
+    pub(crate) currency: Option<&'static Currency>,
+    pub(crate) credit_scale: u32,
+    pub(crate) credit_unit: String,
     errors: usize,
 }
 
 impl<'a> Checker<'a> {
-    pub fn new(file: FileId, diags: &'a mut Diagnostics) -> Self {
+    pub(crate) fn new(file: FileId, diags: &'a mut Diagnostics) -> Self {
         Checker { file, diags, currency: None, credit_scale: 0, credit_unit: "credits".into(), errors: 0 }
     }
 
-    pub fn error(&mut self, code: Code, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
+    pub(crate) fn error(&mut self, code: Code, span: Range<usize>, message: impl Into<String>) -> &mut Diagnostic {
         if code.severity() == crate::diag::Severity::Error {
             self.errors += 1;
         }
         self.diags.report(code, self.file, span, message)
     }
 
-    pub fn has_errors(&self) -> bool {
+    pub(crate) fn has_errors(&self) -> bool {
         self.errors > 0
     }
 
@@ -86,7 +86,7 @@ impl<'a> Checker<'a> {
     }
 
     /// A credit amount within the catalog's scale.
-    pub fn credits(&mut self, lit: &Sp<DecimalLit>, what: &str, sign: Sign) -> Credits {
+    pub(crate) fn credits(&mut self, lit: &Sp<DecimalLit>, what: &str, sign: Sign) -> Credits {
         let value = lit.value.0;
         self.sign(value, sign, &lit.span, what);
         if value.normalize().scale() > self.credit_scale {
@@ -110,12 +110,12 @@ impl<'a> Checker<'a> {
 
     /// Money as the plan file writes it ("$5", "€12.50"), so a message
     /// quotes amounts the way the user typed them.
-    pub fn show_money(&self, m: Money) -> String {
+    pub(crate) fn show_money(&self, m: Money) -> String {
         show_money(self.currency, m)
     }
 
     /// Money in the catalog's currency, within its minor units.
-    pub fn money(&mut self, lit: &Sp<MoneyLit>, what: &str, sign: Sign) -> Money {
+    pub(crate) fn money(&mut self, lit: &Sp<MoneyLit>, what: &str, sign: Sign) -> Money {
         let value = self.money_in_currency(lit, what, sign);
         if let Some(c) = self.currency
             && value.get().normalize().scale() > c.minor_units
@@ -132,7 +132,7 @@ impl<'a> Checker<'a> {
 
     /// A price per credit: positive, and may be finer than the currency's
     /// coins (€0.000005 per token).
-    pub fn unit_price(&mut self, lit: &Sp<MoneyLit>, what: &str) -> Money {
+    pub(crate) fn unit_price(&mut self, lit: &Sp<MoneyLit>, what: &str) -> Money {
         self.money_in_currency(lit, what, Sign::Positive)
     }
 
@@ -154,7 +154,7 @@ impl<'a> Checker<'a> {
 
     /// Ids of a list of items: reports malformed and duplicate ids. Returns
     /// them in order (duplicates included, so indices line up).
-    pub fn ids<'t>(&mut self, ids: impl Iterator<Item = &'t Sp<String>>, what: &str) -> Vec<String> {
+    pub(crate) fn ids<'t>(&mut self, ids: impl Iterator<Item = &'t Sp<String>>, what: &str) -> Vec<String> {
         let mut seen: BTreeMap<&str, Range<usize>> = BTreeMap::new();
         let mut out = Vec::new();
         for id in ids {
@@ -173,7 +173,7 @@ impl<'a> Checker<'a> {
         out
     }
 
-    pub fn id_format(&mut self, id: &Sp<String>, what: &str) {
+    pub(crate) fn id_format(&mut self, id: &Sp<String>, what: &str) {
         let ok = !id.value.is_empty()
             && id.value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
             && id.value.chars().next().is_some_and(|c| c.is_ascii_lowercase());
@@ -184,7 +184,7 @@ impl<'a> Checker<'a> {
     }
 
     /// Resolves a reference against known ids, with "did you mean".
-    pub fn resolve(&mut self, name: &Sp<String>, ids: &[String], what: &str) -> Option<usize> {
+    pub(crate) fn resolve(&mut self, name: &Sp<String>, ids: &[String], what: &str) -> Option<usize> {
         match ids.iter().position(|i| *i == name.value) {
             Some(ix) => Some(ix),
             None => {
@@ -198,7 +198,7 @@ impl<'a> Checker<'a> {
 }
 
 /// Money with its currency's symbol, or bare when the currency is unknown.
-pub fn show_money(currency: Option<&Currency>, m: Money) -> String {
+pub(crate) fn show_money(currency: Option<&Currency>, m: Money) -> String {
     match currency {
         Some(c) => format!("{}{m}", c.symbol),
         None => m.to_string(),

@@ -8,7 +8,7 @@ use pricebook_core::billing::quote::unit_price;
 use pricebook_core::money::Money;
 use rust_decimal::Decimal;
 
-pub fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
+pub(crate) fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
     worse_value_packs(file, cat, ck);
     yearly_not_cheaper(file, cat, ck);
     unused_sources(file, cat, ck);

@@ -20,7 +20,7 @@ mod workspace;
 
 pub use budget::{MAX_HORIZON_YEARS, MAX_RECURRENCES};
 pub use catalog::Catalog;
-pub use check::Checker;
+pub(crate) use check::Checker;
 pub use scenario::{Script, compile_scenario};
 pub use workspace::{Workspace, files_under, toml_files};
 

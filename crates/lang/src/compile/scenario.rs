@@ -21,7 +21,7 @@ use pricebook_engine::command::{
     AccountId, Command, DirectGrant, GrantExpiry, OpId, Quantity, RechargeSettings, Sym, Usage,
 };
 use pricebook_engine::labels::Labels;
-use pricebook_engine::ledger::{Bucket, EntryKind, Reason};
+use pricebook_engine::ledger::{Bucket, EntryKind, Notice, Reason};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -29,7 +29,7 @@ use std::ops::Range;
 /// A scenario ready to run.
 #[derive(Debug)]
 pub struct Script {
-    pub file: FileId,
+    pub(crate) file: FileId,
     pub title: String,
     pub description: Option<String>,
     /// The plan file's name (catalog id).
@@ -42,31 +42,31 @@ pub struct Script {
     /// Interned strings by [`Sym`].
     pub syms: Vec<String>,
     /// Names of `ref`s (purchases and grants), by index.
-    pub refs: Vec<String>,
+    pub(crate) refs: Vec<String>,
     /// Names of usage operations, by [`OpId`].
     pub operations: Vec<String>,
     /// Credit labels: the catalog's and the scenario's own (direct grants).
-    pub labels: Labels,
-    pub steps: Vec<Step>,
+    pub(crate) labels: Labels,
+    pub(crate) steps: Vec<Step>,
 }
 
 /// One event: a command (or none, for an `expect` alone) and its checks.
 #[derive(Debug)]
-pub struct Step {
-    pub at: Instant,
-    pub account: AccountId,
-    pub command: Option<Command>,
+pub(crate) struct Step {
+    pub(crate) at: Instant,
+    pub(crate) account: AccountId,
+    pub(crate) command: Option<Command>,
     /// The `ref` this step's purchase or grant is bound to.
-    pub binds: Option<usize>,
+    pub(crate) binds: Option<usize>,
     /// What a refund or void names, resolved when the step runs.
-    pub uses: Option<Target>,
-    pub checks: Vec<Check>,
-    pub span: Range<usize>,
+    pub(crate) uses: Option<Target>,
+    pub(crate) checks: Vec<Check>,
+    pub(crate) span: Range<usize>,
 }
 
 /// A purchase or grant named by a step, known only once the engine made it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     /// A `ref` bound by an earlier step.
     Ref(usize),
     /// The account's current subscription payment.
@@ -75,13 +75,13 @@ pub enum Target {
 
 /// One key of an `expect` table.
 #[derive(Debug, Clone)]
-pub struct Check {
-    pub span: Range<usize>,
-    pub what: Expected,
+pub(crate) struct Check {
+    pub(crate) span: Range<usize>,
+    pub(crate) what: Expected,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Expected {
+pub(crate) enum Expected {
     Balance(Credits),
     DisplayedBalance(Credits),
     Source(String, Credits),
@@ -94,7 +94,8 @@ pub enum Expected {
     Refused(Option<Reason>),
     /// Refused for some reason (`true`) or not refused.
     RefusedAny(bool),
-    Notifications(Vec<String>),
+    /// Exactly these notifications, in order.
+    Notifications(Vec<ExpectedNotice>),
     /// Some notification was sent (`true`) or none.
     Notified(bool),
     /// Change of the balance since the account's previous event.
@@ -108,20 +109,52 @@ pub enum Expected {
     Allocated(usize, u64),
 }
 
+/// A notification as a scenario names it: the engine's [`Notice`], except
+/// that `addon-disabled` names no add-on and so matches any.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum ExpectedNotice {
+    Exactly(Notice),
+    AnyAddonDisabled,
+}
+
+impl ExpectedNotice {
+    pub(crate) fn matches(self, actual: Notice) -> bool {
+        match self {
+            ExpectedNotice::Exactly(n) => n == actual,
+            ExpectedNotice::AnyAddonDisabled => matches!(actual, Notice::AddonDisabled(_)),
+        }
+    }
+
+    /// The word a scenario writes for it.
+    pub(crate) fn code(self) -> String {
+        match self {
+            ExpectedNotice::Exactly(n) => n.code(),
+            ExpectedNotice::AnyAddonDisabled => Notice::AddonDisabled(0).code(),
+        }
+    }
+
+    /// Every notification the catalog can send, as a scenario names it.
+    fn all(cat: &Catalog) -> Vec<ExpectedNotice> {
+        let fixed = [Notice::AutoRechargeCapReached, Notice::AutoRechargeDisabled].map(ExpectedNotice::Exactly);
+        let low = cat.low_balance_warnings.iter().map(|s| ExpectedNotice::Exactly(Notice::LowBalance(*s)));
+        low.chain(fixed).chain([ExpectedNotice::AnyAddonDisabled]).collect()
+    }
+}
+
 /// Which ledger lines an expectation counts, and how many it wants.
 #[derive(Debug, Clone, PartialEq)]
-pub struct LineMatch {
-    pub kind: EntryKind,
-    pub bucket: Option<Bucket>,
-    pub credits: Option<Credits>,
+pub(crate) struct LineMatch {
+    pub(crate) kind: EntryKind,
+    pub(crate) bucket: Option<Bucket>,
+    pub(crate) credits: Option<Credits>,
     /// Exactly this many; `None`: at least one.
-    pub count: Option<u32>,
+    pub(crate) count: Option<u32>,
     /// The expectation as written, for messages.
-    pub text: String,
+    pub(crate) text: String,
 }
 
 impl LineMatch {
-    pub fn matches(&self, e: &pricebook_engine::Entry) -> bool {
+    pub(crate) fn matches(&self, e: &pricebook_engine::Entry) -> bool {
         e.kind == self.kind && self.bucket.is_none_or(|b| b == e.bucket) && self.credits.is_none_or(|c| c == e.credits)
     }
 }
@@ -179,7 +212,10 @@ pub fn compile_scenario(
         ops: BTreeMap::new(),
         labels: Labels::new(cat),
     };
-    for g in raw.events.iter().filter_map(|e| e.grant.as_ref()) {
+    for g in raw.events.iter().filter_map(|e| match &e.action {
+        Some(raw::Action::Grant(g)) => Some(g),
+        _ => None,
+    }) {
         if let Some(l) = &g.label {
             names.labels.intern(l);
         }
@@ -205,7 +241,9 @@ pub fn compile_scenario(
         let Some(at) = instant(&event.at, cat, &mut ck) else {
             continue;
         };
-        if let Some(every) = event.grant.as_ref().and_then(|g| g.every.as_ref()) {
+        if let Some(raw::Action::Grant(g)) = &event.action
+            && let Some(every) = &g.every
+        {
             recurring.push(budget::Recurring { from: at, every: every.value.0, span: every.span.clone() });
         }
         if let Some(s) = start
@@ -348,35 +386,8 @@ fn step(
 ) -> Option<Step> {
     let e = &event.value;
     let span = event.span.clone();
-    let actions = [
-        e.sign_up.is_some(),
-        e.active.is_some(),
-        e.subscribe.is_some(),
-        e.change_plan.is_some(),
-        e.cancel.is_some(),
-        e.refund.is_some(),
-        e.use_.is_some(),
-        e.buy.is_some(),
-        e.auto_recharge.is_some(),
-        e.payment_method.is_some(),
-        e.enable_addon.is_some(),
-        e.disable_addon.is_some(),
-        e.transfer.is_some(),
-        e.adjust.is_some(),
-        e.operation_failed.is_some(),
-        e.grant.is_some(),
-        e.void.is_some(),
-        e.allocate.is_some(),
-        e.release.is_some(),
-        e.reset.is_some(),
-        e.usage_period.is_some(),
-        e.overage_limit.is_some(),
-    ]
-    .iter()
-    .filter(|p| **p)
-    .count();
-    if actions > 1 || (actions == 0 && e.expect.is_none()) {
-        let message = if actions > 1 {
+    if e.actions > 1 || (e.action.is_none() && e.expect.is_none()) {
+        let message = if e.actions > 1 {
             "this event has more than one action"
         } else {
             "this event has no action and no `expect`"
@@ -391,133 +402,159 @@ fn step(
             .with_help("add `account = \"…\"` to the event, or a default `account` at the top of the file");
         return None;
     };
-    let mut binds = None;
-    let mut uses = None;
-    let account = if let Some(signup) = &e.sign_up {
-        if names.account(&account_name.value).is_some() {
-            ck.error(
-                Code::DuplicateId,
-                signup.span.clone(),
-                format!("account `{}` signs up twice", account_name.value),
-            )
-            .with_help("each account signs up once; use another name");
-            return None;
-        }
-        let invited_by = match &signup.invited_by {
-            Some(inviter) => Some(known_account(inviter, names, ck)?),
-            None => None,
-        };
-        let id = names.accounts.len() as AccountId;
-        names.accounts.push(account_name.value.clone());
-        names.account_ids.insert(account_name.value.clone(), id);
-        let checks = checks(e.expect.as_deref(), cat, names, ck);
-        return Some(Step {
-            at,
-            account: id,
-            command: Some(Command::SignUp { invited_by }),
-            binds,
-            uses,
-            checks,
-            span,
-        });
-    } else {
-        known_account(account_name, names, ck)?
-    };
-    let command = if e.active.is_some() {
-        Some(Command::Active)
-    } else if let Some(s) = &e.subscribe {
-        let plan = ck.resolve(&s.plan, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")?;
-        let billing = s.billing.unwrap_or_default();
-        if billing == raw::Billing::Yearly && cat.plans[plan].yearly_price.is_none() && s.price.is_none() {
-            ck.error(
-                Code::UnknownReference,
-                s.plan.span.clone(),
-                format!("plan `{}` has no yearly price", s.plan.value),
-            )
-            .with_help("subscribe monthly, give `price`, or add `yearly_price` to the plan");
-            return None;
-        }
-        binds = bind_ref(s.reference.as_ref(), true, "subscription", names, ck);
-        listed_price_kept(cat, plan, billing, s.price.as_ref(), ck)?;
-        let price = s.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
-        Some(Command::Subscribe { plan, billing, trial: s.trial, price })
-    } else if let Some(c) = &e.change_plan {
-        let plan = ck.resolve(&c.plan, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")?;
-        listed_price_kept(cat, plan, raw::Billing::Monthly, c.price.as_ref(), ck)?;
-        let price = c.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
-        Some(Command::ChangePlan { plan, price })
-    } else if e.cancel.is_some() {
-        Some(Command::Cancel)
-    } else if let Some(r) = &e.refund {
-        uses = Some(match (&r.purchase, &r.current_subscription) {
-            (Some(p), None) => Target::Ref(use_ref(p, true, "purchase", names, ck)?),
-            (None, Some(Sp { value: true, .. })) => Target::CurrentSubscription,
-            _ => {
-                ck.error(Code::IncompleteItem, r.span.clone(), "a refund names `purchase = \"<ref>\"` or `current_subscription = true`")
-                    .with_help("name the purchase by the `ref` given when it was made, or refund the current subscription's latest payment");
+    // Resolved before the account exists: nobody invites themselves.
+    let mut invited_by = None;
+    let account = match &e.action {
+        Some(raw::Action::SignUp(signup)) => {
+            if names.account(&account_name.value).is_some() {
+                ck.error(
+                    Code::DuplicateId,
+                    signup.span.clone(),
+                    format!("account `{}` signs up twice", account_name.value),
+                )
+                .with_help("each account signs up once; use another name");
                 return None;
             }
-        });
-        Some(Command::Refund { purchase: None })
-    } else if let Some(u) = &e.use_ {
-        Some(Command::Use(usage(u, cat, names, ck)?))
-    } else if let Some(b) = &e.buy {
-        let pack = resolve_ix(&b.pack, cat.packs.iter().map(|p| p.id.as_str()).collect(), "pack", ck)?;
-        let custom = matches!(cat.packs[pack].offer, PackOffer::Custom { .. });
-        let amount_given = b.credits.is_some() as u8 + b.amount.is_some() as u8;
-        if custom && amount_given != 1 {
-            ck.error(
-                Code::IncompleteItem,
-                b.pack.span.clone(),
-                format!("`{}` is a custom-amount pack: give `credits` or `amount` (one of them)", b.pack.value),
-            )
-            .with_help("e.g. buy = { pack = \"custom\", credits = 750 }");
-            return None;
+            if let Some(inviter) = &signup.invited_by {
+                invited_by = Some(known_account(inviter, names, ck)?);
+            }
+            let id = names.accounts.len() as AccountId;
+            names.accounts.push(account_name.value.clone());
+            names.account_ids.insert(account_name.value.clone(), id);
+            id
         }
-        if !custom && amount_given != 0 {
-            ck.error(
-                Code::ConflictingKeys,
-                b.pack.span.clone(),
-                format!("`{}` is a fixed-size pack; it takes no `credits` or `amount`", b.pack.value),
-            )
-            .with_help("remove them, or buy a custom-amount pack");
-            return None;
+        _ => known_account(account_name, names, ck)?,
+    };
+    let (command, binds, uses) = match &e.action {
+        None => (None, None, None),
+        Some(action) => {
+            let c = command(action, at, file, cat, names, ck, invited_by)?;
+            (Some(c.command), c.binds, c.uses)
         }
-        let credits = b.credits.as_ref().map(|c| credits(c, "credits", Sign::Positive, ck));
-        let amount = b.amount.as_ref().map(|m| ck.money(m, "amount", Sign::Positive));
-        binds = bind_ref(b.reference.as_ref(), true, "purchase", names, ck);
-        let key = b.idempotency_key.as_deref().map(|k| names.sym(k));
-        Some(Command::Buy { pack, credits, amount, idempotency_key: key })
-    } else if let Some(s) = &e.auto_recharge {
-        let pack = match &s.pack {
-            Some(p) => Some(resolve_ix(p, cat.packs.iter().map(|p| p.id.as_str()).collect(), "pack", ck)?),
-            None => None,
-        };
-        Some(Command::AutoRecharge(RechargeSettings {
-            enabled: s.enabled,
-            threshold: s.threshold.as_ref().map(|t| credits(t, "threshold", Sign::NonNegative, ck)),
-            pack,
-            amount: s.amount.as_ref().map(|m| ck.money(m, "amount", Sign::Positive)),
-            target: s.target.as_ref().map(|t| credits(t, "target", Sign::Positive, ck)),
-            monthly_cap: s.monthly_cap.as_ref().map(|m| ck.money(m, "monthly_cap", Sign::Positive)),
-        }))
-    } else if let Some(p) = &e.payment_method {
-        Some(Command::PaymentMethod(p.value))
-    } else if let Some(m) = &e.overage_limit {
-        Some(Command::OverageCap(Some(ck.money(m, "overage_limit", Sign::NonNegative))))
-    } else if let Some(a) = &e.enable_addon {
-        Some(Command::EnableAddon(resolve_ix(a, cat.addons.iter().map(|a| a.id.as_str()).collect(), "add-on", ck)?))
-    } else if let Some(a) = &e.disable_addon {
-        Some(Command::DisableAddon(resolve_ix(a, cat.addons.iter().map(|a| a.id.as_str()).collect(), "add-on", ck)?))
-    } else if let Some(t) = &e.transfer {
-        let to = known_account(&t.to, names, ck)?;
-        Some(Command::Transfer { to, credits: credits(&t.credits, "credits", Sign::Positive, ck) })
-    } else if let Some(a) = &e.adjust {
-        let reason = names.sym(&a.reason);
-        Some(Command::Adjust { credits: credits(&a.credits, "credits", Sign::Any, ck), reason })
-    } else if let Some(op) = &e.operation_failed {
-        match names.ops.get(&op.value) {
-            Some(id) => Some(Command::OperationFailed(*id)),
+    };
+    let checks = checks(e.expect.as_deref(), cat, names, ck);
+    Some(Step { at, account, command, binds, uses, checks, span })
+}
+
+/// An action compiled: its engine command and the `ref` it binds or uses.
+struct Compiled {
+    command: Command,
+    binds: Option<usize>,
+    uses: Option<Target>,
+}
+
+/// Compiles one action. `None` on errors (already reported).
+fn command(
+    action: &raw::Action,
+    at: Instant,
+    file: &ScenarioFile,
+    cat: &Catalog,
+    names: &mut Names,
+    ck: &mut Checker,
+    invited_by: Option<AccountId>,
+) -> Option<Compiled> {
+    let mut binds = None;
+    let mut uses = None;
+    let command = match action {
+        raw::Action::SignUp(_) => Command::SignUp { invited_by },
+        raw::Action::Active => Command::Active,
+        raw::Action::Subscribe(s) => {
+            let plan = ck.resolve(&s.plan, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")?;
+            let billing = s.billing.unwrap_or_default();
+            if billing == raw::Billing::Yearly && cat.plans[plan].yearly_price.is_none() && s.price.is_none() {
+                ck.error(
+                    Code::UnknownReference,
+                    s.plan.span.clone(),
+                    format!("plan `{}` has no yearly price", s.plan.value),
+                )
+                .with_help("subscribe monthly, give `price`, or add `yearly_price` to the plan");
+                return None;
+            }
+            binds = bind_ref(s.reference.as_ref(), true, "subscription", names, ck);
+            listed_price_kept(cat, plan, billing, s.price.as_ref(), ck)?;
+            let price = s.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
+            Command::Subscribe { plan, billing, trial: s.trial, price }
+        }
+        raw::Action::ChangePlan(c) => {
+            let plan = ck.resolve(&c.plan, &cat.plans.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "plan")?;
+            listed_price_kept(cat, plan, raw::Billing::Monthly, c.price.as_ref(), ck)?;
+            let price = c.price.as_ref().map(|p| ck.money(p, "price", Sign::Positive));
+            Command::ChangePlan { plan, price }
+        }
+        raw::Action::Cancel => Command::Cancel,
+        raw::Action::Refund(r) => {
+            uses = Some(match (&r.purchase, &r.current_subscription) {
+                (Some(p), None) => Target::Ref(use_ref(p, true, "purchase", names, ck)?),
+                (None, Some(Sp { value: true, .. })) => Target::CurrentSubscription,
+                _ => {
+                    ck.error(Code::IncompleteItem, r.span.clone(), "a refund names `purchase = \"<ref>\"` or `current_subscription = true`")
+                        .with_help("name the purchase by the `ref` given when it was made, or refund the current subscription's latest payment");
+                    return None;
+                }
+            });
+            Command::Refund { purchase: None }
+        }
+        raw::Action::Use(u) => Command::Use(usage(u, cat, names, ck)?),
+        raw::Action::Buy(b) => {
+            let pack = resolve_ix(&b.pack, cat.packs.iter().map(|p| p.id.as_str()).collect(), "pack", ck)?;
+            let custom = matches!(cat.packs[pack].offer, PackOffer::Custom { .. });
+            let amount_given = b.credits.is_some() as u8 + b.amount.is_some() as u8;
+            if custom && amount_given != 1 {
+                ck.error(
+                    Code::IncompleteItem,
+                    b.pack.span.clone(),
+                    format!("`{}` is a custom-amount pack: give `credits` or `amount` (one of them)", b.pack.value),
+                )
+                .with_help("e.g. buy = { pack = \"custom\", credits = 750 }");
+                return None;
+            }
+            if !custom && amount_given != 0 {
+                ck.error(
+                    Code::ConflictingKeys,
+                    b.pack.span.clone(),
+                    format!("`{}` is a fixed-size pack; it takes no `credits` or `amount`", b.pack.value),
+                )
+                .with_help("remove them, or buy a custom-amount pack");
+                return None;
+            }
+            let credits = b.credits.as_ref().map(|c| credits(c, "credits", Sign::Positive, ck));
+            let amount = b.amount.as_ref().map(|m| ck.money(m, "amount", Sign::Positive));
+            binds = bind_ref(b.reference.as_ref(), true, "purchase", names, ck);
+            let key = b.idempotency_key.as_deref().map(|k| names.sym(k));
+            Command::Buy { pack, credits, amount, idempotency_key: key }
+        }
+        raw::Action::AutoRecharge(s) => {
+            let pack = match &s.pack {
+                Some(p) => Some(resolve_ix(p, cat.packs.iter().map(|p| p.id.as_str()).collect(), "pack", ck)?),
+                None => None,
+            };
+            Command::AutoRecharge(RechargeSettings {
+                enabled: s.enabled,
+                threshold: s.threshold.as_ref().map(|t| credits(t, "threshold", Sign::NonNegative, ck)),
+                pack,
+                amount: s.amount.as_ref().map(|m| ck.money(m, "amount", Sign::Positive)),
+                target: s.target.as_ref().map(|t| credits(t, "target", Sign::Positive, ck)),
+                monthly_cap: s.monthly_cap.as_ref().map(|m| ck.money(m, "monthly_cap", Sign::Positive)),
+            })
+        }
+        raw::Action::PaymentMethod(p) => Command::PaymentMethod(p.value),
+        raw::Action::OverageLimit(m) => Command::OverageCap(Some(ck.money(m, "overage_limit", Sign::NonNegative))),
+        raw::Action::EnableAddon(a) => {
+            Command::EnableAddon(resolve_ix(a, cat.addons.iter().map(|a| a.id.as_str()).collect(), "add-on", ck)?)
+        }
+        raw::Action::DisableAddon(a) => {
+            Command::DisableAddon(resolve_ix(a, cat.addons.iter().map(|a| a.id.as_str()).collect(), "add-on", ck)?)
+        }
+        raw::Action::Transfer(t) => {
+            let to = known_account(&t.to, names, ck)?;
+            Command::Transfer { to, credits: credits(&t.credits, "credits", Sign::Positive, ck) }
+        }
+        raw::Action::Adjust(a) => {
+            let reason = names.sym(&a.reason);
+            Command::Adjust { credits: credits(&a.credits, "credits", Sign::Any, ck), reason }
+        }
+        raw::Action::OperationFailed(op) => match names.ops.get(&op.value) {
+            Some(id) => Command::OperationFailed(*id),
             None => {
                 let known: Vec<&str> = names.ops.keys().map(String::as_str).collect();
                 let help = suggest::help_for(&op.value, "operations", known.iter().copied());
@@ -529,39 +566,39 @@ fn step(
                 .with_help(help);
                 return None;
             }
+        },
+        raw::Action::Grant(g) => {
+            binds = bind_ref(g.reference.as_ref(), false, "grant", names, ck);
+            let resets = file
+                .events
+                .iter()
+                .any(|e| matches!(e.action, Some(raw::Action::Reset(_) | raw::Action::UsagePeriod(_))));
+            Command::Grant(direct_grant(g, at, resets, cat, &names.labels, ck)?)
         }
-    } else if let Some(g) = &e.grant {
-        binds = bind_ref(g.reference.as_ref(), false, "grant", names, ck);
-        let resets = file.events.iter().any(|e| e.reset.is_some() || e.usage_period.is_some());
-        Some(Command::Grant(direct_grant(g, at, resets, cat, &names.labels, ck)?))
-    } else if let Some(v) = &e.void {
-        uses = Some(Target::Ref(use_ref(v, false, "grant", names, ck)?));
-        Some(Command::Void { lot: None })
-    } else if let Some(ent) = &e.allocate {
-        Some(Command::Allocate(resolve_ix(
+        raw::Action::Void(v) => {
+            uses = Some(Target::Ref(use_ref(v, false, "grant", names, ck)?));
+            Command::Void { lot: None }
+        }
+        raw::Action::Allocate(ent) => Command::Allocate(resolve_ix(
             ent,
             cat.entitlements.iter().map(|e| e.id.as_str()).collect(),
             "entitlement",
             ck,
-        )?))
-    } else if let Some(ent) = &e.release {
-        Some(Command::Release(resolve_ix(
+        )?),
+        raw::Action::Release(ent) => Command::Release(resolve_ix(
             ent,
             cat.entitlements.iter().map(|e| e.id.as_str()).collect(),
             "entitlement",
             ck,
-        )?))
-    } else if let Some(r) = &e.reset {
-        Some(Command::Reset(r.overage.unwrap_or_default()))
-    } else if let Some(p) = &e.usage_period {
-        let anchor = optional_instant(&p.anchor, cat, ck)?.unwrap_or(at);
-        let every = Recurrence::new(anchor, p.every.value.0, cat.time_zone);
-        Some(Command::UsagePeriod(every, p.overage.unwrap_or_default()))
-    } else {
-        None
+        )?),
+        raw::Action::Reset(r) => Command::Reset(r.overage.unwrap_or_default()),
+        raw::Action::UsagePeriod(p) => {
+            let anchor = optional_instant(&p.anchor, cat, ck)?.unwrap_or(at);
+            let every = Recurrence::new(anchor, p.every.value.0, cat.time_zone);
+            Command::UsagePeriod(every, p.overage.unwrap_or_default())
+        }
     };
-    let checks = checks(e.expect.as_deref(), cat, names, ck);
-    Some(Step { at, account, command, binds, uses, checks, span })
+    Some(Compiled { command, binds, uses })
 }
 
 fn known_account(name: &Sp<String>, names: &Names, ck: &mut Checker) -> Option<AccountId> {
@@ -857,7 +894,28 @@ fn checks(expect: Option<&Sp<raw::Expect>>, cat: &Catalog, names: &Names, ck: &m
         }
     }
     if let Some(n) = &x.notifications {
-        push(n.span.clone(), Expected::Notifications(n.value.clone()));
+        let known = ExpectedNotice::all(cat);
+        let words: Vec<String> = known.iter().map(|k| k.code()).collect();
+        let parsed: Vec<ExpectedNotice> = n
+            .value
+            .iter()
+            .filter_map(|word| match words.iter().position(|w| *w == word.value) {
+                Some(i) => Some(known[i]),
+                None => {
+                    let help = suggest::help_for(&word.value, "notifications", words.iter().map(String::as_str));
+                    ck.error(
+                        Code::InvalidValue,
+                        word.span.clone(),
+                        format!("`{}` is not a notification this catalog sends", word.value),
+                    )
+                    .with_help(help);
+                    None
+                }
+            })
+            .collect();
+        if parsed.len() == n.value.len() {
+            push(n.span.clone(), Expected::Notifications(parsed));
+        }
     }
     if let Some(p) = &x.pending_topups {
         push(p.span.clone(), Expected::PendingTopups(p.value));

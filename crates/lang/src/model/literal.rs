@@ -1,10 +1,11 @@
 //! Literals that TOML has no type for: decimals, money, durations, shares.
 //!
 //! Each accepts a string (and, where it makes sense, an integer) and refuses
-//! TOML floats, which would silently lose precision. Parse errors
-//! start with a `[code]` tag that `compile::load` turns into the diagnostic
-//! code, so the message and its span come straight from the deserializer.
+//! TOML floats, which would silently lose precision. Parse errors are
+//! [`LiteralError`]s, which `load` turns into diagnostics with the
+//! deserializer's span.
 
+use super::literal_error::{Literal, LiteralError};
 use pricebook_core::calendar::Period;
 use pricebook_core::money::{self, Currency};
 use rust_decimal::Decimal;
@@ -14,21 +15,15 @@ use serde::de::{self, Deserializer, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
-fn float_error<E: de::Error>(v: f64, what: &str) -> E {
-    // `{v:?}` keeps the written form's decimal point ("500.0"), so the
-    // message quotes what the user sees in the file.
-    E::custom(format!(
-        "[float-not-allowed] {v:?} is a TOML float; write {what} as a string, e.g. \"{v}\", so no precision is lost"
-    ))
+fn float_error<E: de::Error>(value: f64, what: &'static str) -> E {
+    LiteralError::Float { value, what }.raise()
 }
 
 /// TOML integers are 64-bit; the toml crate hands larger ones over as
 /// i128. The TOML spec says they must be rejected, and taking them would
 /// make a file mean different things to different TOML readers.
 fn wide_integer_error<E: de::Error>(v: impl fmt::Display) -> E {
-    E::custom(format!(
-        "[invalid-decimal] {v} is larger than a TOML integer can hold (64 bits); write it as a string, e.g. \"{v}\""
-    ))
+    LiteralError::WideInteger { written: v.to_string() }.raise()
 }
 
 /// [`money::parse_decimal`] with a hint on every error, and the right
@@ -148,17 +143,18 @@ struct TextVisitor<T> {
     expecting: &'static str,
     what: &'static str,
     parse: fn(&str) -> Result<T, String>,
-    code: &'static str,
+    literal: Literal,
     integers: bool,
 }
 
 impl<T> TextVisitor<T> {
     /// A number where only text with a unit makes sense ("7" for "7 days").
     fn bare_integer<E: de::Error>(&self, v: impl fmt::Display) -> E {
-        E::custom(format!(
-            "[wrong-type] {v} is a number without a unit; write {} as a string with a unit, e.g. \"{v} days\"",
-            self.what
-        ))
+        LiteralError::BareNumber { written: v.to_string(), what: self.what }.raise()
+    }
+
+    fn parse<E: de::Error>(&self, text: &str) -> Result<T, E> {
+        (self.parse)(text).map_err(|m| LiteralError::invalid(self.literal, &m).raise())
     }
 }
 
@@ -173,14 +169,14 @@ impl<T> Visitor<'_> for TextVisitor<T> {
         if !self.integers {
             return Err(self.bare_integer(v));
         }
-        (self.parse)(&v.to_string()).map_err(|m| E::custom(format!("[{}] {m}", self.code)))
+        self.parse(&v.to_string())
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
         if !self.integers {
             return Err(self.bare_integer(v));
         }
-        (self.parse)(&v.to_string()).map_err(|m| E::custom(format!("[{}] {m}", self.code)))
+        self.parse(&v.to_string())
     }
 
     fn visit_i128<E: de::Error>(self, v: i128) -> Result<T, E> {
@@ -196,7 +192,7 @@ impl<T> Visitor<'_> for TextVisitor<T> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        (self.parse)(v).map_err(|m| E::custom(format!("[{}] {m}", self.code)))
+        self.parse(v)
     }
 }
 
@@ -214,7 +210,7 @@ const DECIMAL_PATTERN: &str = r"^\s*-?[0-9][0-9_]*(\.[0-9]+)?\s*$";
 
 /// A decimal number: an integer (`500`) or a string (`"0.05"`, `"15_000_000"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct DecimalLit(pub Decimal);
+pub(crate) struct DecimalLit(pub Decimal);
 
 impl<'de> Deserialize<'de> for DecimalLit {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -222,7 +218,7 @@ impl<'de> Deserialize<'de> for DecimalLit {
             expecting: "a decimal as an integer or a string such as \"0.05\"",
             what: "decimals",
             parse: |s| decimal(s).map(DecimalLit),
-            code: "invalid-decimal",
+            literal: Literal::Decimal,
             integers: true,
         })
     }
@@ -243,9 +239,9 @@ impl JsonSchema for DecimalLit {
 /// Money in the catalog's currency: `5`, `"4.99"`, `"€5"`, `"$20"`, `"5 EUR"`.
 /// A written currency must match the catalog's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MoneyLit {
-    pub amount: Decimal,
-    pub currency: Option<&'static Currency>,
+pub(crate) struct MoneyLit {
+    pub(crate) amount: Decimal,
+    pub(crate) currency: Option<&'static Currency>,
 }
 
 impl<'de> Deserialize<'de> for MoneyLit {
@@ -254,7 +250,7 @@ impl<'de> Deserialize<'de> for MoneyLit {
             expecting: "money as an integer or a string such as \"€5\", \"$20.00\" or \"5 EUR\"",
             what: "money",
             parse: |s| money_text(s).map(|(amount, currency)| MoneyLit { amount, currency }),
-            code: "invalid-money",
+            literal: Literal::Money,
             integers: true,
         })
     }
@@ -274,7 +270,7 @@ impl JsonSchema for MoneyLit {
 
 /// A calendar duration: `"7 days"`, `"1 month"`, `"24 hours"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PeriodLit(pub Period);
+pub(crate) struct PeriodLit(pub Period);
 
 impl<'de> Deserialize<'de> for PeriodLit {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -282,7 +278,7 @@ impl<'de> Deserialize<'de> for PeriodLit {
             expecting: "a duration such as \"7 days\" or \"1 month\"",
             what: "durations",
             parse: |s| period(s).map(PeriodLit),
-            code: "invalid-duration",
+            literal: Literal::Duration,
             integers: false,
         })
     }
@@ -303,7 +299,7 @@ impl JsonSchema for PeriodLit {
 
 /// A share between 0 and 1: `"20%"` or `"0.2"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ShareLit(pub Decimal);
+pub(crate) struct ShareLit(pub Decimal);
 
 fn parse_share(s: &str) -> Result<ShareLit, String> {
     let t = s.trim();
@@ -323,7 +319,7 @@ impl<'de> Deserialize<'de> for ShareLit {
             expecting: "a share such as \"20%\" or \"0.2\"",
             what: "shares",
             parse: parse_share,
-            code: "invalid-decimal",
+            literal: Literal::Decimal,
             integers: true,
         })
     }
@@ -343,7 +339,7 @@ impl JsonSchema for ShareLit {
 
 /// A credit amount or the word `"unlimited"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AmountLit {
+pub(crate) enum AmountLit {
     Amount(Decimal),
     Unlimited,
 }
@@ -362,7 +358,7 @@ impl<'de> Deserialize<'de> for AmountLit {
             expecting: "an amount (integer or decimal string) or \"unlimited\"",
             what: "amounts",
             parse: parse_amount,
-            code: "invalid-decimal",
+            literal: Literal::Decimal,
             integers: true,
         })
     }
@@ -405,7 +401,7 @@ mod tests {
     #[test]
     fn floats_are_refused_with_a_hint() {
         let err = probe("d = 0.1").err().unwrap();
-        assert!(err.starts_with("[float-not-allowed]"), "{err}");
+        assert!(err.starts_with("0.1 is a TOML float"), "{err}");
         assert!(err.contains("\"0.1\""), "{err}");
         assert!(probe("m = 4.99").is_err());
     }
@@ -431,7 +427,7 @@ mod tests {
         assert!(err("p = \"7days\"").contains("needs a space"));
         assert!(err("p = \"0 days\"").contains("zero long"));
         assert!(err("p = \"5000 years\"").contains("century"));
-        assert!(err("d = 99999999999999999999").starts_with("[invalid-decimal]"));
+        assert!(err("d = 99999999999999999999").contains("larger than a TOML integer"));
         assert!(err("d = \"1234567890123456789012345678901234567890\"").contains("40 digits"));
         assert!(err("m = \"$1234567890123456789012345678901234567890\"").contains("40 digits"));
         assert!(err("d = \"abc\"").contains("; write a number"));

@@ -13,6 +13,7 @@
 //! CatalogSection", "u32", "sequence") and users write TOML ("a table", "a
 //! whole number", "an array"). Every diagnostic gets a hint.
 
+use super::literal_error::{self, Literal, LiteralError};
 use crate::diag::{Code, Diagnostics, FileId};
 use crate::fsutil::ReadError;
 use crate::suggest;
@@ -88,12 +89,14 @@ pub fn parse_toml<T: DeserializeOwned + JsonSchema>(text: &str, file: FileId, di
             return None;
         }
         let de = toml::de::Deserializer::from(root.clone());
+        literal_error::take_last();
         let e = match T::deserialize(de) {
             Ok(value) => return reported.is_empty().then_some(value),
             Err(e) => e,
         };
         let span = e.span();
         let raw = e.message().trim().to_string();
+        let literal = literal_error::take_last().filter(|l| l.to_string() == raw);
         let echo = missing_field(&raw).is_some_and(|name| {
             let at = span.clone().unwrap_or(root_span.clone());
             removed.iter().any(|(k, t)| k == name && *t == at)
@@ -105,7 +108,7 @@ pub fn parse_toml<T: DeserializeOwned + JsonSchema>(text: &str, file: FileId, di
             let schema =
                 schema.get_or_insert_with(|| serde_json::to_value(schemars::schema_for!(T)).unwrap_or(Value::Null));
             let ctx = Context { text, root: root.get_ref(), root_span: &root_span, schema };
-            report_shape(&e, &ctx, file, diags);
+            report_shape(&e, literal, &ctx, file, diags);
             reported.push((span.clone(), raw));
             if reported.len() >= MAX_ERRORS {
                 return None;
@@ -325,12 +328,29 @@ fn report_syntax(e: &toml::de::Error, text: &str, file: FileId, diags: &mut Diag
 }
 
 /// A shape error (unknown key, wrong type, bad literal) as a diagnostic.
-fn report_shape(e: &toml::de::Error, ctx: &Context<'_, '_>, file: FileId, diags: &mut Diagnostics) {
+fn report_shape(
+    e: &toml::de::Error,
+    literal: Option<LiteralError>,
+    ctx: &Context<'_, '_>,
+    file: FileId,
+    diags: &mut Diagnostics,
+) {
     let text = ctx.text;
     let raw_span = e.span().unwrap_or(0..0);
     let span = caret_span(text, raw_span.clone());
     let raw = e.message().trim();
-    let (code, message, mut help) = classify(raw, text, &span);
+    let (code, message, mut help) = match (literal, unknown_key(ctx, &raw_span)) {
+        (Some(l), _) => (literal_code(&l), l.message(), l.hint()),
+        (None, Some((name, known))) => {
+            let help = if known.is_empty() {
+                "this table takes no keys".to_string()
+            } else {
+                suggest::help_for(&name, "keys", known.iter().copied())
+            };
+            (Code::UnknownKey, format!("unknown key `{name}`"), help)
+        }
+        (None, None) => classify(raw, text, &span),
+    };
     let (message, help) = match missing_field(raw) {
         Some(name) => missing_key(name, &raw_span, ctx),
         None => {
@@ -343,6 +363,56 @@ fn report_shape(e: &toml::de::Error, ctx: &Context<'_, '_>, file: FileId, diags:
         }
     };
     diags.report(code, file, span, message).with_help(help);
+}
+
+/// The key written at `at` and the keys its table takes, when the table's
+/// schema refuses unknown keys and does not name this one: found from the
+/// document and the schema, not from serde's wording.
+fn unknown_key<'s>(ctx: &Context<'s, '_>, at: &Range<usize>) -> Option<(String, Vec<&'s str>)> {
+    let mut path = Vec::new();
+    let name = key_at(ctx.root, at, &mut path)?;
+    let table = table_schema(ctx.schema, &path)?;
+    if table.get("additionalProperties") != Some(&Value::Bool(false)) {
+        return None;
+    }
+    let known = table.get("properties").and_then(Value::as_object);
+    if known.is_some_and(|k| k.contains_key(&name)) {
+        return None;
+    }
+    Some((name, known.map(|k| k.keys().map(String::as_str).collect()).unwrap_or_default()))
+}
+
+/// The key whose name is written at `at`, with the path to its table.
+fn key_at(table: &DeTable<'_>, at: &Range<usize>, path: &mut Vec<Step>) -> Option<String> {
+    for (key, value) in table.iter() {
+        if key.span() == *at {
+            return Some(key.get_ref().to_string());
+        }
+        if !contains(&extent(value), at) {
+            continue;
+        }
+        path.push(Step::Key(key.get_ref().to_string()));
+        let found = match value.get_ref() {
+            DeValue::Table(t) => key_at(t, at, path),
+            DeValue::Array(items) => items.iter().find_map(|item| match item.get_ref() {
+                DeValue::Table(t) if contains(&extent(item), at) => {
+                    path.push(Step::Item);
+                    let found = key_at(t, at, path);
+                    if found.is_none() {
+                        path.pop();
+                    }
+                    found
+                }
+                _ => None,
+            }),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+        path.pop();
+    }
+    None
 }
 
 /// The words a value at `at` may take, from the schema (`"a", "b" or "c"`).
@@ -377,25 +447,19 @@ fn missing_field(raw: &str) -> Option<&str> {
     raw.strip_prefix("missing field `").and_then(|rest| rest.split('`').next())
 }
 
+/// The diagnostic code of a literal's error.
+fn literal_code(e: &LiteralError) -> Code {
+    match e {
+        LiteralError::Float { .. } => Code::FloatNotAllowed,
+        LiteralError::WideInteger { .. } => Code::InvalidDecimal,
+        LiteralError::BareNumber { .. } => Code::WrongType,
+        LiteralError::Invalid { literal: Literal::Decimal, .. } => Code::InvalidDecimal,
+        LiteralError::Invalid { literal: Literal::Money, .. } => Code::InvalidMoney,
+        LiteralError::Invalid { literal: Literal::Duration, .. } => Code::InvalidDuration,
+    }
+}
+
 fn classify(raw: &str, text: &str, span: &Range<usize>) -> (Code, String, String) {
-    // Our own literals tag their messages: "[float-not-allowed] ...".
-    if let Some(rest) = raw.strip_prefix('[')
-        && let Some((tag, message)) = rest.split_once("] ")
-        && let Some(code) = crate::diag::Code::ALL.iter().find(|c| c.id() == tag)
-    {
-        let (message, help) = split_hint(message);
-        return (*code, message, help);
-    }
-    if let Some(rest) = raw.strip_prefix("unknown field `") {
-        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let candidates = backticked(expected);
-        let help = if candidates.is_empty() {
-            "this table takes no keys".to_string()
-        } else {
-            suggest::help_for(name, "keys", candidates.iter().copied())
-        };
-        return (Code::UnknownKey, format!("unknown key `{name}`"), help);
-    }
     if let Some(rest) = raw.strip_prefix("unknown variant `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let candidates = backticked(expected);
@@ -661,14 +725,6 @@ fn resolve<'s>(root: &'s Value, mut node: &'s Value) -> Option<&'s Value> {
 
 fn schema_type<'s>(root: &'s Value, node: &'s Value) -> &'s str {
     resolve(root, node).and_then(|n| n.get("type")).and_then(Value::as_str).unwrap_or("")
-}
-
-/// "message; write it as …" → message and hint, where our literals put one.
-fn split_hint(message: &str) -> (String, String) {
-    match message.split_once("; ") {
-        Some((m, h)) => (m.to_string(), h.to_string()),
-        None => (message.to_string(), "run `pricebook schema` to see what each key takes".to_string()),
-    }
 }
 
 fn backticked(text: &str) -> Vec<&str> {

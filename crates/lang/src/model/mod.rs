@@ -5,11 +5,12 @@
 //! that is `compile`'s job.
 
 mod literal;
+mod literal_error;
 mod load;
 pub mod plan;
 pub mod scenario;
 mod spanned;
 
-pub use literal::{AmountLit, DecimalLit, MoneyLit, PeriodLit, ShareLit};
+pub(crate) use literal::{AmountLit, DecimalLit, MoneyLit};
 pub use load::{MAX_FILE_BYTES, parse_toml, read_source};
 pub use spanned::Sp;

@@ -7,6 +7,7 @@
 //! description in `pricebook schema plan`.
 
 use super::literal::{AmountLit, DecimalLit, MoneyLit, PeriodLit, ShareLit};
+use super::literal_error::{Literal, LiteralError};
 use super::spanned::Sp;
 use pricebook_core::money::Rounding;
 pub use pricebook_core::policy::{
@@ -20,92 +21,92 @@ use std::collections::BTreeMap;
 /// One product's pricing: its plans, credit sources, packs, rate card and rules.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PlanFile {
+pub(crate) struct PlanFile {
     /// Product name, currency, calendar and the plan new accounts start on.
-    pub catalog: Sp<CatalogSection>,
+    pub(crate) catalog: Sp<CatalogSection>,
     /// What credits are called, how they are rounded and in which order they are spent.
-    pub credits: Sp<CreditsSection>,
+    pub(crate) credits: Sp<CreditsSection>,
     /// Where credits come from: monthly allowances, bonuses, purchases, adjustments.
     #[serde(default)]
-    pub sources: Vec<Sp<Source>>,
+    pub(crate) sources: Vec<Sp<Source>>,
     /// Subscription plans, in the order the pricing page lists them.
     #[serde(default)]
-    pub plans: Vec<Sp<Plan>>,
+    pub(crate) plans: Vec<Sp<Plan>>,
     /// Credit packs that can be bought, fixed-size or custom amount.
     #[serde(default)]
-    pub packs: Vec<Sp<Pack>>,
+    pub(crate) packs: Vec<Sp<Pack>>,
     /// Limits and flags that are not credits (chatbot count, API access).
     #[serde(default)]
-    pub entitlements: Vec<Sp<Entitlement>>,
+    pub(crate) entitlements: Vec<Sp<Entitlement>>,
     /// The rate card: what each feature costs, per model or variant.
     #[serde(default)]
-    pub features: Vec<Sp<Feature>>,
+    pub(crate) features: Vec<Sp<Feature>>,
     /// Optional extras that cost credits or money every month while active.
     #[serde(default)]
-    pub addons: Vec<Sp<Addon>>,
+    pub(crate) addons: Vec<Sp<Addon>>,
     /// Automatic purchases when the balance runs low.
-    pub auto_recharge: Option<Sp<AutoRecharge>>,
+    pub(crate) auto_recharge: Option<Sp<AutoRecharge>>,
     /// What can be refunded, until when, and what a refund undoes.
-    pub refunds: Option<Sp<Refunds>>,
+    pub(crate) refunds: Option<Sp<Refunds>>,
     /// What upgrading, downgrading and cancelling do mid-cycle.
-    pub plan_changes: Option<Sp<PlanChanges>>,
+    pub(crate) plan_changes: Option<Sp<PlanChanges>>,
     /// Messages sent to the customer, such as low-balance warnings.
-    pub notifications: Option<Sp<Notifications>>,
+    pub(crate) notifications: Option<Sp<Notifications>>,
 }
 
 /// `[catalog]`: the product as a whole.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CatalogSection {
+pub(crate) struct CatalogSection {
     /// Product name shown on generated pages.
-    pub name: Sp<String>,
+    pub(crate) name: Sp<String>,
     /// One sentence introducing the product's pricing, for the docs.
-    pub summary: Option<String>,
+    pub(crate) summary: Option<String>,
     /// ISO 4217 code of every price in this file, e.g. "USD" or "EUR".
-    pub currency: Sp<String>,
+    pub(crate) currency: Sp<String>,
     /// How money amounts computed by pricebook (prorations, custom amounts) are rounded to the currency's minor unit. Default: half_up.
-    pub money_rounding: Option<Rounding>,
+    pub(crate) money_rounding: Option<Rounding>,
     /// IANA time zone that decides when a "day" and a "month" begin, e.g. "UTC" or "Europe/Berlin". Default: UTC.
-    pub time_zone: Option<Sp<String>>,
+    pub(crate) time_zone: Option<Sp<String>>,
     /// Id of the plan new accounts start on and return to after cancelling or a refund.
-    pub default_plan: Sp<String>,
+    pub(crate) default_plan: Sp<String>,
 }
 
 /// `[credits]`: the unit and how it is spent.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CreditsSection {
+pub(crate) struct CreditsSection {
     /// Singular name of the unit, e.g. "credit", "token", "request".
-    pub unit: Sp<String>,
+    pub(crate) unit: Sp<String>,
     /// Plural name of the unit. Default: the singular with an "s".
-    pub plural: Option<String>,
+    pub(crate) plural: Option<String>,
     /// Decimal places a balance is kept to (0 for whole credits).
     #[serde(default)]
-    pub scale: Sp<u32>,
+    pub(crate) scale: Sp<u32>,
     /// How a computed cost is rounded to `scale`. Default: up.
-    pub rounding: Option<Rounding>,
+    pub(crate) rounding: Option<Rounding>,
     /// Unit prices on pages are quoted per this many credits (e.g. 1000000 for "per 1M tokens"). Default: 1.
-    pub price_per: Option<Sp<DecimalLit>>,
+    pub(crate) price_per: Option<Sp<DecimalLit>>,
     /// Tie-break keys, in order, that pick which credits are spent first. The grant id is always the final tie-break.
-    pub consumption_order: Sp<Vec<Sp<OrderKey>>>,
+    pub(crate) consumption_order: Sp<Vec<Sp<OrderKey>>>,
     /// What happens when a usage costs more than the balance.
-    pub on_exhaustion: Sp<Exhaustion>,
+    pub(crate) on_exhaustion: Sp<Exhaustion>,
     /// With on_exhaustion = "overdraft": how far below zero the balance may go. Default: no limit.
-    pub overdraft_limit: Option<Sp<DecimalLit>>,
+    pub(crate) overdraft_limit: Option<Sp<DecimalLit>>,
     /// Whether credits may be moved to another account. Default: false (a transfer is refused).
     #[serde(default)]
-    pub transferable: bool,
+    pub(crate) transferable: bool,
     /// Whether credits spent on an operation that then fails are given back. Default: false.
     #[serde(default)]
-    pub refund_failed_operations: bool,
+    pub(crate) refund_failed_operations: bool,
     /// How finely expiries are compared: "exact" (default) or "second" (rounded down to the whole second, as OpenMeter does).
-    pub expiry_precision: Option<ExpiryPrecision>,
+    pub(crate) expiry_precision: Option<ExpiryPrecision>,
 }
 
 /// What happens when a usage costs more than the balance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Exhaustion {
+pub(crate) enum Exhaustion {
     /// The usage is refused; the balance never goes below zero.
     Refuse,
     /// A usage may start while the balance is above zero and drive it below zero; then usage is refused until credits are added.
@@ -117,33 +118,33 @@ pub enum Exhaustion {
 /// `[[sources]]`: a kind of credit grant and its policy.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Source {
+pub(crate) struct Source {
     /// Identifier, also used in scenarios and balances by source.
-    pub id: Sp<String>,
+    pub(crate) id: Sp<String>,
     /// What triggers the grant.
-    pub kind: Sp<SourceKind>,
+    pub(crate) kind: Sp<SourceKind>,
     /// Word shown in the credit history for these grants (e.g. "monthly", "register"). Default: the id.
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
     /// Whether the customer paid for these credits. Default: paid for purchases, promotional otherwise.
-    pub funding: Option<Funding>,
+    pub(crate) funding: Option<Funding>,
     /// Spending priority: lower is spent first when the consumption order has "priority". Default: 0.
     #[serde(default)]
-    pub priority: Sp<i32>,
+    pub(crate) priority: Sp<i32>,
     /// Credits per grant, for bonuses (daily_activity, signup, referral).
-    pub amount: Option<Sp<DecimalLit>>,
+    pub(crate) amount: Option<Sp<DecimalLit>>,
     /// For referral bonuses: who receives `amount`. Default: both.
-    pub referral_to: Option<ReferralTo>,
+    pub(crate) referral_to: Option<ReferralTo>,
     /// When the credits expire: "never", "end_of_day", "end_of_cycle", or a duration after the grant such as "30 days".
-    pub expires: Sp<ExpiryLit>,
+    pub(crate) expires: Sp<ExpiryLit>,
     /// Carrying unused credits into later cycles. Needs expires = "end_of_cycle".
-    pub rollover: Option<Sp<Rollover>>,
+    pub(crate) rollover: Option<Sp<Rollover>>,
     /// Plans whose accounts receive this grant (allowance and bonus kinds). Default: every plan. Several `allowance` sources give plans their own expiry and rollover: each plan takes its monthly credits from the one that names it, else from the one without `plans`.
-    pub plans: Option<Vec<Sp<String>>>,
+    pub(crate) plans: Option<Vec<Sp<String>>>,
 }
 
 /// "never", "end_of_day", "end_of_cycle", or a duration such as "30 days".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExpiryLit {
+pub(crate) enum ExpiryLit {
     Never,
     EndOfDay,
     EndOfCycle,
@@ -158,11 +159,13 @@ impl<'de> Deserialize<'de> for ExpiryLit {
             "end_of_day" => Ok(ExpiryLit::EndOfDay),
             "end_of_cycle" => Ok(ExpiryLit::EndOfCycle),
             other => super::literal::period(other).map(ExpiryLit::After).map_err(|e| {
-                // Keep the duration's own hint last: it is what the diagnostic shows as help.
                 let (message, hint) = e.split_once("; ").unwrap_or((&e, "write a duration such as \"30 days\""));
-                serde::de::Error::custom(format!(
-                    "[invalid-duration] {message} (expiry is \"never\", \"end_of_day\", \"end_of_cycle\" or a duration); {hint}"
-                ))
+                LiteralError::Invalid {
+                    literal: Literal::Duration,
+                    message: format!("{message} (expiry is \"never\", \"end_of_day\", \"end_of_cycle\" or a duration)"),
+                    hint: Some(hint.to_string()),
+                }
+                .raise()
             }),
         }
     }
@@ -187,217 +190,217 @@ impl JsonSchema for ExpiryLit {
 /// `min(max_amount, max_share × granted, max(min_kept, remainder))`.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Rollover {
+pub(crate) struct Rollover {
     /// How many cycle ends a grant survives before it expires for good.
-    pub cycles: Sp<u32>,
+    pub(crate) cycles: Sp<u32>,
     /// At most this many credits of one grant are carried.
-    pub max_amount: Option<Sp<DecimalLit>>,
+    pub(crate) max_amount: Option<Sp<DecimalLit>>,
     /// At most this share of the original grant is carried, e.g. "50%".
-    pub max_share: Option<Sp<ShareLit>>,
+    pub(crate) max_share: Option<Sp<ShareLit>>,
     /// At least this many credits are kept (topped up if fewer remain), as OpenMeter's minimum rollover.
-    pub min_kept: Option<Sp<DecimalLit>>,
+    pub(crate) min_kept: Option<Sp<DecimalLit>>,
 }
 
 /// `[[plans]]`: a subscription plan.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Plan {
+pub(crate) struct Plan {
     /// Identifier used in scenarios and other rules.
-    pub id: Sp<String>,
+    pub(crate) id: Sp<String>,
     /// Name on the pricing page.
-    pub name: Sp<String>,
+    pub(crate) name: Sp<String>,
     /// One line under the name on the pricing page.
-    pub tagline: Option<String>,
+    pub(crate) tagline: Option<String>,
     /// Price per month, charged at the start of each cycle. Absent: priced on request.
-    pub monthly_price: Option<Sp<MoneyLit>>,
+    pub(crate) monthly_price: Option<Sp<MoneyLit>>,
     /// Price per year when paid yearly; credits still arrive monthly.
-    pub yearly_price: Option<Sp<MoneyLit>>,
+    pub(crate) yearly_price: Option<Sp<MoneyLit>>,
     /// Credits granted at the start of every monthly cycle from the allowance source, or "unlimited".
-    pub monthly_credits: Option<Sp<AmountLit>>,
+    pub(crate) monthly_credits: Option<Sp<AmountLit>>,
     /// When this plan's monthly cycles start. Default: registration for the default plan, subscription for the others.
-    pub cycle_anchor: Option<CycleAnchor>,
+    pub(crate) cycle_anchor: Option<CycleAnchor>,
     /// Length of the free trial, e.g. "7 days". During it the plan's monthly credits are granted and nothing is charged.
-    pub trial: Option<Sp<PeriodLit>>,
+    pub(crate) trial: Option<Sp<PeriodLit>>,
     /// Countable limits by entitlement id: a number or "unlimited".
     #[serde(default)]
-    pub limits: BTreeMap<Sp<String>, Sp<AmountLit>>,
+    pub(crate) limits: BTreeMap<Sp<String>, Sp<AmountLit>>,
     /// Entitlement ids of the flags this plan switches on, e.g. ["api_access"].
     #[serde(default)]
-    pub flags: Vec<Sp<String>>,
+    pub(crate) flags: Vec<Sp<String>>,
     /// Other selling points for the pricing page that billing does not enforce (e.g. "Priority support").
     #[serde(default)]
-    pub highlights: Vec<String>,
+    pub(crate) highlights: Vec<String>,
     /// Sets this plan apart on the pricing page (e.g. "most popular"). At most one plan per file. Default: false.
-    pub highlight: Option<Sp<bool>>,
+    pub(crate) highlight: Option<Sp<bool>>,
     /// The call-to-action link on this plan's card, e.g. { label = "Start free trial", url = "https://example.com/signup?plan=pro" }.
-    pub cta: Option<Sp<CallToAction>>,
+    pub(crate) cta: Option<Sp<CallToAction>>,
     /// Usage past the plan's credits, metered and billed in money in arrears instead of refused. Default: none (`credits.on_exhaustion` decides).
-    pub overage: Option<Sp<OverageBilling>>,
+    pub(crate) overage: Option<Sp<OverageBilling>>,
     /// An introductory price: an account's first subscription payments cost less, e.g. `{ percent_off = "50%", cycles = 1 }` (first month half price). Default: none.
-    pub intro_offer: Option<Sp<IntroOfferLit>>,
+    pub(crate) intro_offer: Option<Sp<IntroOfferLit>>,
 }
 
 /// A plan's call to action: a button on the pricing page.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CallToAction {
+pub(crate) struct CallToAction {
     /// What the button says, e.g. "Start free trial".
-    pub label: Sp<String>,
+    pub(crate) label: Sp<String>,
     /// Where it leads: an http:// or https:// address.
-    pub url: Sp<String>,
+    pub(crate) url: Sp<String>,
 }
 
 /// `intro_offer = { percent_off = "50%", cycles = 1 }` or `{ amount_off = "$5", cycles = 3 }`, as Stripe's coupons (`percent_off` / `amount_off`, `duration_in_months`) discount a subscription.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct IntroOfferLit {
+pub(crate) struct IntroOfferLit {
     /// Share of the list price taken off each discounted payment, e.g. "50%". Give this or `amount_off`.
-    pub percent_off: Option<Sp<ShareLit>>,
+    pub(crate) percent_off: Option<Sp<ShareLit>>,
     /// Money taken off each discounted payment, e.g. "$5" (a payment never goes below zero). Give this or `percent_off`.
-    pub amount_off: Option<Sp<MoneyLit>>,
+    pub(crate) amount_off: Option<Sp<MoneyLit>>,
     /// How many of an account's subscription payments are discounted (months when billed monthly, years when billed yearly). Default: 1.
-    pub cycles: Option<Sp<u32>>,
+    pub(crate) cycles: Option<Sp<u32>>,
 }
 
 /// `overage = { price = "$0.30", per = 1000, charge_at = "$5" }`: metered overage, as Stripe's metered prices and Lago's usage charges bill it.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct OverageBilling {
+pub(crate) struct OverageBilling {
     /// Money for `per` credits of usage past the balance, e.g. "$0.30". May be finer than the currency's coins; each charge is rounded by `catalog.money_rounding`.
-    pub price: Sp<MoneyLit>,
+    pub(crate) price: Sp<MoneyLit>,
     /// Credits that `price` is for, e.g. 1000 for "per 1,000 credits". Default: 1.
-    pub per: Option<Sp<DecimalLit>>,
+    pub(crate) per: Option<Sp<DecimalLit>>,
     /// What is owed is charged at once when it reaches this amount, e.g. "$5". Default: charged only at the cycle end and at a plan change.
-    pub charge_at: Option<Sp<MoneyLit>>,
+    pub(crate) charge_at: Option<Sp<MoneyLit>>,
 }
 
 /// `[[packs]]`: credits that can be bought.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Pack {
+pub(crate) struct Pack {
     /// Identifier used in scenarios and auto-recharge.
-    pub id: Sp<String>,
+    pub(crate) id: Sp<String>,
     /// Name on the pricing page.
-    pub name: Sp<String>,
+    pub(crate) name: Sp<String>,
     /// One line about who the pack is for.
-    pub tagline: Option<String>,
+    pub(crate) tagline: Option<String>,
     /// Credits in a fixed-size pack.
-    pub credits: Option<Sp<DecimalLit>>,
+    pub(crate) credits: Option<Sp<DecimalLit>>,
     /// Price of a fixed-size pack.
-    pub price: Option<Sp<MoneyLit>>,
+    pub(crate) price: Option<Sp<MoneyLit>>,
     /// Price per credit of a custom amount; makes this a custom-amount pack.
-    pub unit_price: Option<Sp<MoneyLit>>,
+    pub(crate) unit_price: Option<Sp<MoneyLit>>,
     /// Smallest custom amount, in credits.
-    pub min_credits: Option<Sp<DecimalLit>>,
+    pub(crate) min_credits: Option<Sp<DecimalLit>>,
     /// Largest custom amount, in credits.
-    pub max_credits: Option<Sp<DecimalLit>>,
+    pub(crate) max_credits: Option<Sp<DecimalLit>>,
     /// Plans whose accounts may buy this pack. Default: every plan.
-    pub plans: Option<Vec<Sp<String>>>,
+    pub(crate) plans: Option<Vec<Sp<String>>>,
     /// The purchase source the credits come from. Default: the catalog's only purchase source.
-    pub source: Option<Sp<String>>,
+    pub(crate) source: Option<Sp<String>>,
 }
 
 /// `[[entitlements]]`: something a plan grants besides credits.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Entitlement {
+pub(crate) struct Entitlement {
     /// Identifier used in plans' limits and flags.
-    pub id: Sp<String>,
+    pub(crate) id: Sp<String>,
     /// Name on the pricing page, e.g. "chatbots" or "API access".
-    pub name: Sp<String>,
+    pub(crate) name: Sp<String>,
     /// A countable limit or an on/off flag.
-    pub kind: Sp<EntitlementKind>,
+    pub(crate) kind: Sp<EntitlementKind>,
 }
 
 /// `[[features]]`: one line of the rate card.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Feature {
+pub(crate) struct Feature {
     /// Identifier used in scenarios' usage events.
-    pub id: Sp<String>,
+    pub(crate) id: Sp<String>,
     /// Name on the pricing page.
-    pub name: Sp<String>,
+    pub(crate) name: Sp<String>,
     /// Flag entitlement a plan must have to use this feature.
-    pub requires: Option<Sp<String>>,
+    pub(crate) requires: Option<Sp<String>>,
     /// How this feature's computed cost is rounded. Default: the catalog's credits.rounding.
-    pub rounding: Option<Rounding>,
+    pub(crate) rounding: Option<Rounding>,
     /// Price per model, size or quality. A feature with one price uses the model name "default".
-    pub rates: Sp<Vec<Sp<Rate>>>,
+    pub(crate) rates: Sp<Vec<Sp<Rate>>>,
     /// What one unit of the rates' `per_unit` measures, singular, e.g. "character", "second", "image".
-    pub unit: Option<Sp<String>>,
+    pub(crate) unit: Option<Sp<String>>,
     /// Most credits one usage of this feature may cost; a usage that costs more is charged this much.
-    pub max_per_use: Option<Sp<DecimalLit>>,
+    pub(crate) max_per_use: Option<Sp<DecimalLit>>,
 }
 
 /// What one model (or variant) of a feature costs; the parts add up.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Rate {
+pub(crate) struct Rate {
     /// Model, size or quality name, e.g. "gpt-4o", "large", "high". "default" when there is only one.
-    pub model: Sp<String>,
+    pub(crate) model: Sp<String>,
     /// How pages name the model, e.g. "GPT-4o" for model "gpt-4o". Default: the model id.
-    pub display_name: Option<String>,
+    pub(crate) display_name: Option<String>,
     /// Credits per request.
-    pub per_request: Option<Sp<DecimalLit>>,
+    pub(crate) per_request: Option<Sp<DecimalLit>>,
     /// Credits per 1,000 input tokens.
-    pub per_1k_input_tokens: Option<Sp<DecimalLit>>,
+    pub(crate) per_1k_input_tokens: Option<Sp<DecimalLit>>,
     /// Credits per 1,000 output tokens.
-    pub per_1k_output_tokens: Option<Sp<DecimalLit>>,
+    pub(crate) per_1k_output_tokens: Option<Sp<DecimalLit>>,
     /// Credits per 1,000 tokens, input and output together.
-    pub per_1k_tokens: Option<Sp<DecimalLit>>,
+    pub(crate) per_1k_tokens: Option<Sp<DecimalLit>>,
     /// Credits per minute.
-    pub per_minute: Option<Sp<DecimalLit>>,
+    pub(crate) per_minute: Option<Sp<DecimalLit>>,
     /// Credits per unit of the feature's own `unit` (per character, per second, per image).
-    pub per_unit: Option<Sp<DecimalLit>>,
+    pub(crate) per_unit: Option<Sp<DecimalLit>>,
 }
 
 /// `[[addons]]`: an extra that costs credits or money every month.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Addon {
+pub(crate) struct Addon {
     /// Identifier used in scenarios.
-    pub id: Sp<String>,
+    pub(crate) id: Sp<String>,
     /// Name on the pricing page.
-    pub name: Sp<String>,
+    pub(crate) name: Sp<String>,
     /// Credits deducted when enabled and at the start of every cycle after.
-    pub monthly_credits: Option<Sp<DecimalLit>>,
+    pub(crate) monthly_credits: Option<Sp<DecimalLit>>,
     /// Money charged when enabled and at the start of every cycle after.
-    pub monthly_price: Option<Sp<MoneyLit>>,
+    pub(crate) monthly_price: Option<Sp<MoneyLit>>,
     /// Plans that may enable it. Default: every plan.
-    pub plans: Option<Vec<Sp<String>>>,
+    pub(crate) plans: Option<Vec<Sp<String>>>,
 }
 
 /// `[auto_recharge]`: buying credits automatically when the balance is low.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AutoRecharge {
+pub(crate) struct AutoRecharge {
     /// Whether new accounts start with auto-recharge on. Default: false.
     #[serde(default)]
-    pub enabled_by_default: bool,
+    pub(crate) enabled_by_default: bool,
     /// A recharge fires when the balance is at or below this many credits. Default: 0.
-    pub threshold: Option<Sp<DecimalLit>>,
+    pub(crate) threshold: Option<Sp<DecimalLit>>,
     /// What one recharge buys: a pack, a money amount, or enough to reach a target balance.
-    pub buys: Sp<RechargeBuys>,
+    pub(crate) buys: Sp<RechargeBuys>,
     /// Default pack to buy (buys = "pack"), or the custom-amount pack whose unit price applies (buys = "amount" or "refill_to_target").
-    pub pack: Sp<String>,
+    pub(crate) pack: Sp<String>,
     /// With buys = "amount": money spent per recharge, changeable per account.
-    pub amount: Option<Sp<MoneyLit>>,
+    pub(crate) amount: Option<Sp<MoneyLit>>,
     /// With buys = "refill_to_target": the balance to refill to.
-    pub target: Option<Sp<DecimalLit>>,
+    pub(crate) target: Option<Sp<DecimalLit>>,
     /// Most money auto-recharge may spend per local calendar month; a recharge that would pass it does not happen.
-    pub monthly_cap: Option<Sp<MoneyLit>>,
+    pub(crate) monthly_cap: Option<Sp<MoneyLit>>,
     /// What a declined payment does to auto-recharge. Default: disable.
-    pub on_decline: Option<OnDecline>,
+    pub(crate) on_decline: Option<OnDecline>,
     /// Time between charging and the credits arriving; meanwhile the top-up is shown as pending. Default: immediate.
-    pub settles_after: Option<Sp<PeriodLit>>,
+    pub(crate) settles_after: Option<Sp<PeriodLit>>,
     /// Plans whose accounts may use auto-recharge. Default: every plan.
-    pub plans: Option<Vec<Sp<String>>>,
+    pub(crate) plans: Option<Vec<Sp<String>>>,
 }
 
 /// What an automatic recharge buys.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum RechargeBuys {
+pub(crate) enum RechargeBuys {
     /// One fixed-size pack.
     Pack,
     /// A money amount converted at the pack's unit price.
@@ -409,22 +412,22 @@ pub enum RechargeBuys {
 /// `[refunds]`: the refund policy. Absent: nothing is refundable.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Refunds {
+pub(crate) struct Refunds {
     /// What can be refunded. An empty list states that nothing is refundable.
-    pub applies_to: Vec<Sp<Refundable>>,
+    pub(crate) applies_to: Vec<Sp<Refundable>>,
     /// How long after a payment a refund can be asked for, e.g. "7 days".
-    pub window: Option<Sp<PeriodLit>>,
+    pub(crate) window: Option<Sp<PeriodLit>>,
     /// Whether the window starts at the payment or at the subscription's start (which a trial delays payment from). Default: payment.
-    pub window_starts: Option<WindowStart>,
+    pub(crate) window_starts: Option<WindowStart>,
     /// Refused when more than this share of the purchased credits has been used, e.g. "10%". Default: no limit.
-    pub max_used_share: Option<Sp<ShareLit>>,
+    pub(crate) max_used_share: Option<Sp<ShareLit>>,
     /// What happens to credits already used from the refunded purchase. Default: rebook.
-    pub used_credits: Option<UsedCredits>,
+    pub(crate) used_credits: Option<UsedCredits>,
     /// After refunding a subscription, the cycle anchor returns to the default plan's anchor (e.g. registration). Default: true.
     #[serde(default = "yes")]
-    pub reset_anchor: bool,
+    pub(crate) reset_anchor: bool,
     /// Whether remaining promotional bonus credits are voided along with a subscription refund. Default: keep.
-    pub bonuses: Option<BonusEffect>,
+    pub(crate) bonuses: Option<BonusEffect>,
 }
 
 fn yes() -> bool {
@@ -434,7 +437,7 @@ fn yes() -> bool {
 /// What a subscription refund does to bonus credits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum BonusEffect {
+pub(crate) enum BonusEffect {
     Keep,
     Void,
 }
@@ -442,30 +445,30 @@ pub enum BonusEffect {
 /// `[plan_changes]`: mid-cycle changes.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PlanChanges {
+pub(crate) struct PlanChanges {
     /// Moving to a plan with a higher monthly price.
-    pub upgrade: Option<Sp<UpgradeRule>>,
+    pub(crate) upgrade: Option<Sp<UpgradeRule>>,
     /// When a move to a cheaper paid plan takes effect. Default: end_of_cycle.
-    pub downgrade: Option<Timing>,
+    pub(crate) downgrade: Option<Timing>,
     /// When cancelling (returning to the default plan) takes effect. Default: end_of_cycle.
-    pub cancel: Option<Timing>,
+    pub(crate) cancel: Option<Timing>,
 }
 
 /// What an upgrade does.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct UpgradeRule {
+pub(crate) struct UpgradeRule {
     /// What happens to this cycle's monthly credits. Default: replace.
-    pub credits: Option<UpgradeCredits>,
+    pub(crate) credits: Option<UpgradeCredits>,
     /// What is charged now. Default: prorated.
-    pub charge: Option<UpgradeCharge>,
+    pub(crate) charge: Option<UpgradeCharge>,
 }
 
 /// `[notifications]`: messages to the customer.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Notifications {
+pub(crate) struct Notifications {
     /// Warn when the balance drops below these shares of the plan's monthly credits, e.g. ["20%", "5%"]; each fires once per cycle.
     #[serde(default)]
-    pub low_balance: Vec<Sp<ShareLit>>,
+    pub(crate) low_balance: Vec<Sp<ShareLit>>,
 }
