@@ -619,16 +619,28 @@ usage.csv,7,model,plans `codeassist` have no model `default`
 }
 
 #[test]
-fn metered_usage_reads_the_units_column() {
+fn metered_usage_reads_the_units_column_and_costs_give_margins() {
     let t = TempDir::new("units");
-    let accounts = t.write("accounts.csv", "account,plan,signed_up\nann,free,2026-03-01T00:00:00Z\n");
+    let accounts = t.write(
+        "accounts.csv",
+        "account,plan,signed_up,since\n\
+         ann,free,2026-03-01T00:00:00Z,\n\
+         bo,creator,2026-03-01T00:00:00Z,2026-03-01T00:00:00Z\n",
+    );
     // plans/voicestudio.toml: Free has 10,000 credits; tts costs 1 credit a
     // character (multilingual) or 0.5 (flash, rounded up), at most 5,000 a
     // use; transcribe 5.5 a second.
-    //   1,200 chars multilingual = 1,200; 3,001 flash = 1,500.5 -> 1,501;
+    // ann: 1,200 chars multilingual = 1,200; 3,001 flash = 1,500.5 -> 1,501;
     //   7,000 multilingual = 7,000 capped at 5,000; 10 s = 55.
     //   Used 1,200 + 1,501 + 5,000 + 55 = 7,756; 2,244 left, so 3,000 s
     //   (16,500) is refused.
+    //   Provider cost ($0.00003 a multilingual character, $0.000012 a flash
+    //   one, $0.0001 a second; the cap limits credits, not cost; refused
+    //   usage is not served): 0.036 + 0.036012 + 0.21 + 0.001 = 0.283012.
+    //   Charged nothing: margin -0.283012.
+    // bo: Creator from 03-01, first payment half price ($11, S7); 50,000
+    //   multilingual characters are charged the 5,000-credit cap, but cost
+    //   the provider all 50,000 x $0.00003 = $1.50: margin $9.50.
     let usage = t.write(
         "usage.csv",
         "account,time,feature,model,units\n\
@@ -636,7 +648,8 @@ fn metered_usage_reads_the_units_column() {
          ann,2026-03-02T11:00:00Z,tts,flash_v2_5,3001\n\
          ann,2026-03-02T12:00:00Z,tts,multilingual_v2,7000\n\
          ann,2026-03-02T13:00:00Z,transcribe,,10\n\
-         ann,2026-03-02T14:00:00Z,transcribe,scribe_v1,3000\n",
+         ann,2026-03-02T14:00:00Z,transcribe,scribe_v1,3000\n\
+         bo,2026-03-02T09:00:00Z,tts,multilingual_v2,50000\n",
     );
     let out = t.join("out");
     let (code, _, stderr) = run(&[
@@ -652,11 +665,32 @@ fn metered_usage_reads_the_units_column() {
     ]);
     assert_eq!(code, 0, "{stderr}");
     let rows = read_csv(&out.join("accounts.csv"));
-    let r = &rows[0];
-    assert_eq!(
-        [&r["credits_used_after"], &r["refused_after"], &r["first_refusal_after"], &r["charged_after"]],
-        ["7756", "1", "2026-03-02T14:00:00Z", "0.00"]
-    );
+    let figures = |r: &BTreeMap<String, String>| {
+        ["credits_used_after", "refused_after", "first_refusal_after", "charged_after", "cost_after", "margin_after"]
+            .map(|k| r[k].clone())
+    };
+    assert_eq!(figures(&rows[0]), ["7756", "1", "2026-03-02T14:00:00Z", "0.00", "0.283012", "-0.283012"]);
+    assert_eq!(figures(&rows[1]), ["5000", "0", "", "11.00", "1.50", "9.50"]);
+    // One catalog: no "before" cost or margin.
+    assert_eq!([&rows[0]["cost_before"], &rows[0]["margin_before"]], ["", ""]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    // 0.283012 + 1.5 = 1.783012; revenue $11, margin 9.216988.
+    assert_eq!(json["cost"]["after"], "1.783012");
+    assert_eq!(json["margin"]["after"], "9.216988");
+    let creator = json["by_plan"].as_array().unwrap().iter().find(|p| p["plan"] == "creator").unwrap();
+    assert_eq!([&creator["cost"]["after"], &creator["margin"]["after"]], ["1.5", "9.5"]);
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("| gross margin |") && md.contains("### Margins by plan"), "{md}");
+
+    // Without costs (the codeassist hand export) there are no margin columns.
+    let e = hand_export(&t, &USAGE.replace("dave,agent,,", "dave,agent,standard,"));
+    let (code, _, stderr) = backtest(&e, None, &t.join("plain"), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let csv = std::fs::read_to_string(t.join("plain/accounts.csv")).unwrap();
+    assert!(!csv.contains("cost_") && !csv.contains("margin_"), "{csv}");
+    let md = std::fs::read_to_string(t.join("plain/summary.md")).unwrap();
+    assert!(!md.contains("margin"), "{md}");
 }
 
 #[test]

@@ -57,6 +57,10 @@ const DISPLAY_ONLY: &[(&str, &str)] = &[
     ("features.rates.model", "an id: scenarios name the model"),
     ("features.rates.display_name", "shown on pages instead of the model id"),
     ("features.unit", "the word for the feature's meter, shown on pages"),
+    (
+        "features.rates.cost",
+        "the provider's cost of serving a usage: margins in `backtest` and `check` warnings; customers never pay it",
+    ),
     ("addons.id", "an id"),
     ("addons.name", "shown on pages"),
 ];
