@@ -68,7 +68,7 @@ impl InputErrorKind {
                 "install it with `cargo install --path . --features parquet`, or export CSV or JSON Lines".into(),
             ),
             InputErrorKind::NotTheFormat(why) => (
-                format!("{why}"),
+                why.clone(),
                 "the extension says how the file is read: check that the file is what its name says".into(),
             ),
             InputErrorKind::FieldCount { header, row } => (

@@ -182,12 +182,12 @@ fn summary_md_raw(sum: &Summary, c: &Currency) -> String {
         change(c, &sum.revenue)
     ));
     for (name, x) in [("provider cost", &sum.cost), ("gross margin", &sum.margin)] {
-        if let Some(x) = x {
+        if let Some(x) = x.as_ref().map(|x| to_cents(c, x)) {
             s.push_str(&format!(
                 "| {name} | {} | {} | {} |\n",
                 opt(x.before.map(|b| money_in(c, b))),
                 money_in(c, x.after),
-                change(c, x)
+                change(c, &x)
             ));
         }
     }
@@ -261,15 +261,28 @@ fn summary_md_raw(sum: &Summary, c: &Currency) -> String {
     s
 }
 
+/// Costs are exact to fractions of a cent; a reviewer reads cents.
+fn to_cents(c: &Currency, x: &Compared) -> Compared {
+    let round = |m: Money| Money::new(m.get().round_dp(c.minor_units));
+    Compared { before: x.before.map(round), after: round(x.after), delta: x.delta.map(round) }
+}
+
 /// Provider cost and gross margin per plan (the catalog declares costs).
 fn margins_by_plan(s: &mut String, c: &Currency, lines: &[PlanLine]) {
     s.push_str("### Margins by plan\n\n");
-    s.push_str("Provider cost of the usage served (as the plan file's `cost` says) and revenue less it.\n\n");
+    s.push_str(
+        "Provider cost of the usage served (as the plan file's `cost` says) and revenue less it, \
+         to the cent (`summary.json` and `accounts.csv` are exact).\n\n",
+    );
     s.push_str("| plan | cost before | cost after | margin before | margin after | margin change |\n");
     s.push_str("|---|---:|---:|---:|---:|---:|\n");
     let opt = |m: Option<Money>| m.map(|m| money_in(c, m)).unwrap_or_default();
     for p in lines {
-        let (Some(cost), Some(margin)) = (&p.cost, &p.margin) else { continue };
+        let (Some(cost), Some(margin)) =
+            (p.cost.as_ref().map(|x| to_cents(c, x)), p.margin.as_ref().map(|x| to_cents(c, x)))
+        else {
+            continue;
+        };
         s.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} |\n",
             p.plan,
@@ -277,7 +290,7 @@ fn margins_by_plan(s: &mut String, c: &Currency, lines: &[PlanLine]) {
             money_in(c, cost.after),
             opt(margin.before),
             money_in(c, margin.after),
-            change(c, margin)
+            change(c, &margin)
         ));
     }
     s.push('\n');
