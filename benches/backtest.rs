@@ -82,7 +82,7 @@ fn bench(c: &mut Criterion) {
     };
     let quiet = |_: u64, _: u64| {};
     for (name, spill_threshold) in [("2 catalogs", 2_000_000), ("spilled", 0)] {
-        let opts = Options { when_out: WhenOut::Refuse, spill_threshold, progress: &quiet };
+        let opts = Options { when_out: WhenOut::Refuse, spill_threshold, progress: &quiet, skip_invalid: false };
         g.bench_function(name, |b| {
             b.iter(|| black_box(run(&files, Catalogs { before: Some(&before), after: &after }, &opts).unwrap().events))
         });

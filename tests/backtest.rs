@@ -295,8 +295,9 @@ fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
 /// One export row as a scenario event: (time, sort rank, TOML).
 fn usage_event(row: &BTreeMap<String, String>) -> (String, u8, String) {
     let mut fields = vec![format!("feature = \"{}\"", row["feature"]), format!("model = \"{}\"", row["model"])];
-    for k in ["requests", "minutes"] {
-        if !row[k].is_empty() {
+    for k in ["requests", "minutes", "units"] {
+        // `units` is written only for a catalog with a metered feature.
+        if row.get(k).is_some_and(|v| !v.is_empty()) {
             fields.push(format!("{k} = \"{}\"", row[k]));
         }
     }
@@ -470,6 +471,12 @@ fn generated_exports_match_the_scenario_engine_enrichment() {
 }
 
 #[test]
+fn generated_exports_match_the_scenario_engine_voicestudio() {
+    // Per-character and per-second meters: the `units` column.
+    cross_check("voicestudio", "15");
+}
+
+#[test]
 fn sample_usage_is_deterministic_and_does_not_overwrite() {
     let t = TempDir::new("sample");
     let a = t.join("a/usage.jsonl");
@@ -544,4 +551,171 @@ fn diff_with_usage_adds_the_impact_on_customers() {
     assert!(section.contains("##### Top movers"), "{section}");
     let (code, _, stderr) = run(&["diff", &before, "plans", "--usage", &e.usage, "--accounts", &e.accounts]);
     assert_eq!(code, 2, "--usage needs --plans: {stderr}");
+}
+
+// ---------------------------------------------------------------------------
+// --skip-invalid, meters, accounts.parquet.
+
+#[test]
+fn skip_invalid_lists_every_skipped_row_and_replays_the_rest() {
+    let t = TempDir::new("skip");
+    let usage = USAGE.replace("alice,codegen,large,50", "alice,codegen,large,-50").replace("carol,chat", "carl,chat");
+    let e = hand_export(&t, &usage);
+    let accounts = format!("{ACCOUNTS}alice,pro,monthly,2026-03-01T00:00:00Z,,\nerin,team,,2026-03-01T00:00:00Z,,\n");
+    std::fs::write(&e.accounts, accounts).unwrap();
+    let before = before_plans(&t);
+
+    // Without the flag: the first bad row stops the run, nothing is written.
+    let (code, _, stderr) = backtest(&e, Some(&before), &t.join("never"), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("accounts.csv:6:1: error: column `account`: account `alice` is listed twice"), "{stderr}");
+    assert!(!t.join("never").exists());
+
+    let (code, stdout, stderr) = backtest(&e, Some(&before), &t.join("out"), &["--skip-invalid"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("skipped 5 input row(s) that could not be read"), "{stderr}");
+    assert!(stdout.contains("skipped.csv"), "{stdout}");
+    let skipped =
+        std::fs::read_to_string(t.join("out/skipped.csv")).unwrap().replace(&format!("{}/", t.0.display()), "");
+    assert_eq!(
+        skipped,
+        "\
+file,row,column,reason
+accounts.csv,6,account,account `alice` is listed twice (first on line 3)
+accounts.csv,7,plan,plans `codeassist` have no plan `team`
+usage.csv,2,requests,`-50` is negative
+usage.csv,6,account,account `carl` is not in the accounts file
+usage.csv,7,model,plans `codeassist` have no model `default`
+"
+    );
+    // What is left: alice's two agent rows, bob's chat and purchase, carol
+    // gone with `carl`, dave's row skipped. The export now ends at bob's
+    // 03-06 chat, so alice's 04-01 renewal is outside it: before $25, used
+    // 400 and the 03-03 row refused; after $20, 400 + 1 = 401 used.
+    // carol (yearly from 02-01) still pays once; dave has no events.
+    let csv = std::fs::read_to_string(t.join("out/accounts.csv")).unwrap();
+    assert_eq!(
+        csv.lines().skip(1).collect::<Vec<_>>(),
+        [
+            "alice,pro,2,25.00,20.00,-5.00,400,401,1,0,2026-03-03T10:00:00Z,,0,0",
+            "bob,free,2,20.00,20.00,0.00,1,1,0,0,,,0,0",
+            "carol,pro,0,240.00,192.00,-48.00,0,0,0,0,,,0,0",
+            "dave,free,0,0.00,0.00,0.00,0,0,0,0,,,0,0",
+        ]
+    );
+    let md = std::fs::read_to_string(t.join("out/summary.md")).unwrap();
+    assert!(md.contains("**Skipped rows:** ⚠ 5 input row(s) could not be read"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(t.join("out/summary.json")).unwrap()).unwrap();
+    assert_eq!(json["skipped_rows"], 5);
+    // Without the flag there is no count and no skipped.csv.
+    let e = hand_export(&t, &USAGE.replace("dave,agent,,", "dave,agent,standard,"));
+    let (code, _, stderr) = backtest(&e, None, &t.join("clean"), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!t.join("clean/skipped.csv").exists());
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(t.join("clean/summary.json")).unwrap()).unwrap();
+    assert_eq!(json["skipped_rows"], serde_json::Value::Null);
+}
+
+#[test]
+fn metered_usage_reads_the_units_column_and_costs_give_margins() {
+    let t = TempDir::new("units");
+    let accounts = t.write(
+        "accounts.csv",
+        "account,plan,signed_up,since\n\
+         ann,free,2026-03-01T00:00:00Z,\n\
+         bo,creator,2026-03-01T00:00:00Z,2026-03-01T00:00:00Z\n",
+    );
+    // plans/voicestudio.toml: Free has 10,000 credits; tts costs 1 credit a
+    // character (multilingual) or 0.5 (flash, rounded up), at most 5,000 a
+    // use; transcribe 5.5 a second.
+    // ann: 1,200 chars multilingual = 1,200; 3,001 flash = 1,500.5 -> 1,501;
+    //   7,000 multilingual = 7,000 capped at 5,000; 10 s = 55.
+    //   Used 1,200 + 1,501 + 5,000 + 55 = 7,756; 2,244 left, so 3,000 s
+    //   (16,500) is refused.
+    //   Provider cost ($0.00003 a multilingual character, $0.000012 a flash
+    //   one, $0.0001 a second; the cap limits credits, not cost; refused
+    //   usage is not served): 0.036 + 0.036012 + 0.21 + 0.001 = 0.283012.
+    //   Charged nothing: margin -0.283012.
+    // bo: Creator from 03-01, first payment half price ($11, S7); 50,000
+    //   multilingual characters are charged the 5,000-credit cap, but cost
+    //   the provider all 50,000 x $0.00003 = $1.50: margin $9.50.
+    let usage = t.write(
+        "usage.csv",
+        "account,time,feature,model,units\n\
+         ann,2026-03-02T10:00:00Z,tts,multilingual_v2,1200\n\
+         ann,2026-03-02T11:00:00Z,tts,flash_v2_5,3001\n\
+         ann,2026-03-02T12:00:00Z,tts,multilingual_v2,7000\n\
+         ann,2026-03-02T13:00:00Z,transcribe,,10\n\
+         ann,2026-03-02T14:00:00Z,transcribe,scribe_v1,3000\n\
+         bo,2026-03-02T09:00:00Z,tts,multilingual_v2,50000\n",
+    );
+    let out = t.join("out");
+    let (code, _, stderr) = run(&[
+        "backtest",
+        "--usage",
+        &usage,
+        "--accounts",
+        &accounts,
+        "--plans",
+        "voicestudio",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    let rows = read_csv(&out.join("accounts.csv"));
+    let figures = |r: &BTreeMap<String, String>| {
+        ["credits_used_after", "refused_after", "first_refusal_after", "charged_after", "cost_after", "margin_after"]
+            .map(|k| r[k].clone())
+    };
+    assert_eq!(figures(&rows[0]), ["7756", "1", "2026-03-02T14:00:00Z", "0.00", "0.283012", "-0.283012"]);
+    assert_eq!(figures(&rows[1]), ["5000", "0", "", "11.00", "1.50", "9.50"]);
+    // One catalog: no "before" cost or margin.
+    assert_eq!([&rows[0]["cost_before"], &rows[0]["margin_before"]], ["", ""]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    // 0.283012 + 1.5 = 1.783012; revenue $11, margin 9.216988.
+    assert_eq!(json["cost"]["after"], "1.783012");
+    assert_eq!(json["margin"]["after"], "9.216988");
+    let creator = json["by_plan"].as_array().unwrap().iter().find(|p| p["plan"] == "creator").unwrap();
+    assert_eq!([&creator["cost"]["after"], &creator["margin"]["after"]], ["1.5", "9.5"]);
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("| gross margin |") && md.contains("### Margins by plan"), "{md}");
+
+    // Without costs (the codeassist hand export) there are no margin columns.
+    let e = hand_export(&t, &USAGE.replace("dave,agent,,", "dave,agent,standard,"));
+    let (code, _, stderr) = backtest(&e, None, &t.join("plain"), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let csv = std::fs::read_to_string(t.join("plain/accounts.csv")).unwrap();
+    assert!(!csv.contains("cost_") && !csv.contains("margin_"), "{csv}");
+    let md = std::fs::read_to_string(t.join("plain/summary.md")).unwrap();
+    assert!(!md.contains("margin"), "{md}");
+}
+
+#[test]
+fn accounts_parquet_holds_what_accounts_csv_holds() {
+    let t = TempDir::new("parquet-out");
+    let e = hand_export(&t, &USAGE.replace("dave,agent,,", "dave,agent,standard,"));
+    let before = before_plans(&t);
+    let (code, _, stderr) = backtest(&e, Some(&before), &t.join("out"), &["--parquet"]);
+    if !cfg!(feature = "parquet") {
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stderr.contains("built without Parquet support"), "{stderr}");
+        assert!(!t.join("out").exists());
+        return;
+    }
+    assert_eq!(code, 0, "{stderr}");
+    let csv = read_csv(&t.join("out/accounts.csv"));
+    let header: Vec<String> = csv[0].keys().cloned().collect();
+    let wanted: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut back: Vec<BTreeMap<String, String>> = Vec::new();
+    let pq = t.join("out/accounts.parquet");
+    pricebook_backtest::input::read_rows(&pq, "accounts.parquet", &wanted, wanted.len(), &mut |r| {
+        back.push(wanted.iter().enumerate().map(|(i, w)| (w.to_string(), r.get(i).to_string())).collect());
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(back, csv);
+    assert_eq!(back.len(), 4);
 }

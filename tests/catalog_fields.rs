@@ -59,6 +59,10 @@ const DISPLAY_ONLY: &[(&str, &str)] = &[
     ("features.unit", "the word for the feature's meter, shown on pages"),
     ("features.multipliers.variant", "an id: scenarios name the variant"),
     ("features.multipliers.display_name", "shown on pages instead of the variant id"),
+    (
+        "features.rates.cost",
+        "the provider's cost of serving a usage: margins in `backtest` and `check` warnings; customers never pay it",
+    ),
     ("addons.id", "an id"),
     ("addons.name", "shown on pages"),
 ];

@@ -8,6 +8,7 @@ use super::Output;
 use crate::diff::side::{self, Side, Spec};
 use pricebook_backtest::{self as bt, Catalogs, FileArg, Inputs, Options, WhenOut};
 use pricebook_core::catalog::Catalog;
+use pricebook_core::money::Currency;
 use pricebook_lang::compile::Workspace;
 use pricebook_lang::fsutil::write_atomic;
 use rust_decimal::Decimal;
@@ -20,6 +21,10 @@ pub struct Export<'a> {
     pub purchases: Option<&'a Path>,
     pub when_out: WhenOut,
     pub spill_threshold: usize,
+    /// Skip unreadable rows (listed in `skipped.csv`) instead of stopping.
+    pub skip_invalid: bool,
+    /// Also write `accounts.parquet`.
+    pub parquet: bool,
 }
 
 /// What the user typed.
@@ -116,6 +121,13 @@ pub(crate) fn backtest_files(
     files: bool,
     out: &mut Output,
 ) -> Result<Rendered, u8> {
+    if args.parquet && !cfg!(feature = "parquet") {
+        out.eprint(
+            "error: this pricebook was built without Parquet support, so it cannot write accounts.parquet\n  \
+             = help: install it with `cargo install --path . --features parquet`, or leave out --parquet\n",
+        );
+        return Err(2);
+    }
     let root = ws.root.as_path();
     let file = |p: &Path| (ws.locate(p), shown(root, &ws.locate(p)));
     let (usage, accounts) = (file(args.usage), file(args.accounts));
@@ -127,7 +139,12 @@ pub(crate) fn backtest_files(
     };
     let progress = super::progress::Bar::new();
     let report = |done: u64, total: u64| progress.set(done, total);
-    let opts = Options { when_out: args.when_out, spill_threshold: args.spill_threshold, progress: &report };
+    let opts = Options {
+        when_out: args.when_out,
+        spill_threshold: args.spill_threshold,
+        progress: &report,
+        skip_invalid: args.skip_invalid,
+    };
     let result = bt::run(&inputs, Catalogs { before, after }, &opts);
     progress.finish();
     let backtest = match result {
@@ -145,7 +162,8 @@ pub(crate) fn backtest_files(
     let summary = bt::summary::summarise(&backtest, &after.id, currency.code, labels);
     let csv = bt::render::accounts_csv(&backtest, currency);
     let json = bt::render::summary_json(&summary);
-    let (Ok(csv), Ok(json)) = (csv, json) else {
+    let skipped = backtest.skipped.as_deref().map(bt::render::skipped_csv).transpose();
+    let (Ok(csv), Ok(json), Ok(skipped)) = (csv, json, skipped) else {
         out.eprint("error: internal: cannot render the results\n");
         return Err(2);
     };
@@ -155,6 +173,10 @@ pub(crate) fn backtest_files(
     }
     let md = summary_md.clone().into_bytes();
     let mut written = vec![("accounts.csv", csv), ("summary.md", md), ("summary.json", json.into_bytes())];
+    written.extend(skipped.map(|s| ("skipped.csv", s)));
+    if args.parquet {
+        written.push(("accounts.parquet", accounts_parquet(&backtest, currency, out)?));
+    }
     let plots = plots(&inputs, (before, after), &backtest, &summary).map_err(|e| {
         out.eprint(&format!("{e}\n"));
         2
@@ -193,6 +215,12 @@ pub fn run(ws: &Workspace, args: &Args<'_>, out: &mut Output) -> u8 {
         1 + usize::from(before_cat.is_some()),
         files.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
     ));
+    if let Some(skipped) = &backtest.skipped {
+        out.eprint(&format!(
+            "skipped {} input row(s) that could not be read; each is listed in {shown_dir}/skipped.csv\n",
+            skipped.len()
+        ));
+    }
     if args.timings {
         let t = backtest.timings;
         let secs = |d: std::time::Duration| d.as_secs_f64();
@@ -208,6 +236,20 @@ pub fn run(ws: &Workspace, args: &Args<'_>, out: &mut Output) -> u8 {
         ));
     }
     0
+}
+
+#[cfg(feature = "parquet")]
+fn accounts_parquet(backtest: &bt::Backtest, currency: &Currency, out: &mut Output) -> Result<Vec<u8>, u8> {
+    bt::parquet_out::accounts_parquet(backtest, currency).map_err(|e| {
+        out.eprint(&format!("error: internal: cannot write accounts.parquet: {e}\n"));
+        2
+    })
+}
+
+/// Without the `parquet` feature `--parquet` stops before the run.
+#[cfg(not(feature = "parquet"))]
+fn accounts_parquet(_: &bt::Backtest, _: &Currency, _: &mut Output) -> Result<Vec<u8>, u8> {
+    Err(2)
 }
 
 /// Accounts whose balance is drawn: the top movers, or with one catalog

@@ -195,6 +195,12 @@ pub enum Command {
         /// Print read / replay / write seconds and events per second on stderr.
         #[arg(long)]
         timings: bool,
+        /// Skip rows that cannot be read instead of stopping at the first; each is listed in skipped.csv.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Also write accounts.parquet (the columns and values of accounts.csv); needs the `parquet` feature.
+        #[arg(long)]
+        parquet: bool,
         /// Events kept in memory before the rest spill to temporary files, by account.
         #[arg(long, default_value_t = 2_000_000, hide = true)]
         spill_threshold: usize,
@@ -355,6 +361,8 @@ pub fn main() -> ExitCode {
                         purchases: purchases.as_deref(),
                         when_out: (*when_out).into(),
                         spill_threshold: 2_000_000,
+                        skip_invalid: false,
+                        parquet: false,
                     },
                     plans.as_str(),
                 )),
@@ -373,6 +381,8 @@ pub fn main() -> ExitCode {
             output,
             when_out,
             timings,
+            skip_invalid,
+            parquet,
             spill_threshold,
         } => {
             let export = backtest::Export {
@@ -381,6 +391,8 @@ pub fn main() -> ExitCode {
                 purchases: purchases.as_deref(),
                 when_out: (*when_out).into(),
                 spill_threshold: *spill_threshold,
+                skip_invalid: *skip_invalid,
+                parquet: *parquet,
             };
             let args = backtest::Args {
                 export,

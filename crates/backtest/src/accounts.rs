@@ -5,6 +5,7 @@
 use crate::cells;
 use crate::error::{InputError, InputErrorKind};
 use crate::input::{self, Row};
+use crate::skip::OnBad;
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::Catalog;
 use pricebook_core::policy::Billing;
@@ -131,16 +132,22 @@ fn account(row: &Row<'_>, catalogs: &[&Catalog]) -> Result<Account, InputError> 
     Ok(Account { name, plan, billing, signed_up, since, auto })
 }
 
-/// Reads the accounts file; every plan must exist in every catalog.
-pub fn read(path: &Path, shown: &str, catalogs: &[&Catalog]) -> Result<Accounts, InputError> {
+/// Reads the accounts file; every plan must exist in every catalog. A bad
+/// row stops the reading or is skipped, as `on_bad` says.
+pub fn read(path: &Path, shown: &str, catalogs: &[&Catalog], on_bad: &mut OnBad<'_>) -> Result<Accounts, InputError> {
     let mut list = Vec::new();
     let mut lines: HashMap<String, u64> = HashMap::new();
     input::read_rows(path, shown, COLUMNS, REQUIRED, &mut |row| {
-        let a = account(row, catalogs)?;
-        if let Some(first_line) = lines.insert(a.name.clone(), row.line()) {
-            return Err(row.error(0, InputErrorKind::DuplicateAccount { value: a.name, first_line }));
+        let unique = account(row, catalogs).and_then(|a| match lines.get(&a.name) {
+            Some(first_line) => {
+                Err(row.error(0, InputErrorKind::DuplicateAccount { value: a.name, first_line: *first_line }))
+            }
+            None => Ok(a),
+        });
+        if let Some(a) = on_bad.keep(unique)? {
+            lines.insert(a.name.clone(), row.line());
+            list.push(a);
         }
-        list.push(a);
         Ok(())
     })?;
     Ok(Accounts::from_list(list))

@@ -75,3 +75,23 @@ pub(crate) fn flag(row: &Row<'_>, i: usize) -> Result<Option<bool>, InputError> 
         v => Err(row.error(i, InputErrorKind::Malformed { value: v.to_string(), expected: "true or false" })),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row_of<'a>(cells: &'a [&'a str], text: &'a dyn Fn() -> String) -> Row<'a> {
+        Row { file: "usage.csv", line: 2, cells, columns: &[1], names: &["time"], text }
+    }
+
+    #[test]
+    fn times_with_an_offset_are_the_same_instant_in_utc() {
+        let text = String::new;
+        let utc = time(&row_of(&["2026-03-02T10:00:00Z"], &text), 0).unwrap();
+        for with_offset in ["2026-03-02T11:00:00+01:00", "2026-03-02T05:30:00-04:30", "2026-03-02T10:00:00+00:00"] {
+            assert_eq!(time(&row_of(&[with_offset], &text), 0).unwrap(), utc, "{with_offset}");
+        }
+        let err = time(&row_of(&["2026-03-02T10:00:00"], &text), 0).unwrap_err().to_string();
+        assert!(err.starts_with("usage.csv:2:1: error: column `time`:"), "a time needs its offset: {err}");
+    }
+}

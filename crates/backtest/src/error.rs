@@ -54,6 +54,70 @@ pub enum InputErrorKind {
     TotalTokensSplit { feature: String, model: String },
 }
 
+impl InputErrorKind {
+    /// What is wrong, and how to fix it: the words of every message.
+    pub fn words(&self) -> (String, String) {
+        match self {
+            InputErrorKind::Io(why) => (format!("cannot read the file: {why}"), "check the path".to_string()),
+            InputErrorKind::UnknownFormat => (
+                "unknown file type".to_string(),
+                "name the file .csv, .jsonl (or .ndjson) or .parquet: the extension says how to read it".into(),
+            ),
+            InputErrorKind::ParquetNotBuilt => (
+                "this pricebook was built without Parquet support".to_string(),
+                "install it with `cargo install --path . --features parquet`, or export CSV or JSON Lines".into(),
+            ),
+            InputErrorKind::NotTheFormat(why) => (
+                why.clone(),
+                "the extension says how the file is read: check that the file is what its name says".into(),
+            ),
+            InputErrorKind::FieldCount { header, row } => (
+                format!("this row has {row} fields where the header has {header}"),
+                "give every row as many fields as the header (quote a value that holds a comma)".into(),
+            ),
+            InputErrorKind::MissingColumn { known } => (
+                "the header has no such column".to_string(),
+                format!("the header has {}; add the column (extra columns are ignored)", list(known)),
+            ),
+            InputErrorKind::Empty => {
+                ("the value is empty".to_string(), "every row needs a value in this column".into())
+            }
+            InputErrorKind::Malformed { value, expected } => {
+                (format!("`{value}` is not {expected}"), format!("write {expected}"))
+            }
+            InputErrorKind::Negative { value } => {
+                (format!("`{value}` is negative"), "quantities are zero or more".into())
+            }
+            InputErrorKind::Unknown { what, value, catalog, known } => {
+                (format!("plans `{catalog}` have no {what} `{value}`"), format!("known {what}s: {}", list(known)))
+            }
+            InputErrorKind::UnknownAccount { value } => (
+                format!("account `{value}` is not in the accounts file"),
+                "add the account to the accounts file (with its plan and sign-up time)".into(),
+            ),
+            InputErrorKind::DuplicateAccount { value, first_line } => (
+                format!("account `{value}` is listed twice (first on line {first_line})"),
+                "list each account once".into(),
+            ),
+            InputErrorKind::BeforeSignUp { value, signed_up } => (
+                format!("{value} is before the account signed up ({signed_up})"),
+                "check the time, or the account's `signed_up`".into(),
+            ),
+            InputErrorKind::SinceBeforeSignUp { since, signed_up } => (
+                format!("the plan started ({since}) before the account signed up ({signed_up})"),
+                "`since` is when the current plan started: on or after `signed_up`".into(),
+            ),
+            InputErrorKind::OneOf { a, b } => {
+                (format!("give `{a}` or `{b}`, not both"), format!("leave `{a}` or `{b}` empty"))
+            }
+            InputErrorKind::TotalTokensSplit { feature, model } => (
+                format!("`{feature}` ({model}) prices input and output tokens apart; a total cannot be split"),
+                "give `input_tokens` and `output_tokens` for this feature".into(),
+            ),
+        }
+    }
+}
+
 /// A rejected input: where, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputError {
@@ -97,72 +161,8 @@ impl fmt::Display for InputError {
         if !p.name.is_empty() {
             write!(f, "column `{}`: ", p.name)?;
         }
-        let help = match self.kind.as_ref() {
-            InputErrorKind::Io(why) => {
-                write!(f, "cannot read the file: {why}")?;
-                "check the path".to_string()
-            }
-            InputErrorKind::UnknownFormat => {
-                write!(f, "unknown file type")?;
-                "name the file .csv, .jsonl (or .ndjson) or .parquet: the extension says how to read it".into()
-            }
-            InputErrorKind::ParquetNotBuilt => {
-                write!(f, "this pricebook was built without Parquet support")?;
-                "install it with `cargo install --path . --features parquet`, or export CSV or JSON Lines".into()
-            }
-            InputErrorKind::NotTheFormat(why) => {
-                write!(f, "{why}")?;
-                "the extension says how the file is read: check that the file is what its name says".into()
-            }
-            InputErrorKind::FieldCount { header, row } => {
-                write!(f, "this row has {row} fields where the header has {header}")?;
-                "give every row as many fields as the header (quote a value that holds a comma)".into()
-            }
-            InputErrorKind::MissingColumn { known } => {
-                write!(f, "the header has no such column")?;
-                format!("the header has {}; add the column (extra columns are ignored)", list(known))
-            }
-            InputErrorKind::Empty => {
-                write!(f, "the value is empty")?;
-                "every row needs a value in this column".into()
-            }
-            InputErrorKind::Malformed { value, expected } => {
-                write!(f, "`{value}` is not {expected}")?;
-                format!("write {expected}")
-            }
-            InputErrorKind::Negative { value } => {
-                write!(f, "`{value}` is negative")?;
-                "quantities are zero or more".into()
-            }
-            InputErrorKind::Unknown { what, value, catalog, known } => {
-                write!(f, "plans `{catalog}` have no {what} `{value}`")?;
-                format!("known {what}s: {}", list(known))
-            }
-            InputErrorKind::UnknownAccount { value } => {
-                write!(f, "account `{value}` is not in the accounts file")?;
-                "add the account to the accounts file (with its plan and sign-up time)".into()
-            }
-            InputErrorKind::DuplicateAccount { value, first_line } => {
-                write!(f, "account `{value}` is listed twice (first on line {first_line})")?;
-                "list each account once".into()
-            }
-            InputErrorKind::BeforeSignUp { value, signed_up } => {
-                write!(f, "{value} is before the account signed up ({signed_up})")?;
-                "check the time, or the account's `signed_up`".into()
-            }
-            InputErrorKind::SinceBeforeSignUp { since, signed_up } => {
-                write!(f, "the plan started ({since}) before the account signed up ({signed_up})")?;
-                "`since` is when the current plan started: on or after `signed_up`".into()
-            }
-            InputErrorKind::OneOf { a, b } => {
-                write!(f, "give `{a}` or `{b}`, not both")?;
-                format!("leave `{a}` or `{b}` empty")
-            }
-            InputErrorKind::TotalTokensSplit { feature, model } => {
-                write!(f, "`{feature}` ({model}) prices input and output tokens apart; a total cannot be split")?;
-                "give `input_tokens` and `output_tokens` for this feature".into()
-            }
-        };
+        let (message, help) = self.kind.words();
+        write!(f, "{message}")?;
         if !p.text.is_empty() {
             write!(f, "\n  | {}", p.text)?;
         }

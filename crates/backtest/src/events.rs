@@ -10,6 +10,7 @@ use crate::accounts::{Accounts, known_in, pack_ids};
 use crate::cells;
 use crate::error::{InputError, InputErrorKind};
 use crate::input::{self, Row};
+use crate::skip::OnBad;
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::Catalog;
 use rust_decimal::Decimal;
@@ -32,6 +33,9 @@ pub struct Use {
     pub input_tokens: u64,
     pub output_tokens: u64,
     pub minutes: Option<Decimal>,
+    /// Units of the feature's own meter (characters, seconds, images), as
+    /// scenario files' `use.units`.
+    pub units: Option<Decimal>,
     pub credits: Option<Decimal>,
 }
 
@@ -147,6 +151,7 @@ const USAGE: &[&str] = &[
     "total_tokens",
     "minutes",
     "credits",
+    "units",
 ];
 const USAGE_REQUIRED: usize = 3;
 
@@ -191,6 +196,7 @@ fn usage(row: &Row<'_>, accounts: &Accounts, names: &mut Names, catalogs: &[&Cat
         input_tokens: input_tokens.unwrap_or(0),
         output_tokens: output_tokens.unwrap_or(0),
         minutes: cells::quantity(row, 8)?,
+        units: cells::quantity(row, 10)?,
         credits,
     };
     Ok(Event { account, at, what: What::Use(u) })
@@ -214,11 +220,12 @@ pub enum Table {
     Purchases,
 }
 
-/// Reads a usage or purchases file, handing each event to `each`.
+/// Reads a usage or purchases file, handing each event to `each`; a bad
+/// row stops the reading or is skipped, as `on_bad` says.
 pub fn read(
     table: Table,
     (path, shown): (&Path, &str),
-    accounts: &Accounts,
+    (accounts, on_bad): (&Accounts, &mut OnBad<'_>),
     names: &mut Names,
     catalogs: &[&Catalog],
     each: &mut dyn FnMut(Event) -> std::io::Result<()>,
@@ -229,9 +236,10 @@ pub fn read(
     };
     input::read_rows(path, shown, columns, required, &mut |row| {
         let e = match table {
-            Table::Usage => usage(row, accounts, names, catalogs)?,
-            Table::Purchases => purchase(row, accounts, names, catalogs)?,
+            Table::Usage => usage(row, accounts, names, catalogs),
+            Table::Purchases => purchase(row, accounts, names, catalogs),
         };
+        let Some(e) = on_bad.keep(e)? else { return Ok(()) };
         each(e).map_err(|e| InputError::file("temporary spill file", InputErrorKind::Io(e.to_string())))
     })
 }

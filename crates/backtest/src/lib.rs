@@ -18,6 +18,8 @@ mod cells;
 pub mod error;
 pub mod events;
 pub mod input;
+#[cfg(feature = "parquet")]
+pub mod parquet_out;
 pub mod partition;
 pub mod plot;
 pub mod render;
@@ -25,6 +27,7 @@ pub mod replay;
 mod rng;
 pub mod run;
 pub mod sample;
+pub mod skip;
 pub mod summary;
 
 pub use error::{InputError, InputErrorKind};

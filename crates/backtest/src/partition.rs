@@ -144,6 +144,7 @@ fn write_event(w: &mut impl Write, e: &Event) -> io::Result<()> {
             w.write_all(&u.input_tokens.to_le_bytes())?;
             w.write_all(&u.output_tokens.to_le_bytes())?;
             write_opt(w, u.minutes)?;
+            write_opt(w, u.units)?;
             write_opt(w, u.credits)
         }
     }
@@ -190,6 +191,7 @@ fn read_event(r: &mut impl Read) -> io::Result<Option<Event>> {
                 input_tokens: u64::from_le_bytes(bytes(r)?),
                 output_tokens: u64::from_le_bytes(bytes(r)?),
                 minutes: read_opt(r)?,
+                units: read_opt(r)?,
                 credits: read_opt(r)?,
             })
         }
@@ -214,6 +216,7 @@ mod tests {
                 input_tokens: 1200,
                 output_tokens: 3,
                 minutes: Some(dec!(0.25)),
+                units: Some(dec!(1234.5)),
                 credits: None,
             })
         };

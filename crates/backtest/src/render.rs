@@ -1,7 +1,10 @@
-//! The output files as bytes: `accounts.csv`, `summary.md`, `summary.json`.
+//! The output files as bytes: `accounts.csv`, `summary.md`, `summary.json`,
+//! `skipped.csv`.
 
+use crate::error::InputError;
+use crate::replay::Figures;
 use crate::run::Backtest;
-use crate::summary::{Compared, Listed, Summary, percent, rfc3339};
+use crate::summary::{Compared, Listed, PlanLine, Summary, percent, rfc3339};
 use pricebook_core::format::{group, money_in};
 use pricebook_core::money::{Currency, Money};
 
@@ -12,6 +15,7 @@ pub fn decimal(c: &Currency, m: Money) -> String {
     d.to_string()
 }
 
+/// `accounts.csv`'s columns.
 const HEADER: &[&str] = &[
     "account",
     "plan",
@@ -29,15 +33,34 @@ const HEADER: &[&str] = &[
     "packs_bought_after",
 ];
 
-/// One row per account, in account-name order.
-pub fn accounts_csv(bt: &Backtest, currency: &Currency) -> Result<Vec<u8>, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(HEADER)?;
-    for (a, r) in bt.accounts.list.iter().zip(&bt.results) {
+/// The columns of [`account_header`] that hold counts (whole numbers).
+pub const COUNTS: &[&str] = &["events", "refused_before", "refused_after", "packs_bought_before", "packs_bought_after"];
+
+/// Columns added when a catalog declares provider costs.
+const MARGIN_HEADER: &[&str] = &["cost_before", "cost_after", "margin_before", "margin_after"];
+
+/// Whether either side declares provider costs (then margins are shown).
+pub fn with_costs(bt: &Backtest) -> bool {
+    bt.results.iter().any(|r| r.after.cost.is_some() || r.before.as_ref().is_some_and(|b| b.cost.is_some()))
+}
+
+/// The columns of `accounts.csv` (and `accounts.parquet`).
+pub fn account_header(bt: &Backtest) -> Vec<&'static str> {
+    let margins = if with_costs(bt) { MARGIN_HEADER } else { &[] };
+    HEADER.iter().chain(margins).copied().collect()
+}
+
+/// Every account's cells under [`account_header`], in account-name order; empty
+/// where there is nothing (a side not replayed, no refusal).
+pub fn account_cells<'b>(bt: &'b Backtest, currency: &'b Currency) -> impl Iterator<Item = Vec<String>> + 'b {
+    let margins = with_costs(bt);
+    bt.accounts.list.iter().zip(&bt.results).map(move |(a, r)| {
         let b = r.before.as_ref();
         let money = |m: Money| decimal(currency, m);
         let time = |t: Option<pricebook_core::calendar::Instant>| t.map(rfc3339).unwrap_or_default();
-        w.write_record([
+        let cost = |f: Option<&Figures>| f.and_then(|f| f.cost).map(money).unwrap_or_default();
+        let margin = |f: Option<&Figures>| f.and_then(|f| f.cost.map(|c| money(f.charged - c))).unwrap_or_default();
+        let mut cells = vec![
             a.name.clone(),
             a.plan.clone(),
             r.events.to_string(),
@@ -52,7 +75,33 @@ pub fn accounts_csv(bt: &Backtest, currency: &Currency) -> Result<Vec<u8>, csv::
             time(r.after.first_refusal),
             b.map(|b| b.packs_bought.to_string()).unwrap_or_default(),
             r.after.packs_bought.to_string(),
-        ])?;
+        ];
+        if margins {
+            cells.extend([cost(b), cost(Some(&r.after)), margin(b), margin(Some(&r.after))]);
+        }
+        cells
+    })
+}
+
+/// One row per account, in account-name order.
+pub fn accounts_csv(bt: &Backtest, currency: &Currency) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(account_header(bt))?;
+    for row in account_cells(bt, currency) {
+        w.write_record(&row)?;
+    }
+    w.into_inner().map_err(|e| e.into_error().into())
+}
+
+/// `skipped.csv`: one line per skipped input row, in reading order. `row`
+/// is the number an error would name (a CSV or JSON Lines file's line, a
+/// Parquet file's row); `column` is the column's name, empty for a whole row.
+pub fn skipped_csv(skipped: &[InputError]) -> Result<Vec<u8>, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(["file", "row", "column", "reason"])?;
+    for e in skipped {
+        let p = &e.place;
+        w.write_record([p.file.as_str(), &p.line.to_string(), p.name.as_str(), &e.kind.words().0])?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
 }
@@ -115,6 +164,15 @@ fn summary_md_raw(sum: &Summary, c: &Currency) -> String {
         sum.end
     ));
     s.push_str(&format!("**When a customer runs out** (an assumption): {}.\n\n", sum.assumption));
+    match sum.skipped_rows {
+        Some(0) => s.push_str("**Skipped rows:** none (`--skip-invalid`).\n\n"),
+        Some(n) => s.push_str(&format!(
+            "**Skipped rows:** ⚠ {} input row(s) could not be read and are left out of every figure \
+             (each listed with its reason in `skipped.csv`).\n\n",
+            group(n.into())
+        )),
+        None => {}
+    }
     let opt = |x: Option<String>| x.unwrap_or_default();
     s.push_str("| | before | after | change |\n|---|---:|---:|---:|\n");
     s.push_str(&format!(
@@ -123,6 +181,16 @@ fn summary_md_raw(sum: &Summary, c: &Currency) -> String {
         money_in(c, sum.revenue.after),
         change(c, &sum.revenue)
     ));
+    for (name, x) in [("provider cost", &sum.cost), ("gross margin", &sum.margin)] {
+        if let Some(x) = x.as_ref().map(|x| to_cents(c, x)) {
+            s.push_str(&format!(
+                "| {name} | {} | {} | {} |\n",
+                opt(x.before.map(|b| money_in(c, b))),
+                money_in(c, x.after),
+                change(c, &x)
+            ));
+        }
+    }
     let out_change = sum.ran_out_before.map(|b| {
         let d = sum.ran_out_after as i64 - b as i64;
         if d > 0 { format!("+{d}") } else { d.to_string() }
@@ -166,6 +234,9 @@ fn summary_md_raw(sum: &Summary, c: &Currency) -> String {
         ));
     }
     s.push('\n');
+    if sum.cost.is_some() {
+        margins_by_plan(&mut s, c, &sum.by_plan);
+    }
     if sum.spread.is_some() {
         s.push_str("### Top movers\n\n");
         if sum.top_movers.is_empty() {
@@ -188,6 +259,41 @@ fn summary_md_raw(sum: &Summary, c: &Currency) -> String {
         }
     }
     s
+}
+
+/// Costs are exact to fractions of a cent; a reviewer reads cents.
+fn to_cents(c: &Currency, x: &Compared) -> Compared {
+    let round = |m: Money| Money::new(m.get().round_dp(c.minor_units));
+    Compared { before: x.before.map(round), after: round(x.after), delta: x.delta.map(round) }
+}
+
+/// Provider cost and gross margin per plan (the catalog declares costs).
+fn margins_by_plan(s: &mut String, c: &Currency, lines: &[PlanLine]) {
+    s.push_str("### Margins by plan\n\n");
+    s.push_str(
+        "Provider cost of the usage served (as the plan file's `cost` says) and revenue less it, \
+         to the cent (`summary.json` and `accounts.csv` are exact).\n\n",
+    );
+    s.push_str("| plan | cost before | cost after | margin before | margin after | margin change |\n");
+    s.push_str("|---|---:|---:|---:|---:|---:|\n");
+    let opt = |m: Option<Money>| m.map(|m| money_in(c, m)).unwrap_or_default();
+    for p in lines {
+        let (Some(cost), Some(margin)) =
+            (p.cost.as_ref().map(|x| to_cents(c, x)), p.margin.as_ref().map(|x| to_cents(c, x)))
+        else {
+            continue;
+        };
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            p.plan,
+            opt(cost.before),
+            money_in(c, cost.after),
+            opt(margin.before),
+            money_in(c, margin.after),
+            change(c, &margin)
+        ));
+    }
+    s.push('\n');
 }
 
 /// `summary.json`: the same figures, decimals as strings.

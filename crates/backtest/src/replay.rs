@@ -7,7 +7,8 @@
 //! usage does not fit is the declared [`WhenOut`] assumption.
 
 use crate::accounts::Account;
-use crate::events::{Event, What};
+use crate::events::{Event, Use, What};
+use pricebook_core::billing::cost::{Measured, provider_cost};
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::{Catalog, PackOffer};
 use pricebook_core::money::{Credits, Money};
@@ -82,6 +83,9 @@ pub struct Figures {
     pub plan_refused: Option<String>,
     /// The balance at the end of the export.
     pub balance: Credits,
+    /// What serving the usage that was not refused cost the provider, when
+    /// the catalog declares costs (a rate without one costs nothing).
+    pub cost: Option<Money>,
 }
 
 /// How many packs a single usage may buy before it counts as refused.
@@ -103,6 +107,21 @@ fn smallest_pack(cat: &Catalog, plan: usize) -> Option<usize> {
         })
         .min()
         .map(|(_, _, i)| i)
+}
+
+/// What serving a usage costs the provider under the side's rate card.
+fn served_cost(side: &Catalogued<'_>, u: &Use) -> Money {
+    let Some(id) = u.rate else { return Money::ZERO };
+    let (f, r) = side.rates[id as usize];
+    let measured = Measured {
+        requests: u.requests,
+        input_tokens: u.input_tokens,
+        output_tokens: u.output_tokens,
+        minutes: u.minutes,
+        units: u.units,
+        variant: None,
+    };
+    provider_cost(&side.cat.features[f].rates[r], &measured).unwrap_or_default()
 }
 
 struct Run<'a, 'c, S> {
@@ -150,8 +169,8 @@ impl<S: Sink> Run<'_, '_, S> {
                     input_tokens: u.input_tokens,
                     output_tokens: u.output_tokens,
                     minutes: u.minutes,
-                    // Exports have no column for a feature's own meter yet.
-                    units: None,
+                    units: u.units,
+                    // Exports have no column for a multiplier's variant yet.
                     variant: None,
                 },
                 credits: u.credits.map(Credits::new),
@@ -181,6 +200,8 @@ impl<S: Sink> Run<'_, '_, S> {
         if refused.is_some() {
             self.figures.refused += 1;
             self.figures.first_refusal.get_or_insert(e.at);
+        } else if let (What::Use(u), Some(cost)) = (&e.what, self.figures.cost.as_mut()) {
+            *cost += served_cost(self.side, u);
         }
         Ok(())
     }
@@ -198,7 +219,8 @@ pub fn replay<S: Sink>(
 ) -> Result<Figures, EngineError> {
     let cat = side.cat;
     let (state, _) = sign_up(cat, id, account.signed_up, None, sink);
-    let mut run = Run { side, state, sink, when_out, figures: Figures::default() };
+    let figures = Figures { cost: cat.has_costs().then_some(Money::ZERO), ..Figures::default() };
+    let mut run = Run { side, state, sink, when_out, figures };
     run.auto_recharge(account.signed_up, account)?;
     let plan = cat.plan_ix(&account.plan).unwrap_or(cat.default_plan.ix);
     let before_since = events.partition_point(|e| e.at < account.since);

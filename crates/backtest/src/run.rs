@@ -10,6 +10,7 @@ use crate::error::{InputError, InputErrorKind};
 use crate::events::{self, Event, Names, Table};
 use crate::partition::Partitioner;
 use crate::replay::{self, Catalogued, Figures, WhenOut};
+use crate::skip::OnBad;
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::Catalog;
 use pricebook_engine::Ledger;
@@ -40,6 +41,8 @@ pub struct Options<'a> {
     pub spill_threshold: usize,
     /// Called with (accounts replayed, accounts) as buckets finish.
     pub progress: &'a (dyn Fn(u64, u64) + Sync),
+    /// Skip rows that cannot be read (listed in [`Backtest::skipped`]) instead of stopping.
+    pub skip_invalid: bool,
 }
 
 /// Why a backtest stopped.
@@ -100,6 +103,9 @@ pub struct Backtest {
     pub end: Instant,
     pub when_out: WhenOut,
     pub timings: Timings,
+    /// With `skip_invalid`: every row skipped, in reading order (accounts,
+    /// purchases, usage); `None` when the run stops at the first bad row.
+    pub skipped: Option<Vec<InputError>>,
 }
 
 /// The two catalogs compared; `before` is absent for a one-sided run.
@@ -120,7 +126,9 @@ impl<'c> Catalogs<'c> {
 pub fn run(inputs: &Inputs<'_>, cats: Catalogs<'_>, opts: &Options<'_>) -> Result<Backtest, BacktestError> {
     let clock = std::time::Instant::now();
     let list = cats.list();
-    let accounts = accounts::read(inputs.accounts.path, inputs.accounts.shown, &list)?;
+    let mut skipped = Vec::new();
+    let mut on_bad = if opts.skip_invalid { OnBad::Skip(&mut skipped) } else { OnBad::Stop };
+    let accounts = accounts::read(inputs.accounts.path, inputs.accounts.shown, &list, &mut on_bad)?;
     let mut names = Names::new(list.len());
     let mut part = Partitioner::new(opts.spill_threshold);
     let mut bounds: Option<(Instant, Instant)> = None;
@@ -131,10 +139,10 @@ pub fn run(inputs: &Inputs<'_>, cats: Catalogs<'_>, opts: &Options<'_>) -> Resul
         part.push(e)
     };
     if let Some(p) = inputs.purchases {
-        events::read(Table::Purchases, (p.path, p.shown), &accounts, &mut names, &list, &mut push)?;
+        events::read(Table::Purchases, (p.path, p.shown), (&accounts, &mut on_bad), &mut names, &list, &mut push)?;
     }
     let u = inputs.usage;
-    events::read(Table::Usage, (u.path, u.shown), &accounts, &mut names, &list, &mut push)?;
+    events::read(Table::Usage, (u.path, u.shown), (&accounts, &mut on_bad), &mut names, &list, &mut push)?;
     let mut parts = part.finish().map_err(|e| BacktestError::Spill(e.to_string()))?;
     let (start, end) = match bounds {
         Some(b) => b,
@@ -197,7 +205,18 @@ pub fn run(inputs: &Inputs<'_>, cats: Catalogs<'_>, opts: &Options<'_>) -> Resul
     }
     let results = results.into_iter().map(Option::unwrap_or_default).collect();
     let timings = Timings { read, replay: clock.elapsed() - read };
-    Ok(Backtest { accounts, names, results, events: parts.count, start, end, when_out: opts.when_out, timings })
+    let skipped = opts.skip_invalid.then_some(skipped);
+    Ok(Backtest {
+        accounts,
+        names,
+        results,
+        events: parts.count,
+        start,
+        end,
+        when_out: opts.when_out,
+        timings,
+        skipped,
+    })
 }
 
 /// Every ledger line of a few accounts under each catalog (before, then
@@ -218,11 +237,14 @@ pub fn ledgers(
         }
         Ok(())
     };
+    // The rows skipped here were skipped, and listed, by the run itself.
+    let mut again = Vec::new();
+    let mut on_bad = if bt.skipped.is_some() { OnBad::Skip(&mut again) } else { OnBad::Stop };
     if let Some(p) = inputs.purchases {
-        events::read(Table::Purchases, (p.path, p.shown), &bt.accounts, &mut names, &list, &mut push)?;
+        events::read(Table::Purchases, (p.path, p.shown), (&bt.accounts, &mut on_bad), &mut names, &list, &mut push)?;
     }
     let u = inputs.usage;
-    events::read(Table::Usage, (u.path, u.shown), &bt.accounts, &mut names, &list, &mut push)?;
+    events::read(Table::Usage, (u.path, u.shown), (&bt.accounts, &mut on_bad), &mut names, &list, &mut push)?;
     let sides: Vec<Catalogued<'_>> = list
         .iter()
         .enumerate()

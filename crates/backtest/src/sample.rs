@@ -69,16 +69,32 @@ fn row(w: &mut dyn Write, style: Style, cols: &[&str], cells: &[&str]) -> io::Re
 
 const ACCOUNT_COLS: &[&str] = &["account", "plan", "billing", "signed_up", "since"];
 const PURCHASE_COLS: &[&str] = &["account", "time", "pack", "credits"];
-const USAGE_COLS: &[&str] =
-    &["account", "time", "feature", "model", "requests", "input_tokens", "output_tokens", "minutes", "credits"];
+const USAGE_COLS: &[&str] = &[
+    "account",
+    "time",
+    "feature",
+    "model",
+    "requests",
+    "input_tokens",
+    "output_tokens",
+    "minutes",
+    "credits",
+    "units",
+];
+/// Usage columns written: `units` only for a catalog with a metered
+/// feature (so other catalogs' exports stay as they were).
+fn usage_cols(cat: &Catalog) -> &'static [&'static str] {
+    let metered = cat.features.iter().flat_map(|f| &f.rates).any(|r| r.per_unit.is_some());
+    if metered { USAGE_COLS } else { &USAGE_COLS[..USAGE_COLS.len() - 1] }
+}
 
 fn header(w: &mut dyn Write, style: Style, cols: &[&str]) -> io::Result<()> {
     if style == Style::Csv { writeln!(w, "{}", cols.join(",")) } else { Ok(()) }
 }
 
-/// Quantities for one usage of a rate: (requests, input, output, minutes).
-fn quantities(rng: &mut Rng, rate: &Rate) -> [String; 4] {
-    let mut q: [String; 4] = Default::default();
+/// Quantities for one usage of a rate: (requests, input, output, minutes, units).
+fn quantities(rng: &mut Rng, rate: &Rate) -> [String; 5] {
+    let mut q: [String; 5] = Default::default();
     if rate.per_request.is_some() && rng.chance(300) {
         q[0] = rng.range(2, 6).to_string();
     }
@@ -89,6 +105,10 @@ fn quantities(rng: &mut Rng, rate: &Rate) -> [String; 4] {
     if rate.per_minute.is_some() {
         let tenths = rng.range(5, 300);
         q[3] = format!("{}.{}", tenths / 10, tenths % 10);
+    }
+    if rate.per_unit.is_some() {
+        // A few sentences to a few pages of text, or seconds to minutes of audio.
+        q[4] = rng.range(20, 4_000).to_string();
     }
     q
 }
@@ -114,7 +134,8 @@ pub fn generate(cat: &Catalog, s: &Sample, style: Style, w: &mut Writers<'_>) ->
     let rate_weights: Vec<u64> = (0..rates.len()).map(|i| 64 >> i.min(5)).collect();
     header(w.accounts, style, ACCOUNT_COLS)?;
     header(w.purchases, style, PURCHASE_COLS)?;
-    header(w.usage, style, USAGE_COLS)?;
+    let usage_cols = usage_cols(cat);
+    header(w.usage, style, usage_cols)?;
     for a in 0..s.accounts {
         let name = format!("acct-{a:07}");
         let plan = rng.weighted(&weights);
@@ -163,13 +184,15 @@ pub fn generate(cat: &Catalog, s: &Sample, style: Style, w: &mut Writers<'_>) ->
             let t = time(&mut rng);
             if rates.is_empty() {
                 let credits = rng.range(1, 50).to_string();
-                row(w.usage, style, USAGE_COLS, &[&name, &t, "task", "", "", "", "", "", &credits])?;
+                let cells: [&str; 10] = [&name, &t, "task", "", "", "", "", "", &credits, ""];
+                row(w.usage, style, usage_cols, &cells[..usage_cols.len()])?;
             } else {
                 let (f, r) = rates[rng.weighted(&rate_weights)];
                 let rate = &cat.features[f].rates[r];
                 let q = quantities(&mut rng, rate);
                 let feature = &cat.features[f].id;
-                row(w.usage, style, USAGE_COLS, &[&name, &t, feature, &rate.model, &q[0], &q[1], &q[2], &q[3], ""])?;
+                let cells: [&str; 10] = [&name, &t, feature, &rate.model, &q[0], &q[1], &q[2], &q[3], "", &q[4]];
+                row(w.usage, style, usage_cols, &cells[..usage_cols.len()])?;
             }
             n.usage += 1;
         }

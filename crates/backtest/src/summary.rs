@@ -47,6 +47,10 @@ pub struct PlanLine {
     pub plan: String,
     pub accounts: u64,
     pub revenue: Compared,
+    /// What serving the plan's usage cost, and revenue less it, when the
+    /// "after" catalog declares costs ("before" only if it does too).
+    pub cost: Option<Compared>,
+    pub margin: Option<Compared>,
     pub pay_more: u64,
     pub pay_less: u64,
     pub newly_out: u64,
@@ -67,6 +71,10 @@ pub struct Summary {
     pub accounts: u64,
     pub events: u64,
     pub revenue: Compared,
+    /// Provider cost of the usage served and gross margin (revenue less
+    /// cost), when the "after" catalog declares costs.
+    pub cost: Option<Compared>,
+    pub margin: Option<Compared>,
     /// Accounts with at least one refused usage row.
     pub ran_out_before: Option<u64>,
     pub ran_out_after: u64,
@@ -79,6 +87,9 @@ pub struct Summary {
     /// Accounts whose plan could not start under a catalog, by side.
     pub plan_refused_before: Option<u64>,
     pub plan_refused_after: u64,
+    /// With `--skip-invalid`: input rows skipped (listed in `skipped.csv`);
+    /// absent when a bad row stops the run.
+    pub skipped_rows: Option<u64>,
 }
 
 pub fn rfc3339(t: Instant) -> String {
@@ -106,9 +117,30 @@ fn compared(before: Option<Money>, after: Money) -> Compared {
     Compared { before, after, delta: before.map(|b| after - b) }
 }
 
+/// Revenue less cost, side by side.
+fn margin(revenue: &Compared, cost: &Compared) -> Compared {
+    let before = revenue.before.zip(cost.before).map(|(r, c)| r - c);
+    compared(before, revenue.after - cost.after)
+}
+
+/// The sum of the plan lines' costs, when they have them.
+fn total_cost(lines: &[PlanLine]) -> Option<Compared> {
+    let mut sum: Option<Compared> = None;
+    for c in lines.iter().filter_map(|l| l.cost.as_ref()) {
+        let s = sum.get_or_insert(Compared { before: c.before.map(|_| Money::ZERO), ..Compared::default() });
+        s.after += c.after;
+        s.before = s.before.zip(c.before).map(|(a, b)| a + b);
+    }
+    sum.map(|s| compared(s.before, s.after))
+}
+
 /// Sums a backtest up.
 pub fn summarise(bt: &Backtest, catalog: &str, currency: &str, labels: (Option<&str>, &str)) -> Summary {
     let two = bt.results.first().is_some_and(|r| r.before.is_some());
+    // Costs are compared when the "after" catalog declares them; "before" is
+    // shown beside only if its catalog declares them too.
+    let costs_after = bt.results.first().is_some_and(|r| r.after.cost.is_some());
+    let costs_before = bt.results.first().and_then(|r| r.before.as_ref()).is_some_and(|b| b.cost.is_some());
     let mut revenue_before = Money::ZERO;
     let mut revenue_after = Money::ZERO;
     let mut deltas = Vec::new();
@@ -126,12 +158,19 @@ pub fn summarise(bt: &Backtest, catalog: &str, currency: &str, labels: (Option<&
             plan: account.plan.clone(),
             accounts: 0,
             revenue: Compared { before: two.then_some(Money::ZERO), ..Compared::default() },
+            cost: costs_after.then(|| Compared { before: costs_before.then_some(Money::ZERO), ..Compared::default() }),
+            margin: None,
             pay_more: 0,
             pay_less: 0,
             newly_out: 0,
         });
         line.accounts += 1;
         line.revenue.after += after;
+        if let Some(c) = line.cost.as_mut() {
+            c.after += r.after.cost.unwrap_or_default();
+            let before = r.before.as_ref().and_then(|b| b.cost).unwrap_or_default();
+            c.before = c.before.map(|x| x + before);
+        }
         let Some(b) = &r.before else { continue };
         revenue_before += b.charged;
         out_before += u64::from(b.refused > 0);
@@ -157,7 +196,13 @@ pub fn summarise(bt: &Backtest, catalog: &str, currency: &str, labels: (Option<&
     }
     for line in plans.values_mut() {
         line.revenue.delta = line.revenue.before.map(|b| line.revenue.after - b);
+        line.cost = line.cost.as_ref().map(|c| compared(c.before, c.after));
+        line.margin = line.cost.as_ref().map(|c| margin(&line.revenue, c));
     }
+    let by_plan: Vec<PlanLine> = plans.into_values().collect();
+    let revenue = compared(two.then_some(revenue_before), revenue_after);
+    let cost = total_cost(&by_plan);
+    let margin = cost.as_ref().map(|c| margin(&revenue, c));
     // Largest change first; ties by account name (the list is in name order).
     movers.sort_by_key(|m| std::cmp::Reverse(m.0));
     let spread = two.then(|| Spread {
@@ -177,16 +222,19 @@ pub fn summarise(bt: &Backtest, catalog: &str, currency: &str, labels: (Option<&
         end: rfc3339(bt.end),
         accounts: bt.accounts.len() as u64,
         events: bt.events,
-        revenue: compared(two.then_some(revenue_before), revenue_after),
+        revenue,
+        cost,
+        margin,
         ran_out_before: two.then_some(out_before),
         ran_out_after: out_after,
         spread,
-        by_plan: plans.into_values().collect(),
+        by_plan,
         top_movers: movers.into_iter().take(LISTED).map(|(_, l)| l).collect(),
         newly_out: newly.len() as u64,
         newly_out_accounts: newly.into_iter().take(LISTED).collect(),
         plan_refused_before: two.then_some(refused_before),
         plan_refused_after: refused_after,
+        skipped_rows: bt.skipped.as_ref().map(|s| s.len() as u64),
     }
 }
 

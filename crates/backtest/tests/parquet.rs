@@ -1,7 +1,10 @@
 //! Parquet input reads the same cells as CSV (`--features parquet`).
 #![cfg(feature = "parquet")]
 
-use arrow_array::{ArrayRef, Decimal128Array, Float64Array, RecordBatch, StringArray, TimestampSecondArray};
+use arrow_array::{
+    ArrayRef, Decimal128Array, Float64Array, RecordBatch, StringArray, TimestampMicrosecondArray,
+    TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
+};
 use parquet::arrow::ArrowWriter;
 use pricebook_backtest::input::read_rows;
 use std::path::Path;
@@ -72,5 +75,45 @@ fn parquet_reads_like_csv() {
     std::fs::copy(&csv, &fake).unwrap();
     let err = cells(&fake).unwrap_err();
     assert!(err.contains("not a readable Parquet file"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn timestamps_of_any_unit_and_zone_read_as_their_instant() {
+    let dir = std::env::temp_dir().join(format!("pricebook-parquet-tz-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // 1_772_445_600 s after the epoch is 2026-03-02T10:00:00Z. A column's
+    // zone only says how to show its instants: every one below is 10:00 UTC
+    // (11:00 in Paris, 05:00 in New York, 15:30 at +05:30).
+    let s: i64 = 1_772_445_600;
+    let cases: Vec<(&str, ArrayRef, &str)> = vec![
+        (
+            "s, Europe/Paris",
+            Arc::new(TimestampSecondArray::from(vec![s]).with_timezone("Europe/Paris")),
+            "2026-03-02T10:00:00Z",
+        ),
+        (
+            "ms, America/New_York",
+            Arc::new(TimestampMillisecondArray::from(vec![s * 1_000 + 250]).with_timezone("America/New_York")),
+            "2026-03-02T10:00:00.250Z",
+        ),
+        (
+            "us, +05:30",
+            Arc::new(TimestampMicrosecondArray::from(vec![s * 1_000_000 + 7]).with_timezone("+05:30")),
+            "2026-03-02T10:00:00.000007Z",
+        ),
+        (
+            "ns, UTC",
+            Arc::new(TimestampNanosecondArray::from(vec![s * 1_000_000_000]).with_timezone("UTC")),
+            "2026-03-02T10:00:00Z",
+        ),
+        // Before the epoch: -1.5 s is 23:59:58.5 on the last day of 1969.
+        ("ms, no zone", Arc::new(TimestampMillisecondArray::from(vec![-1_500])), "1969-12-31T23:59:58.500Z"),
+    ];
+    for (i, (what, time, want)) in cases.into_iter().enumerate() {
+        let pq = dir.join(format!("t{i}.parquet"));
+        write(&pq, vec![("account", Arc::new(StringArray::from(vec!["alice"])) as ArrayRef), ("time", time)]);
+        assert_eq!(cells(&pq).unwrap()[0][1], want, "{what}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -420,6 +420,34 @@ pub struct Rate {
     /// Credits per unit of the feature's own `unit`; left out of the JSON when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_unit: Option<Credits>,
+    /// What serving a usage of this rate costs the provider; left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<ProviderCost>,
+}
+
+/// A provider's cost of serving a usage, in money, metered like the rate
+/// card (the parts add up). Only for margins: customers never pay it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderCost {
+    /// Money per request; left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_request: Option<Money>,
+    /// Money per 1,000 input tokens; left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_1k_input_tokens: Option<Money>,
+    /// Money per 1,000 output tokens; left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_1k_output_tokens: Option<Money>,
+    /// Money per 1,000 tokens, input and output together; left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_1k_tokens: Option<Money>,
+    /// Money per minute; left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_minute: Option<Money>,
+    /// Money per unit of the feature's own `unit`; left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_unit: Option<Money>,
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
@@ -486,6 +514,11 @@ pub struct ChangePolicy {
 }
 
 impl Catalog {
+    /// Whether any rate declares what it costs the provider (margins are shown only then).
+    pub fn has_costs(&self) -> bool {
+        self.features.iter().flat_map(|f| &f.rates).any(|r| r.cost.is_some())
+    }
+
     pub fn plan_ix(&self, id: &str) -> Option<usize> {
         self.plans.iter().position(|p| p.id == id)
     }

@@ -3,14 +3,18 @@
 //! from 1 in file order (where a CSV error gives a line, this gives a row).
 //!
 //! Float columns are refused: they cannot hold money or quantities exactly
-//! (rule X1). Timestamps without a time zone are read as UTC; those with
-//! one need it as an offset (Parquet's UTC-adjusted timestamps read as
-//! `+00:00`): a named zone such as `Europe/Paris` is reported as unreadable.
+//! (rule X1). Timestamp columns of any unit (s, ms, us, ns) are read as
+//! the instants they hold: Arrow stores a timestamp as a count since the
+//! epoch in UTC whatever the column's zone (a named zone such as
+//! `Europe/Paris` or an offset only says how to show it), and one without
+//! a zone is read as UTC. String columns are parsed as RFC 3339, offsets
+//! included.
 
 use super::{Row, clip};
 use crate::error::{InputError, InputErrorKind};
-use arrow_array::{Array, ArrayRef, StringArray};
-use arrow_schema::DataType;
+use arrow_array::{Array, ArrayRef, Int64Array, StringArray};
+use arrow_schema::{DataType, TimeUnit};
+use chrono::{DateTime, SecondsFormat};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use std::path::Path;
 
@@ -18,19 +22,35 @@ fn not_parquet(shown: &str, why: impl std::fmt::Display) -> InputError {
     InputError::file(shown, InputErrorKind::NotTheFormat(format!("not a readable Parquet file ({why})")))
 }
 
+/// A timestamp column as RFC 3339 text in UTC. A value past chrono's
+/// range is left as its number, which the time parser then rejects.
+fn timestamp_text(col: &ArrayRef, unit: TimeUnit) -> Result<Option<StringArray>, arrow_schema::ArrowError> {
+    let per_second: i64 = match unit {
+        TimeUnit::Second => 1,
+        TimeUnit::Millisecond => 1_000,
+        TimeUnit::Microsecond => 1_000_000,
+        TimeUnit::Nanosecond => 1_000_000_000,
+    };
+    let raw = arrow_cast::cast(col, &DataType::Int64)?;
+    let Some(raw) = raw.as_any().downcast_ref::<Int64Array>() else { return Ok(None) };
+    let text = |v: i64| {
+        let nanos = v.rem_euclid(per_second) * (1_000_000_000 / per_second);
+        DateTime::from_timestamp(v.div_euclid(per_second), nanos as u32)
+            .map_or_else(|| v.to_string(), |t| t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+    };
+    Ok(Some(raw.iter().map(|v| v.map(text)).collect()))
+}
+
 /// A column as text, one cell per row; `None` for a float column.
 fn text_column(col: &ArrayRef) -> Result<Option<StringArray>, arrow_schema::ArrowError> {
-    let naive_time = matches!(col.data_type(), DataType::Timestamp(_, None));
-    if matches!(col.data_type(), DataType::Float16 | DataType::Float32 | DataType::Float64) {
-        return Ok(None);
+    match col.data_type() {
+        DataType::Float16 | DataType::Float32 | DataType::Float64 => Ok(None),
+        DataType::Timestamp(unit, _) => timestamp_text(col, *unit),
+        _ => {
+            let cast = arrow_cast::cast(col, &DataType::Utf8)?;
+            Ok(cast.as_any().downcast_ref::<StringArray>().cloned())
+        }
     }
-    let cast = arrow_cast::cast(col, &DataType::Utf8)?;
-    let Some(strings) = cast.as_any().downcast_ref::<StringArray>() else { return Ok(None) };
-    if naive_time {
-        let with_zone: StringArray = strings.iter().map(|v| v.map(|v| format!("{v}Z"))).collect();
-        return Ok(Some(with_zone));
-    }
-    Ok(Some(strings.clone()))
 }
 
 pub(super) fn read(

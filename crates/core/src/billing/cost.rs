@@ -1,8 +1,11 @@
 //! Usage cost from the rate card: the parts of a rate added up (requests,
 //! tokens, minutes, the feature's own unit), rounded, capped per usage.
+//! The same parts price what serving a usage costs the provider, when a
+//! rate declares it (`cost`): the backtest's margins and `check`'s margin
+//! warnings both come from [`provider_cost`].
 
-use crate::catalog::{Feature, Rate};
-use crate::money::Credits;
+use crate::catalog::{Feature, ProviderCost, Rate};
+use crate::money::{Credits, Money};
 use rust_decimal::Decimal;
 
 /// What a usage measured, in the rate card's units.
@@ -19,29 +22,51 @@ pub struct Measured {
     pub variant: Option<usize>,
 }
 
+/// The quantities each part of a rate multiplies, in the order of
+/// [`credit_parts`]: requests, thousands of input, output and all tokens,
+/// minutes, units.
+fn quantities(m: &Measured) -> Option<[Decimal; 6]> {
+    let k = Decimal::from(1000);
+    let input = Decimal::from(m.input_tokens) / k;
+    let output = Decimal::from(m.output_tokens) / k;
+    Some([
+        m.requests.unwrap_or(Decimal::ONE),
+        input,
+        output,
+        input.checked_add(output)?,
+        m.minutes.unwrap_or(Decimal::ZERO),
+        m.units.unwrap_or(Decimal::ZERO),
+    ])
+}
+
+/// The sum of each stated price times its quantity. `None` past exact arithmetic.
+fn priced(per: [Option<Decimal>; 6], m: &Measured) -> Option<Decimal> {
+    let mut sum = Decimal::ZERO;
+    for (per, n) in per.into_iter().zip(quantities(m)?) {
+        if let Some(per) = per {
+            sum = sum.checked_add(per.checked_mul(n)?)?;
+        }
+    }
+    Some(sum)
+}
+
+fn credit_parts(r: &Rate) -> [Option<Decimal>; 6] {
+    [r.per_request, r.per_1k_input_tokens, r.per_1k_output_tokens, r.per_1k_tokens, r.per_minute, r.per_unit]
+        .map(|p| p.map(Credits::get))
+}
+
+fn cost_parts(c: &ProviderCost) -> [Option<Decimal>; 6] {
+    [c.per_request, c.per_1k_input_tokens, c.per_1k_output_tokens, c.per_1k_tokens, c.per_minute, c.per_unit]
+        .map(|p| p.map(Money::get))
+}
+
 /// Credits a usage costs under one rate of a feature: the parts added up,
 /// times the variant's multiplier, rounded by the feature's rule to the
 /// credit scale, then capped by `max_per_use` (the cap applies after the
 /// multiplier: a premium request is still charged at most the cap).
 /// `None` past exact arithmetic.
 pub fn rate_cost(feature: &Feature, rate: &Rate, m: &Measured, credit_scale: u32) -> Option<Credits> {
-    let k = Decimal::from(1000);
-    let input = Decimal::from(m.input_tokens) / k;
-    let output = Decimal::from(m.output_tokens) / k;
-    let parts = [
-        (rate.per_request, m.requests.unwrap_or(Decimal::ONE)),
-        (rate.per_1k_input_tokens, input),
-        (rate.per_1k_output_tokens, output),
-        (rate.per_1k_tokens, input.checked_add(output)?),
-        (rate.per_minute, m.minutes.unwrap_or(Decimal::ZERO)),
-        (rate.per_unit, m.units.unwrap_or(Decimal::ZERO)),
-    ];
-    let mut raw = Decimal::ZERO;
-    for (per, n) in parts {
-        if let Some(per) = per {
-            raw = raw.checked_add(per.get().checked_mul(n)?)?;
-        }
-    }
+    let mut raw = priced(credit_parts(rate), m)?;
     if let Some(v) = m.variant {
         // Multiplied before rounding, so ×2 of 1.5 credits is 3, not 4.
         raw = raw.checked_mul(feature.multipliers.get(v)?.factor)?;
@@ -49,4 +74,93 @@ pub fn rate_cost(feature: &Feature, rate: &Rate, m: &Measured, credit_scale: u32
     let cost = Credits::new(feature.rounding.round(raw, credit_scale));
     // One usage never costs more than the feature's cap.
     Some(feature.max_per_use.map_or(cost, |cap| cost.min(cap)))
+}
+
+/// What serving a usage costs the provider under a rate's declared `cost`,
+/// exact (not rounded: costs are summed, then shown). `None` when the rate
+/// declares no cost, or past exact arithmetic. Not capped by `max_per_use`:
+/// the cap limits what the customer pays, not what serving costs.
+pub fn provider_cost(rate: &Rate, m: &Measured) -> Option<Money> {
+    priced(cost_parts(rate.cost.as_ref()?), m).map(Money::new)
+}
+
+/// The most one credit spent on a rate costs the provider: over one unit
+/// of each thing the rate meters (a request, 1,000 input or output tokens,
+/// a minute, a unit), the largest [`provider_cost`] per credit charged.
+/// `None` without a declared cost or when the rate charges no credits.
+pub fn cost_per_credit(rate: &Rate) -> Option<Decimal> {
+    let only = |m: Measured| Measured { requests: m.requests.or(Some(Decimal::ZERO)), ..m };
+    let measures = [
+        Measured { requests: Some(Decimal::ONE), ..Measured::default() },
+        only(Measured { input_tokens: 1000, ..Measured::default() }),
+        only(Measured { output_tokens: 1000, ..Measured::default() }),
+        only(Measured { minutes: Some(Decimal::ONE), ..Measured::default() }),
+        only(Measured { units: Some(Decimal::ONE), ..Measured::default() }),
+    ];
+    measures
+        .iter()
+        .filter_map(|m| {
+            let credits = priced(credit_parts(rate), m)?;
+            let money = provider_cost(rate, m)?;
+            (credits > Decimal::ZERO).then(|| money.get().checked_div(credits)).flatten()
+        })
+        .max()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    fn rate(parts: [Option<Decimal>; 6], cost: Option<[Option<Decimal>; 6]>) -> Rate {
+        let c = |p: Option<Decimal>| p.map(Credits::new);
+        let m = |p: Option<Decimal>| p.map(Money::new);
+        Rate {
+            model: "m".into(),
+            display_name: None,
+            per_request: c(parts[0]),
+            per_1k_input_tokens: c(parts[1]),
+            per_1k_output_tokens: c(parts[2]),
+            per_1k_tokens: c(parts[3]),
+            per_minute: c(parts[4]),
+            per_unit: c(parts[5]),
+            cost: cost.map(|k| ProviderCost {
+                per_request: m(k[0]),
+                per_1k_input_tokens: m(k[1]),
+                per_1k_output_tokens: m(k[2]),
+                per_1k_tokens: m(k[3]),
+                per_minute: m(k[4]),
+                per_unit: m(k[5]),
+            }),
+        }
+    }
+
+    #[test]
+    fn provider_cost_adds_the_parts_the_rate_card_meters() {
+        // 2 credits a request and 1 per 1k output tokens; the provider pays
+        // $0.001 a request, $0.003 per 1k input and $0.015 per 1k output.
+        let r = rate(
+            [Some(dec!(2)), None, Some(dec!(1)), None, None, None],
+            Some([Some(dec!(0.001)), Some(dec!(0.003)), Some(dec!(0.015)), None, None, None]),
+        );
+        let m = Measured { input_tokens: 2000, output_tokens: 500, ..Measured::default() };
+        // 1 x 0.001 + 2 x 0.003 + 0.5 x 0.015 = 0.001 + 0.006 + 0.0075 = 0.0145.
+        assert_eq!(provider_cost(&r, &m), Some(Money::new(dec!(0.0145))));
+        // Per credit: a request is $0.001 / 2 = 0.0005; 1k output $0.015 / 1;
+        // 1k input costs the provider $0.003 for no credits (not a ratio).
+        assert_eq!(cost_per_credit(&r), Some(dec!(0.015)));
+        assert_eq!(provider_cost(&rate([Some(dec!(1)), None, None, None, None, None], None), &m), None);
+    }
+
+    #[test]
+    fn provider_cost_of_a_metered_unit_is_not_capped() {
+        // 1 credit a character, $0.00003 a character to the provider.
+        let r = rate(
+            [None, None, None, None, None, Some(dec!(1))],
+            Some([None, None, None, None, None, Some(dec!(0.00003))]),
+        );
+        let m = Measured { units: Some(dec!(7000)), ..Measured::default() };
+        assert_eq!(provider_cost(&r, &m), Some(Money::new(dec!(0.21))));
+        assert_eq!(cost_per_credit(&r), Some(dec!(0.00003)));
+    }
 }

@@ -136,6 +136,11 @@ impl<'a> Checker<'a> {
         self.money_in_currency(lit, what, Sign::Positive)
     }
 
+    /// Money that may be finer than the currency's coins (a provider's cost per token).
+    pub fn fine_money(&mut self, lit: &Sp<MoneyLit>, what: &str, sign: Sign) -> Money {
+        self.money_in_currency(lit, what, sign)
+    }
+
     fn money_in_currency(&mut self, lit: &Sp<MoneyLit>, what: &str, sign: Sign) -> Money {
         let value = lit.value.amount;
         self.sign(value, sign, &lit.span, what);

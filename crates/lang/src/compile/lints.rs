@@ -12,6 +12,7 @@ pub(crate) fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
     worse_value_packs(file, cat, ck);
     yearly_not_cheaper(file, cat, ck);
     unused_sources(file, cat, ck);
+    super::costs::lint(file, cat, ck);
 }
 
 /// Who a pack is sold to: its source and the plans that may buy it.

@@ -8,6 +8,7 @@ pub use pricebook_core::catalog;
 mod allowances;
 mod budget;
 mod check;
+mod costs;
 mod honoured;
 mod intro;
 pub mod lints;

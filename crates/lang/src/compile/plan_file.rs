@@ -606,6 +606,7 @@ fn feature(
                 per_1k_tokens: part(&r.per_1k_tokens, "per_1k_tokens"),
                 per_minute: part(&r.per_minute, "per_minute"),
                 per_unit: part(&r.per_unit, "per_unit"),
+                cost: r.cost.as_ref().map(|c| super::costs::provider_cost(c, ck)),
             };
             if let (Some(p), None) = (&r.per_unit, &f.unit) {
                 ck.error(

@@ -98,6 +98,8 @@ codes! {
     WorseValuePack => "worse-value-pack", Warning, "A larger pack has a worse unit price than a smaller one.";
     YearlyNotCheaper => "yearly-not-cheaper", Warning, "Yearly billing costs as much as or more than twelve months.";
     UnusedSource => "unused-source", Warning, "A credit source that no plan, pack or rule grants from.";
+    AllowanceAboveCost => "allowance-costs-more-than-price", Warning, "A paid plan's monthly credits, spent on its most expensive model, cost the provider more than the plan's price.";
+    PackBelowCost => "pack-below-cost", Warning, "A pack's price is below what its credits cost the provider on the most expensive model.";
     // Scenarios.
     MissingAction => "missing-action", Error, "A scenario event names no action, or more than one.";
     TimeGoesBackwards => "time-goes-backwards", Error, "An event is earlier than the one before it.";

@@ -378,6 +378,26 @@ pub(crate) struct Rate {
     pub(crate) per_minute: Option<Sp<DecimalLit>>,
     /// Credits per unit of the feature's own `unit` (per character, per second, per image).
     pub(crate) per_unit: Option<Sp<DecimalLit>>,
+    /// What serving one usage costs you, the provider, in money, metered like the rate, e.g. cost = { per_1k_output_tokens = "$0.015" }. Customers never pay it: `backtest` reports margins from it and `check` warns when a price cannot cover it.
+    pub(crate) cost: Option<Sp<RateCost>>,
+}
+
+/// A rate's provider cost in money; the parts add up, as a rate's do. May be finer than the currency's coins.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RateCost {
+    /// Money per request, e.g. "$0.002".
+    pub(crate) per_request: Option<Sp<MoneyLit>>,
+    /// Money per 1,000 input tokens, e.g. "$0.003".
+    pub(crate) per_1k_input_tokens: Option<Sp<MoneyLit>>,
+    /// Money per 1,000 output tokens, e.g. "$0.015".
+    pub(crate) per_1k_output_tokens: Option<Sp<MoneyLit>>,
+    /// Money per 1,000 tokens, input and output together.
+    pub(crate) per_1k_tokens: Option<Sp<MoneyLit>>,
+    /// Money per minute, e.g. "$0.006".
+    pub(crate) per_minute: Option<Sp<MoneyLit>>,
+    /// Money per unit of the feature's own `unit` (per character, per second, per image), e.g. "$0.00003".
+    pub(crate) per_unit: Option<Sp<MoneyLit>>,
 }
 
 /// `[[addons]]`: an extra that costs credits or money every month.
