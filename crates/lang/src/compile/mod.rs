@@ -18,7 +18,6 @@ pub mod scenario;
 mod topups;
 mod workspace;
 
-pub use budget::{MAX_HORIZON_YEARS, MAX_RECURRENCES};
 pub use catalog::Catalog;
 pub use check::Checker;
 pub use scenario::{Script, compile_scenario};
