@@ -128,7 +128,7 @@ impl Project {
             self.diags.report(Code::UnknownPlanFile, file, raw.plans.span.clone(), message).with_help(help);
             return None;
         };
-        compile::compile_scenario(&raw, cat, &self.ws.rules, file, &mut self.diags)
+        compile::compile_scenario(&raw, cat, &self.ws.rules, &self.ws.manifest.limits, file, &mut self.diags)
     }
 
     /// Compiles, replays and renders a scenario in both forms. `None` when

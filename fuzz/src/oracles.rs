@@ -14,6 +14,7 @@
 
 use pricebook_lang::compile::{self, Catalog};
 use pricebook_lang::diag::{Code, Diagnostics, SourceFile, SourceMap, Style, render_all};
+use pricebook_lang::limits::Limits;
 use pricebook_lang::model::{self, scenario::ScenarioFile};
 use pricebook_lang::replay;
 use pricebook_lang::rulebook::{self, Rulebook};
@@ -84,7 +85,9 @@ pub fn scenario(data: &[u8]) {
     let file = sources.add(SourceFile::new("scenarios/fuzz.toml", text));
     let Some(raw) = model::parse_toml::<ScenarioFile>(text, file, &mut diags) else { return };
     let Some(cat) = catalogs().iter().find(|c| c.id == raw.plans.value) else { return };
-    let Some(script) = compile::compile_scenario(&raw, cat, rules(), file, &mut diags) else { return };
+    let Some(script) = compile::compile_scenario(&raw, cat, rules(), &Limits::default(), file, &mut diags) else {
+        return;
+    };
     let engine = replay::replay(&script, cat, &mut diags);
     let _ = pricebook_report::ledger_table::render(&script, "scenarios/fuzz.toml", &engine);
     let _ = pricebook_report::ledger_json::render(&script, &engine);

@@ -197,6 +197,11 @@ fn run(project: &mut Project, path: &std::path::Path) -> Result<Run, String> {
     };
     let mut diags = Diagnostics::new();
     let engine = replay::replay(&script, cat, &mut diags);
+    // A run cut short at its budget has no ending to compare: say so rather
+    // than show the partial ledgers' differences as the change's impact.
+    if let Some(d) = diags.iter().find(|d| d.code == Code::RunBudgetExceeded) {
+        return Err(d.message.clone());
+    }
     let failed_expectations = diags.iter().filter(|d| d.code == Code::ExpectationFailed).count();
     let names = Names { cat, script: &script, labels: engine.labels() };
     let entries = engine.ledger();

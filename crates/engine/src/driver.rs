@@ -28,16 +28,59 @@ pub struct Simulation<'c, S: Sink = Ledger> {
     due: BinaryHeap<Reverse<(Instant, u8, AccountId)>>,
     now: Instant,
     labels: Labels,
-    sink: S,
-    /// Scheduled moments run so far, and how many a run may take.
+    sink: Counted<S>,
+    /// Scheduled moments run so far.
     moments: u64,
-    budget: u64,
+    budget: RunBudget,
 }
 
-/// Scheduled moments one simulation may run by default: far beyond any
-/// real journey (a thousand accounts over ten years fire about 200,000),
-/// small enough that a few bytes of scenario cannot ask for gigabytes.
-pub const DEFAULT_MOMENT_BUDGET: u64 = 2_000_000;
+/// How much work one simulation may do before it stops with
+/// [`EngineError::BudgetExceeded`]. Both are needed: a moment can write
+/// many lines (a usage reset writes one per grant), and moments that write
+/// nothing still take time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RunBudget {
+    /// Scheduled moments (expiries, renewals, recurrences, resets).
+    pub moments: u64,
+    /// Ledger lines written, which is what a run's memory grows with.
+    pub lines: u64,
+}
+
+impl RunBudget {
+    /// Scheduled moments by default: 300,000 moments that write nothing
+    /// take 0.15 s (README, limits section); real journeys need far fewer.
+    pub const DEFAULT_MOMENTS: u64 = 300_000;
+    /// Ledger lines by default: `diff` holds two runs' lines and their
+    /// rendering, which at 150,000 lines came to 180 MB; at 100,000 a run
+    /// stays near 100 MB and 1 s, `diff` near 125 MB (README, limits section).
+    pub const DEFAULT_LINES: u64 = 100_000;
+}
+
+impl Default for RunBudget {
+    fn default() -> Self {
+        RunBudget { moments: Self::DEFAULT_MOMENTS, lines: Self::DEFAULT_LINES }
+    }
+}
+
+/// Which of a [`RunBudget`]'s figures a run went past.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budgeted {
+    Moments,
+    Lines,
+}
+
+/// A sink that counts the lines passed on, for the line budget.
+struct Counted<S> {
+    sink: S,
+    lines: u64,
+}
+
+impl<S: Sink> Sink for Counted<S> {
+    fn record(&mut self, entry: crate::ledger::Entry) {
+        self.lines += 1;
+        self.sink.record(entry);
+    }
+}
 
 impl<'c> Simulation<'c, Ledger> {
     /// A simulation that keeps every ledger line.
@@ -54,15 +97,15 @@ impl<'c, S: Sink> Simulation<'c, S> {
             due: BinaryHeap::new(),
             now: start,
             labels: Labels::new(cat),
-            sink,
+            sink: Counted { sink, lines: 0 },
             moments: 0,
-            budget: DEFAULT_MOMENT_BUDGET,
+            budget: RunBudget::default(),
         }
     }
 
-    /// How many scheduled moments this simulation may run in all.
-    pub fn with_budget(mut self, moments: u64) -> Self {
-        self.budget = moments;
+    /// How much work this simulation may do in all.
+    pub fn with_budget(mut self, budget: RunBudget) -> Self {
+        self.budget = budget;
         self
     }
 
@@ -81,11 +124,11 @@ impl<'c, S: Sink> Simulation<'c, S> {
     }
 
     pub fn ledger(&self) -> &S {
-        &self.sink
+        &self.sink.sink
     }
 
     pub fn into_ledger(self) -> S {
-        self.sink
+        self.sink.sink
     }
 
     pub fn labels(&self) -> &Labels {
@@ -112,8 +155,8 @@ impl<'c, S: Sink> Simulation<'c, S> {
             if at > t {
                 break;
             }
-            if self.moments >= self.budget {
-                return Err(EngineError::BudgetExceeded { moments: self.moments, at });
+            if self.moments >= self.budget.moments {
+                return Err(EngineError::BudgetExceeded { budget: Budgeted::Moments, limit: self.budget.moments, at });
             }
             self.due.pop();
             let Some(a) = self.accounts.get_mut(id as usize).and_then(Option::as_mut) else { continue };
@@ -124,8 +167,18 @@ impl<'c, S: Sink> Simulation<'c, S> {
             self.moments += 1;
             self.now = self.now.max(at);
             self.note_due(id);
+            self.within_lines(at)?;
         }
         self.now = self.now.max(t);
+        Ok(())
+    }
+
+    /// Lines are counted after they are written (one moment or command
+    /// writes a bounded few), so a run stops just past the budget.
+    fn within_lines(&self, at: Instant) -> Result<(), EngineError> {
+        if self.sink.lines > self.budget.lines {
+            return Err(EngineError::BudgetExceeded { budget: Budgeted::Lines, limit: self.budget.lines, at });
+        }
         Ok(())
     }
 
@@ -158,6 +211,7 @@ impl<'c, S: Sink> Simulation<'c, S> {
                 self.note_due(*to);
             }
         }
+        self.within_lines(at)?;
         Ok(out)
     }
 

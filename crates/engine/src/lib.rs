@@ -22,7 +22,7 @@ pub mod wallet;
 
 pub use account::{AccountState, AccountView};
 pub use command::{AccountId, Command};
-pub use driver::Simulation;
+pub use driver::{Budgeted, RunBudget, Simulation};
 pub use engine::{EngineError, Outcome, advance, sign_up, step};
 pub use ledger::{Entry, EntryKind, Ledger, Sink};
 pub use totals::Totals;

@@ -8,6 +8,7 @@
 pub mod compile;
 pub mod diag;
 pub mod fsutil;
+pub mod limits;
 pub mod manifest;
 pub mod model;
 pub mod replay;

@@ -5,9 +5,9 @@
 use crate::compile::Catalog;
 use crate::compile::scenario::{Check, Expected, Script, Target};
 use crate::diag::{Code, Diagnostics};
+use crate::limits;
 use pricebook_core::format;
 use pricebook_core::money::{Credits, Money};
-use pricebook_engine::driver::DEFAULT_MOMENT_BUDGET;
 use pricebook_engine::ledger::{Notice, Reason};
 use pricebook_engine::{EngineError, Entry, Outcome, Simulation, conservation, totals};
 use std::collections::BTreeMap;
@@ -16,7 +16,7 @@ use std::fmt::Display;
 /// Runs a script to its end. Expectation failures and conservation
 /// violations are reported into `diags`; the simulation is returned for output.
 pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) -> Simulation<'c> {
-    let mut engine = Simulation::new(cat, script.start).with_labels(script.labels.clone());
+    let mut engine = Simulation::new(cat, script.start).with_labels(script.labels.clone()).with_budget(script.budget);
     let mut refs: Vec<Option<u32>> = vec![None; script.refs.len()];
     // Each account's balance after its previous event, for `balance_change`.
     let mut balances: BTreeMap<u32, Credits> = BTreeMap::new();
@@ -107,11 +107,13 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
 /// The run stopped at its budget: say so at the event that asked for too
 /// much (or at the file, when it was the scenario's end).
 fn over_budget(e: &EngineError, script: &Script, span: std::ops::Range<usize>, diags: &mut Diagnostics) {
-    diags
-        .report(Code::RunBudgetExceeded, script.file, span, format!("the simulation {e}"))
-        .with_help(format!(
-            "a run may fire {DEFAULT_MOMENT_BUDGET} scheduled moments; shorten the scenario's `end` or make recurrences less frequent"
-        ));
+    let EngineError::BudgetExceeded { budget, limit, .. } = e else { return };
+
+    diags.report(Code::RunBudgetExceeded, script.file, span, format!("the simulation {e}")).with_help(format!(
+        "shorten the scenario's `end`, or make recurrences and resets less frequent, or split its accounts \
+             over several scenarios{}",
+        limits::for_budget(*budget).raise_hint(*limit)
+    ));
 }
 
 fn subject(what: &Expected, cat: &Catalog, refs: &[String]) -> String {

@@ -41,8 +41,8 @@ pub enum EngineError {
     AlreadyRegistered(AccountId),
     /// The account is on another catalog than the one given.
     WrongCatalog { account: String, given: String },
-    /// A driver ran more scheduled moments than its budget allows.
-    BudgetExceeded { moments: u64, at: Instant },
+    /// A driver went past its [`crate::driver::RunBudget`]: `limit` is the figure of the `budget` that stopped it.
+    BudgetExceeded { budget: crate::driver::Budgeted, limit: u64, at: Instant },
 }
 
 impl std::fmt::Display for EngineError {
@@ -56,11 +56,13 @@ impl std::fmt::Display for EngineError {
             EngineError::WrongCatalog { account, given } => {
                 write!(f, "the account is on catalog `{account}`, not `{given}`")
             }
-            EngineError::BudgetExceeded { moments, at } => write!(
-                f,
-                "stopped at {at} after {moments} scheduled moments (expiries, renewals, recurrences): \
-                 more than one run may take"
-            ),
+            EngineError::BudgetExceeded { budget, limit, at } => {
+                let what = match budget {
+                    crate::driver::Budgeted::Moments => "scheduled moments (expiries, renewals, recurrences, resets)",
+                    crate::driver::Budgeted::Lines => "ledger lines",
+                };
+                write!(f, "stopped at {at}: it needs more than {limit} {what}, the most one run may take")
+            }
         }
     }
 }

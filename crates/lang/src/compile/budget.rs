@@ -9,16 +9,9 @@
 
 use super::check::Checker;
 use crate::diag::Code;
+use crate::limits::{self, Limits};
 use pricebook_core::calendar::{Instant, Period, Unit};
 use std::ops::Range;
-
-/// The longest a scenario may simulate, from its start to its end. A named
-/// constant until the project file makes it configurable.
-pub const MAX_HORIZON_YEARS: u32 = 100;
-
-/// How many times all of a scenario's recurring grants may fire together
-/// within its horizon (daily for a century is 36,525).
-pub const MAX_RECURRENCES: u64 = 100_000;
 
 /// A grant with `every`, as the budget sees it.
 pub(crate) struct Recurring {
@@ -30,20 +23,30 @@ pub(crate) struct Recurring {
 }
 
 /// Checks the horizon `start..end` (`end_span`: where the end is written,
-/// or the last event) and the recurrences of `grants` within it.
-pub(crate) fn check(ck: &mut Checker, start: Instant, end: Instant, end_span: Range<usize>, grants: &[Recurring]) {
-    let limit = start.checked_add_months(chrono::Months::new(MAX_HORIZON_YEARS * 12));
+/// or the last event) and the recurrences of `grants` within it, against
+/// the project's `limits`.
+pub(crate) fn check(
+    ck: &mut Checker,
+    limits: &Limits,
+    start: Instant,
+    end: Instant,
+    end_span: Range<usize>,
+    grants: &[Recurring],
+) {
+    let max_years = limits.horizon_years;
+    let limit = start.checked_add_months(chrono::Months::new(max_years * 12));
     if limit.is_none_or(|limit| end > limit) {
         let years = (end - start).num_days() / 365;
         let until = limit.map_or_else(|| "the limit".to_string(), |l| l.format("%Y-%m-%d").to_string());
         ck.error(
             Code::HorizonTooLong,
             end_span,
-            format!("this scenario simulates about {years} years; pricebook simulates at most {MAX_HORIZON_YEARS}"),
+            format!("this scenario simulates about {years} years; pricebook simulates at most {max_years}"),
         )
         .with_help(format!(
-            "end it by {until} ({MAX_HORIZON_YEARS} years after its start, {})",
-            start.format("%Y-%m-%d")
+            "end it by {until} ({max_years} years after its start, {}){}",
+            start.format("%Y-%m-%d"),
+            limits::HORIZON_YEARS.raise_hint(u64::from(max_years))
         ));
         // Recurrences over an impossible horizon would only repeat this.
         return;
@@ -54,15 +57,17 @@ pub(crate) fn check(ck: &mut Checker, start: Instant, end: Instant, end_span: Ra
         let each = min_hours(g.every);
         let times = hours.checked_div(each).unwrap_or(u64::MAX);
         total = total.saturating_add(times);
-        if total > MAX_RECURRENCES {
-            let needed = hours.div_ceil(MAX_RECURRENCES).max(1);
+        let max = limits.recurrences;
+        if total > max {
+            let needed = hours.div_ceil(max).max(1);
             let others = if total == times { String::new() } else { format!(" ({total} with the grants before it)") };
             let help = format!(
                 "every {} from {} to {} is {hours} hours / {each} = {times} recurrences{others}; a scenario may have \
-                 {MAX_RECURRENCES}: recur every {needed} hours or more, or end the scenario sooner",
+                 {max}: recur every {needed} hours or more, or end the scenario sooner{}",
                 g.every,
                 g.from.format("%Y-%m-%d %H:%M"),
                 end.format("%Y-%m-%d %H:%M"),
+                limits::RECURRENCES.raise_hint(max),
             );
             let message = format!("this grant would recur about {times} times before the scenario ends");
             ck.error(Code::TooManyRecurrences, g.span.clone(), message).with_help(help);

@@ -20,7 +20,6 @@ pub mod scenario;
 mod topups;
 mod workspace;
 
-pub use budget::{MAX_HORIZON_YEARS, MAX_RECURRENCES};
 pub use catalog::Catalog;
 pub(crate) use check::Checker;
 pub use scenario::{Script, compile_scenario};

@@ -9,6 +9,7 @@ use super::budget;
 use super::catalog::{Catalog, PackOffer};
 use super::check::{Checker, Sign};
 use crate::diag::{Code, Diagnostics, FileId};
+use crate::limits::Limits;
 use crate::model::scenario::{self as raw, Event, ScenarioFile, TimeLit};
 use crate::model::{DecimalLit, Sp};
 use crate::rulebook::Rulebook;
@@ -17,6 +18,7 @@ use chrono::{LocalResult, TimeZone, Utc};
 use pricebook_core::calendar::Instant;
 use pricebook_core::calendar::Recurrence;
 use pricebook_core::money::{Credits, Money};
+use pricebook_engine::RunBudget;
 use pricebook_engine::command::{
     AccountId, Command, DirectGrant, GrantExpiry, OpId, Quantity, RechargeSettings, Sym, Usage,
 };
@@ -48,6 +50,8 @@ pub struct Script {
     /// Credit labels: the catalog's and the scenario's own (direct grants).
     pub(crate) labels: Labels,
     pub(crate) steps: Vec<Step>,
+    /// How much work its run may do (the project's `[limits]`).
+    pub(crate) budget: RunBudget,
 }
 
 /// One event: a command (or none, for an `expect` alone) and its checks.
@@ -190,11 +194,13 @@ impl Names {
 }
 
 /// Compiles a parsed scenario against its catalog. `None` on errors.
-/// `rules` is the project's rulebook, which `covers` ids must be in.
+/// `rules` is the project's rulebook, which `covers` ids must be in;
+/// `limits` bound the work the scenario may ask for.
 pub fn compile_scenario(
     raw: &ScenarioFile,
     cat: &Catalog,
     rules: &Rulebook,
+    limits: &Limits,
     file: FileId,
     diags: &mut Diagnostics,
 ) -> Option<Script> {
@@ -283,7 +289,7 @@ pub fn compile_scenario(
         None => last_at,
     };
     if !ck.has_errors() {
-        budget::check(&mut ck, start, end, end_span, &recurring);
+        budget::check(&mut ck, limits, start, end, end_span, &recurring);
     }
     if ck.has_errors() {
         return None;
@@ -306,6 +312,7 @@ pub fn compile_scenario(
         refs: names.refs,
         labels: names.labels,
         steps,
+        budget: limits.run,
     })
 }
 

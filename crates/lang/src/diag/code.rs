@@ -107,7 +107,7 @@ codes! {
     UnknownPlanFile => "unknown-plan-file", Error, "A scenario names a plan file that does not exist or does not compile.";
     ExpectationFailed => "expectation-failed", Error, "A scenario's inline expectation does not hold.";
     EngineRejected => "engine-rejected", Error, "The simulator could not apply an event (a pricebook bug if the scenario compiled).";
-    RunBudgetExceeded => "run-budget-exceeded", Error, "A scenario asks the simulator for more scheduled moments (expiries, renewals, recurrences) than one run may take.";
+    RunBudgetExceeded => "run-budget-exceeded", Error, "A scenario asks the simulator for more scheduled moments (expiries, renewals, recurrences, resets) or ledger lines than one run may take (`[limits]` in pricebook.toml).";
     ConservationViolated => "conservation-violated", Error, "Credits granted do not equal consumed + expired + voided + remaining (a pricebook bug).";
     HorizonTooLong => "horizon-too-long", Error, "A scenario simulates longer than pricebook allows (100 years).";
     TooManyRecurrences => "too-many-recurrences", Error, "Recurring grants would fire more often within the scenario than pricebook allows.";

@@ -10,8 +10,10 @@ pub mod raw;
 
 use crate::compile::{self, Workspace};
 use crate::diag::{Code, Diagnostics, FileId, SourceMap};
+use crate::limits::{self, Limit, Limits};
 use crate::model::Sp;
 use crate::rulebook::{self, Rulebook};
+use pricebook_engine::RunBudget;
 use raw::ProjectFile;
 use std::path::{Path, PathBuf};
 
@@ -34,6 +36,8 @@ pub struct Manifest {
     pub deny_warnings: bool,
     /// `[docs] footer`: pages credit pricebook in their footer.
     pub docs_footer: bool,
+    /// `[limits]`: how much work one scenario may ask for.
+    pub limits: Limits,
 }
 
 impl Default for Manifest {
@@ -50,6 +54,7 @@ impl Default for Manifest {
             rules_named: false,
             deny_warnings: false,
             docs_footer: false,
+            limits: Limits::default(),
         }
     }
 }
@@ -98,6 +103,42 @@ pub(crate) fn validate(raw: ProjectFile, file: FileId, diags: &mut Diagnostics) 
         rules_named,
         deny_warnings: raw.defaults.deny_warnings,
         docs_footer: raw.docs.footer,
+        limits: limits(&raw.limits, file, diags),
+    }
+}
+
+/// The project's limits: each key written must be a whole number from 1 to
+/// its ceiling; one that is not is reported and its default kept.
+fn limits(raw: &raw::LimitsSection, file: FileId, diags: &mut Diagnostics) -> Limits {
+    let mut value = |written: &Option<Sp<i64>>, limit: Limit| {
+        let Some(w) = written else { return limit.default };
+        match u64::try_from(w.value) {
+            Ok(v) if (1..=limit.max).contains(&v) => v,
+            _ => {
+                diags
+                    .report(
+                        Code::InvalidValue,
+                        file,
+                        w.span.clone(),
+                        format!("`{}` must be from 1 to {}", limit.key, limit.max),
+                    )
+                    .with_help(format!(
+                        "the default is {}; a project cannot go past {} so that no file can ask for unbounded work",
+                        limit.default, limit.max
+                    ));
+                limit.default
+            }
+        }
+    };
+    let horizon = value(&raw.horizon_years, limits::HORIZON_YEARS);
+    Limits {
+        // At most HORIZON_YEARS.max (1,000), which fits.
+        horizon_years: u32::try_from(horizon).unwrap_or(u32::MAX),
+        recurrences: value(&raw.recurrences, limits::RECURRENCES),
+        run: RunBudget {
+            moments: value(&raw.run_moments, limits::RUN_MOMENTS),
+            lines: value(&raw.run_lines, limits::RUN_LINES),
+        },
     }
 }
 
@@ -158,5 +199,22 @@ mod tests {
         assert_eq!(manifest("[project]\nname = \"a\"\n[folders]\nplan = \"p\"\n").1, ["unknown-key"]);
         assert_eq!(manifest("[project]\nname = \"a\"\n[folders]\nplans = \"/etc\"\n").1, ["invalid-value"]);
         assert_eq!(manifest("[folders]\nplans = \"p\"\n").1, ["missing-key"]);
+    }
+
+    #[test]
+    fn limits_default_to_the_built_in_ones_and_stay_under_their_ceilings() {
+        let (m, codes) = manifest("[project]\nname = \"a\"\n");
+        assert!(codes.is_empty(), "{codes:?}");
+        assert_eq!(m.expect("valid").limits, Limits::default());
+        let (m, codes) = manifest("[project]\nname = \"a\"\n[limits]\nhorizon_years = 200\nrun_lines = 1000\n");
+        assert!(codes.is_empty(), "{codes:?}");
+        let l = m.expect("valid").limits;
+        assert_eq!((l.horizon_years, l.run.lines, l.run.moments), (200, 1000, RunBudget::DEFAULT_MOMENTS));
+        for bad in ["horizon_years = 1001", "recurrences = 0", "run_moments = -1", "run_lines = 1000001"] {
+            let (m, codes) = manifest(&format!("[project]\nname = \"a\"\n[limits]\n{bad}\n"));
+            assert_eq!(codes, ["invalid-value"], "{bad}");
+            assert_eq!(m.expect("validated").limits, Limits::default(), "{bad}");
+        }
+        assert_eq!(manifest("[project]\nname = \"a\"\n[limits]\nlines = 5\n").1, ["unknown-key"]);
     }
 }
