@@ -155,7 +155,7 @@ pub(crate) fn backtest_files(
     }
     let md = summary_md.clone().into_bytes();
     let mut written = vec![("accounts.csv", csv), ("summary.md", md), ("summary.json", json.into_bytes())];
-    let plots = plots(&inputs, (before, after), &backtest, &summary).map_err(|e| {
+    let plots = plots((before, after), &backtest, &summary).map_err(|e| {
         out.eprint(&format!("{e}\n"));
         2
     })?;
@@ -215,7 +215,6 @@ pub fn run(ws: &Workspace, args: &Args<'_>, out: &mut Output) -> u8 {
 const DRAWN: usize = 4;
 
 fn plots(
-    inputs: &Inputs<'_>,
     (before, after): (Option<&Catalog>, &Catalog),
     backtest: &bt::Backtest,
     summary: &bt::summary::Summary,
@@ -244,7 +243,7 @@ fn plots(
         by_charge.sort();
         by_charge.into_iter().take(DRAWN).map(|(_, i)| i).collect()
     };
-    let ledgers = bt::ledgers(inputs, Catalogs { before, after }, backtest, &ids)?;
+    let ledgers = bt::ledgers(Catalogs { before, after }, backtest, &ids)?;
     let mut series = Vec::new();
     for (color, (id, sides)) in ledgers.iter().enumerate() {
         let name = &backtest.accounts.get(*id).name;

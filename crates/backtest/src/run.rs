@@ -8,7 +8,7 @@
 use crate::accounts::{self, Accounts};
 use crate::error::{InputError, InputErrorKind};
 use crate::events::{self, Event, Names, Table};
-use crate::partition::Partitioner;
+use crate::partition::{Partitioner, Partitions};
 use crate::replay::{self, Catalogued, Figures, WhenOut};
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::Catalog;
@@ -100,6 +100,8 @@ pub struct Backtest {
     pub end: Instant,
     pub when_out: WhenOut,
     pub timings: Timings,
+    /// The events, kept (in memory or in temporary files) for [`ledgers`].
+    parts: Partitions,
 }
 
 /// The two catalogs compared; `before` is absent for a one-sided run.
@@ -192,45 +194,30 @@ pub fn run(inputs: &Inputs<'_>, cats: Catalogs<'_>, opts: &Options<'_>) -> Resul
             let (id, result) = r?;
             results[id as usize] = Some(result);
         }
+        parts.give_back(events);
         done += ids.len() as u64;
         (opts.progress)(done, total);
     }
     let results = results.into_iter().map(Option::unwrap_or_default).collect();
     let timings = Timings { read, replay: clock.elapsed() - read };
-    Ok(Backtest { accounts, names, results, events: parts.count, start, end, when_out: opts.when_out, timings })
+    let events = parts.count;
+    Ok(Backtest { accounts, names, results, events, start, end, when_out: opts.when_out, timings, parts })
 }
 
 /// Every ledger line of a few accounts under each catalog (before, then
-/// after), for pictures of their balance. Reads the export a second time,
-/// keeping only those accounts' events.
-pub fn ledgers(
-    inputs: &Inputs<'_>,
-    cats: Catalogs<'_>,
-    bt: &Backtest,
-    ids: &[u32],
-) -> Result<Vec<(u32, Vec<Ledger>)>, BacktestError> {
+/// after), for pictures of their balance. Their events come from the
+/// backtest's partitions: the export is not read again.
+pub fn ledgers(cats: Catalogs<'_>, bt: &Backtest, ids: &[u32]) -> Result<Vec<(u32, Vec<Ledger>)>, BacktestError> {
     let list = cats.list();
-    let mut names = bt.names.clone();
-    let mut kept: Vec<Vec<Event>> = vec![Vec::new(); ids.len()];
-    let mut push = |e: Event| {
-        if let Some(i) = ids.iter().position(|id| *id == e.account) {
-            kept[i].push(e);
-        }
-        Ok(())
-    };
-    if let Some(p) = inputs.purchases {
-        events::read(Table::Purchases, (p.path, p.shown), &bt.accounts, &mut names, &list, &mut push)?;
-    }
-    let u = inputs.usage;
-    events::read(Table::Usage, (u.path, u.shown), &bt.accounts, &mut names, &list, &mut push)?;
+    let names = &bt.names;
+    let kept = bt.parts.events_of(ids).map_err(|e| BacktestError::Spill(e.to_string()))?;
     let sides: Vec<Catalogued<'_>> = list
         .iter()
         .enumerate()
         .map(|(c, cat)| Catalogued { cat, rates: &names.rate_ix[c], packs: &names.pack_ix[c] })
         .collect();
     let mut out = Vec::new();
-    for (id, mut evs) in ids.iter().zip(kept) {
-        evs.sort();
+    for (id, evs) in ids.iter().zip(kept) {
         let account = bt.accounts.get(*id);
         let mut per_side = Vec::new();
         for side in &sides {
