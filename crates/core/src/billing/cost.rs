@@ -20,8 +20,9 @@ pub struct Measured {
 /// Credits a usage costs under one rate of a feature, rounded by the
 /// feature's rule to the credit scale. `None` past exact arithmetic.
 pub fn rate_cost(feature: &Feature, rate: &Rate, m: &Measured, credit_scale: u32) -> Option<Credits> {
-    let input = thousands(m.input_tokens);
-    let output = thousands(m.output_tokens);
+    let k = Decimal::from(1000);
+    let input = Decimal::from(m.input_tokens) / k;
+    let output = Decimal::from(m.output_tokens) / k;
     let parts = [
         (rate.per_request, m.requests.unwrap_or(Decimal::ONE)),
         (rate.per_1k_input_tokens, input),
@@ -39,32 +40,4 @@ pub fn rate_cost(feature: &Feature, rate: &Rate, m: &Measured, credit_scale: u32
     let cost = Credits::new(feature.rounding.round(raw, credit_scale));
     // One usage never costs more than the feature's cap.
     Some(feature.max_per_use.map_or(cost, |cap| cost.min(cap)))
-}
-
-/// `n / 1000` as the Decimal division gives it (the same value and scale:
-/// the fewest decimals, at most three), without dividing: this runs for
-/// every usage event.
-fn thousands(n: u64) -> Decimal {
-    let (mut digits, mut scale) = (n, 3);
-    while scale > 0 && digits % 10 == 0 {
-        digits /= 10;
-        scale -= 1;
-    }
-    Decimal::from_i128_with_scale(i128::from(digits), scale)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn thousands_is_the_division_bit_for_bit() {
-        let k = Decimal::from(1000);
-        let mut ns: Vec<u64> = (0..=20_000).collect();
-        ns.extend([999_999, 1_000_000, 1_234_567_000, 1_000_000_000_000, u64::MAX / 7, u64::MAX]);
-        for n in ns {
-            let divided = Decimal::from(n) / k;
-            assert_eq!(thousands(n).serialize(), divided.serialize(), "{n}");
-        }
-    }
 }
