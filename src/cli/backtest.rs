@@ -177,7 +177,7 @@ pub(crate) fn backtest_files(
     if args.parquet {
         written.push(("accounts.parquet", accounts_parquet(&backtest, currency, out)?));
     }
-    let plots = plots(&inputs, (before, after), &backtest, &summary).map_err(|e| {
+    let plots = plots((before, after), &backtest, &summary).map_err(|e| {
         out.eprint(&format!("{e}\n"));
         2
     })?;
@@ -257,7 +257,6 @@ fn accounts_parquet(_: &bt::Backtest, _: &Currency, _: &mut Output) -> Result<Ve
 const DRAWN: usize = 4;
 
 fn plots(
-    inputs: &Inputs<'_>,
     (before, after): (Option<&Catalog>, &Catalog),
     backtest: &bt::Backtest,
     summary: &bt::summary::Summary,
@@ -286,7 +285,7 @@ fn plots(
         by_charge.sort();
         by_charge.into_iter().take(DRAWN).map(|(_, i)| i).collect()
     };
-    let ledgers = bt::ledgers(inputs, Catalogs { before, after }, backtest, &ids)?;
+    let ledgers = bt::ledgers(Catalogs { before, after }, backtest, &ids)?;
     let mut series = Vec::new();
     for (color, (id, sides)) in ledgers.iter().enumerate() {
         let name = &backtest.accounts.get(*id).name;

@@ -4,6 +4,7 @@
 
 use crate::cells;
 use crate::error::{InputError, InputErrorKind};
+use crate::fast_hash::FastMap;
 use crate::input::{self, Row};
 use crate::skip::OnBad;
 use pricebook_core::calendar::Instant;
@@ -45,7 +46,7 @@ pub struct Account {
 #[derive(Debug, Default)]
 pub struct Accounts {
     pub list: Vec<Account>,
-    by_name: HashMap<String, u32>,
+    by_name: FastMap<String, u32>,
 }
 
 impl Accounts {

@@ -2,7 +2,7 @@
 
 use crate::error::{InputError, InputErrorKind};
 use crate::input::Row;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use pricebook_core::calendar::Instant;
 use pricebook_core::money::parse_decimal;
 use rust_decimal::Decimal;
@@ -17,8 +17,33 @@ pub(crate) fn required<'r>(row: &'r Row<'_>, i: usize) -> Result<&'r str, InputE
     }
 }
 
+/// A UTC time written `YYYY-MM-DDTHH:MM:SS` then `Z` or `+00:00`, the form
+/// exports nearly always use, read without chrono's general parser (this
+/// runs once per row). `None` for anything else, which chrono then reads
+/// or refuses: whatever this accepts, chrono reads as the same instant.
+fn plain_utc(v: &str) -> Option<Instant> {
+    let b = v.as_bytes();
+    let zone = b.get(19..)?;
+    if !(zone == b"Z" || zone == b"+00:00") || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let num = |from: usize, to: usize| {
+        b[from..to].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(num(0, 4)?).ok()?, num(5, 7)?, num(8, 10)?)?;
+    // A leap second (:60) is chrono's business.
+    let time = NaiveTime::from_hms_opt(num(11, 13)?, num(14, 16)?, num(17, 19).filter(|s| *s < 60)?)?;
+    Some(date.and_time(time).and_utc())
+}
+
 pub(crate) fn time(row: &Row<'_>, i: usize) -> Result<Instant, InputError> {
     let v = required(row, i)?;
+    if let Some(t) = plain_utc(v) {
+        return Ok(t);
+    }
     DateTime::parse_from_rfc3339(v).map(|t| t.with_timezone(&Utc)).map_err(|_| {
         row.error(
             i,
@@ -93,5 +118,40 @@ mod tests {
         }
         let err = time(&row_of(&["2026-03-02T10:00:00"], &text), 0).unwrap_err().to_string();
         assert!(err.starts_with("usage.csv:2:1: error: column `time`:"), "a time needs its offset: {err}");
+    }
+
+    #[test]
+    fn plain_utc_times_read_as_chrono_reads_them() {
+        let cases = [
+            "2026-03-02T09:00:00Z",
+            "2026-03-02T09:00:00+00:00",
+            "2024-02-29T23:59:59Z",
+            "0001-01-01T00:00:00Z",
+            "9999-12-31T23:59:59Z",
+            "2026-03-02T09:00:00.5Z",
+            "2026-03-02t09:00:00z",
+            "2026-03-02T09:00:00+01:00",
+            "2026-03-02T09:00:00-00:00",
+            "2016-12-31T23:59:60Z",
+            "2025-02-29T00:00:00Z",
+            "2026-13-01T00:00:00Z",
+            "2026-03-02T24:00:00Z",
+            "2026-03-02T09:60:00Z",
+            "2026-03-02 09:00:00Z",
+            "2026-03-0209:00:00Z",
+            "+026-03-02T09:00:00Z",
+            "2026-03-02T09:00:0Z",
+            "2026-03-02T09:00:00",
+            "2026-03-02T09:00:00Z ",
+            "２026-03-02T09:00:00Z",
+        ];
+        for v in cases {
+            let chrono = DateTime::parse_from_rfc3339(v).ok().map(|t| t.with_timezone(&Utc));
+            if let Some(fast) = plain_utc(v) {
+                assert_eq!(Some(fast), chrono, "{v}");
+            }
+        }
+        assert!(plain_utc("2026-03-02T09:00:00Z").is_some() && plain_utc("2026-03-02T09:00:00+00:00").is_some());
+        assert!(plain_utc("2025-02-29T00:00:00Z").is_none() && plain_utc("2016-12-31T23:59:60Z").is_none());
     }
 }

@@ -9,12 +9,12 @@
 use crate::accounts::{Accounts, known_in, pack_ids};
 use crate::cells;
 use crate::error::{InputError, InputErrorKind};
+use crate::fast_hash::FastMap;
 use crate::input::{self, Row};
 use crate::skip::OnBad;
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::Catalog;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use std::path::Path;
 
 /// What happened, with ids from [`Names`].
@@ -53,9 +53,9 @@ pub struct Names {
     /// (feature, model) by rate id.
     pub rates: Vec<(String, String)>,
     /// Rate id by feature, then model (looked up without allocating).
-    rate_ids: HashMap<String, HashMap<String, u32>>,
+    rate_ids: FastMap<String, FastMap<String, u32>>,
     pub packs: Vec<String>,
-    pack_ids: HashMap<String, u32>,
+    pack_ids: FastMap<String, u32>,
     /// Per catalog (in the order given): (feature, rate) index by rate id.
     pub rate_ix: Vec<Vec<(usize, usize)>>,
     /// Per catalog: pack index by pack id.

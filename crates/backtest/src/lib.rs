@@ -17,6 +17,7 @@ pub mod accounts;
 mod cells;
 pub mod error;
 pub mod events;
+mod fast_hash;
 pub mod input;
 #[cfg(feature = "parquet")]
 pub mod parquet_out;

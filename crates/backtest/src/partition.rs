@@ -99,6 +99,43 @@ impl Partitions {
         }
         Ok(out)
     }
+
+    /// Hands a bucket back after its replay: events kept in memory stay
+    /// (for [`Partitions::events_of`]); spilled ones are still on disk.
+    pub fn give_back(&mut self, events: Vec<Event>) {
+        if self.dir.is_none() {
+            self.mem = events;
+        }
+    }
+
+    /// The events of a few accounts, each in sorted order, without reading
+    /// the export again: from memory, or from their buckets' files only.
+    pub fn events_of(&self, ids: &[u32]) -> io::Result<Vec<Vec<Event>>> {
+        let mut out: Vec<Vec<Event>> = vec![Vec::new(); ids.len()];
+        let mut keep = |e: &Event| {
+            if let Some(i) = ids.iter().position(|id| *id == e.account) {
+                out[i].push(e.clone());
+            }
+        };
+        match &self.dir {
+            None => self.mem.iter().for_each(&mut keep),
+            Some(dir) => {
+                let mut buckets: Vec<u32> = ids.iter().map(|id| id % BUCKETS).collect();
+                buckets.sort_unstable();
+                buckets.dedup();
+                for b in buckets {
+                    let mut r = BufReader::with_capacity(1 << 16, File::open(dir.join(format!("{b}.bin")))?);
+                    while let Some(e) = read_event(&mut r)? {
+                        keep(&e);
+                    }
+                }
+            }
+        }
+        for events in &mut out {
+            events.sort();
+        }
+        Ok(out)
+    }
 }
 
 impl Drop for Partitions {
@@ -245,6 +282,29 @@ mod tests {
         assert_eq!(back, want);
         drop(parts);
         assert!(!dir.exists(), "the spill folder is removed");
+    }
+
+    #[test]
+    fn a_few_accounts_events_come_back_sorted_from_memory_or_disk() {
+        for threshold in [10, 10_000] {
+            let mut p = Partitioner::new(threshold);
+            let events: Vec<Event> = (0..1000).rev().map(|i| event(i % 300, 1_700_000_000 + i64::from(i))).collect();
+            for e in &events {
+                p.push(e.clone()).unwrap();
+            }
+            let mut parts = p.finish().unwrap();
+            for b in 0..parts.buckets() {
+                let bucket = parts.take(b).unwrap();
+                parts.give_back(bucket);
+            }
+            let got = parts.events_of(&[7, 257, 299]).unwrap();
+            for (id, evs) in [7, 257, 299].iter().zip(&got) {
+                let mut want: Vec<Event> = events.iter().filter(|e| e.account == *id).cloned().collect();
+                want.sort();
+                assert!(!want.is_empty());
+                assert_eq!(evs, &want, "account {id}, threshold {threshold}");
+            }
+        }
     }
 
     #[test]

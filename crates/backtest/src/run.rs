@@ -8,7 +8,7 @@
 use crate::accounts::{self, Accounts};
 use crate::error::{InputError, InputErrorKind};
 use crate::events::{self, Event, Names, Table};
-use crate::partition::Partitioner;
+use crate::partition::{Partitioner, Partitions};
 use crate::replay::{self, Catalogued, Figures, WhenOut};
 use crate::skip::OnBad;
 use pricebook_core::calendar::Instant;
@@ -106,6 +106,8 @@ pub struct Backtest {
     /// With `skip_invalid`: every row skipped, in reading order (accounts,
     /// purchases, usage); `None` when the run stops at the first bad row.
     pub skipped: Option<Vec<InputError>>,
+    /// The events, kept (in memory or in temporary files) for [`ledgers`].
+    parts: Partitions,
 }
 
 /// The two catalogs compared; `before` is absent for a one-sided run.
@@ -200,6 +202,7 @@ pub fn run(inputs: &Inputs<'_>, cats: Catalogs<'_>, opts: &Options<'_>) -> Resul
             let (id, result) = r?;
             results[id as usize] = Some(result);
         }
+        parts.give_back(events);
         done += ids.len() as u64;
         (opts.progress)(done, total);
     }
@@ -216,43 +219,24 @@ pub fn run(inputs: &Inputs<'_>, cats: Catalogs<'_>, opts: &Options<'_>) -> Resul
         when_out: opts.when_out,
         timings,
         skipped,
+        parts,
     })
 }
 
 /// Every ledger line of a few accounts under each catalog (before, then
-/// after), for pictures of their balance. Reads the export a second time,
-/// keeping only those accounts' events.
-pub fn ledgers(
-    inputs: &Inputs<'_>,
-    cats: Catalogs<'_>,
-    bt: &Backtest,
-    ids: &[u32],
-) -> Result<Vec<(u32, Vec<Ledger>)>, BacktestError> {
+/// after), for pictures of their balance. Their events come from the
+/// backtest's partitions: the export is not read again.
+pub fn ledgers(cats: Catalogs<'_>, bt: &Backtest, ids: &[u32]) -> Result<Vec<(u32, Vec<Ledger>)>, BacktestError> {
     let list = cats.list();
-    let mut names = bt.names.clone();
-    let mut kept: Vec<Vec<Event>> = vec![Vec::new(); ids.len()];
-    let mut push = |e: Event| {
-        if let Some(i) = ids.iter().position(|id| *id == e.account) {
-            kept[i].push(e);
-        }
-        Ok(())
-    };
-    // The rows skipped here were skipped, and listed, by the run itself.
-    let mut again = Vec::new();
-    let mut on_bad = if bt.skipped.is_some() { OnBad::Skip(&mut again) } else { OnBad::Stop };
-    if let Some(p) = inputs.purchases {
-        events::read(Table::Purchases, (p.path, p.shown), (&bt.accounts, &mut on_bad), &mut names, &list, &mut push)?;
-    }
-    let u = inputs.usage;
-    events::read(Table::Usage, (u.path, u.shown), (&bt.accounts, &mut on_bad), &mut names, &list, &mut push)?;
+    let names = &bt.names;
+    let kept = bt.parts.events_of(ids).map_err(|e| BacktestError::Spill(e.to_string()))?;
     let sides: Vec<Catalogued<'_>> = list
         .iter()
         .enumerate()
         .map(|(c, cat)| Catalogued { cat, rates: &names.rate_ix[c], packs: &names.pack_ix[c] })
         .collect();
     let mut out = Vec::new();
-    for (id, mut evs) in ids.iter().zip(kept) {
-        evs.sort();
+    for (id, evs) in ids.iter().zip(kept) {
         let account = bt.accounts.get(*id);
         let mut per_side = Vec::new();
         for side in &sides {

@@ -23,12 +23,23 @@ pub struct Flows {
     pub voided: Credits,
 }
 
+/// One of the four [`Flows`].
+#[derive(Clone, Copy)]
+enum Flow {
+    Granted,
+    Consumed,
+    Expired,
+    Voided,
+}
+
 impl Flows {
-    fn add(&mut self, o: Flows) {
-        self.granted += o.granted;
-        self.consumed += o.consumed;
-        self.expired += o.expired;
-        self.voided += o.voided;
+    fn get_mut(&mut self, flow: Flow) -> &mut Credits {
+        match flow {
+            Flow::Granted => &mut self.granted,
+            Flow::Consumed => &mut self.consumed,
+            Flow::Expired => &mut self.expired,
+            Flow::Voided => &mut self.voided,
+        }
     }
 }
 
@@ -84,21 +95,24 @@ impl Totals {
         self.lines += 1;
         self.balance = e.balance;
         let amount = e.credits;
-        let zero = Flows::default();
-        // What this line moves, and how it changes the overdraft.
-        let (flows, overdraft) = match (e.kind, e.bucket) {
-            (EntryKind::Grant | EntryKind::TransferIn, Bucket::Label(_)) => (Flows { granted: amount, ..zero }, None),
+        // Which flow this line moves, and how it changes the overdraft. Only
+        // the one flow that moves is added to (adding a zero to a Decimal
+        // changes nothing, so the sums are the same values and scales):
+        // this runs once per ledger line, the hot path of a backtest.
+        let (flow, moved, overdraft) = match (e.kind, e.bucket) {
+            (EntryKind::Grant | EntryKind::TransferIn, Bucket::Label(_)) => (Flow::Granted, amount, None),
             (EntryKind::Refund | EntryKind::Consume | EntryKind::TransferOut, Bucket::Label(_)) => {
-                (Flows { consumed: -amount, ..zero }, None)
+                (Flow::Consumed, -amount, None)
             }
-            (EntryKind::Refund | EntryKind::Consume | EntryKind::TransferOut, Bucket::Overdraft) => {
-                (zero, Some(-amount))
+            // Overdraft taken or repaid; a void there is overage forgiven at
+            // a usage reset: the overdraft shrinks, no credits move.
+            (EntryKind::Refund | EntryKind::Consume | EntryKind::TransferOut | EntryKind::Void, Bucket::Overdraft) => {
+                self.overdraft += -amount;
+                return;
             }
-            (EntryKind::Settle, Bucket::Label(_)) => (Flows { consumed: amount, ..zero }, Some(-amount)),
-            (EntryKind::Expire, _) => (Flows { expired: -amount, ..zero }, None),
-            // Overage forgiven at a usage reset: the overdraft shrinks, no credits move.
-            (EntryKind::Void, Bucket::Overdraft) => (zero, Some(-amount)),
-            (EntryKind::Void, _) => (Flows { voided: -amount, ..zero }, None),
+            (EntryKind::Settle, Bucket::Label(_)) => (Flow::Consumed, amount, Some(-amount)),
+            (EntryKind::Expire, _) => (Flow::Expired, -amount, None),
+            (EntryKind::Void, _) => (Flow::Voided, -amount, None),
             (EntryKind::Charge, _) => {
                 let money = e.money.unwrap_or(Money::ZERO);
                 self.charged += money;
@@ -129,9 +143,9 @@ impl Totals {
         if let Some(o) = overdraft {
             self.overdraft += o;
         }
-        self.credits.add(flows);
+        *self.credits.get_mut(flow) += moved;
         if let Some(f) = self.label(e.bucket) {
-            f.add(flows);
+            *f.get_mut(flow) += moved;
         }
     }
 }

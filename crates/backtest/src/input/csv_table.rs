@@ -38,6 +38,7 @@ pub(super) fn read(
         .collect();
     let (positions, columns) = super::locate(shown, &header, wanted, required, 1)?;
     let mut record = csv::StringRecord::new();
+    let mut spare: Vec<&str> = Vec::with_capacity(wanted.len());
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => return Ok(()),
@@ -45,9 +46,19 @@ pub(super) fn read(
             Err(e) => return Err(csv_error(shown, &e)),
         }
         let line = record.position().map_or(0, |p| p.line());
-        let cells: Vec<&str> = positions.iter().map(|p| p.and_then(|p| record.get(p)).unwrap_or("")).collect();
+        let mut cells = recycle(std::mem::take(&mut spare));
+        cells.extend(positions.iter().map(|p| p.and_then(|p| record.get(p)).unwrap_or("")));
         let text = || clip(record.iter().collect::<Vec<_>>().join(","));
         let row = Row { file: shown, line, cells: &cells, columns: &columns, names: wanted, text: &text };
         each(&row)?;
+        spare = recycle(cells);
     }
+}
+
+/// The same buffer, emptied, for cells borrowed from another row: one
+/// allocation serves every row (collecting a `Vec` into one of the same
+/// layout reuses its memory).
+fn recycle<'b>(mut cells: Vec<&str>) -> Vec<&'b str> {
+    cells.clear();
+    cells.into_iter().map(|_| "").collect()
 }
