@@ -4,13 +4,12 @@
 
 use crate::cells;
 use crate::error::{InputError, InputErrorKind};
-use crate::input::{self, Row};
+use crate::input::{self, Row, Source};
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::Catalog;
 use pricebook_core::policy::Billing;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::path::Path;
 
 /// Columns read, required ones first.
 const COLUMNS: &[&str] =
@@ -131,11 +130,11 @@ fn account(row: &Row<'_>, catalogs: &[&Catalog]) -> Result<Account, InputError> 
     Ok(Account { name, plan, billing, signed_up, since, auto })
 }
 
-/// Reads the accounts file; every plan must exist in every catalog.
-pub fn read(path: &Path, shown: &str, catalogs: &[&Catalog]) -> Result<Accounts, InputError> {
+/// Reads the accounts table; every plan must exist in every catalog.
+pub fn read(source: Source<'_>, shown: &str, catalogs: &[&Catalog]) -> Result<Accounts, InputError> {
     let mut list = Vec::new();
     let mut lines: HashMap<String, u64> = HashMap::new();
-    input::read_rows(path, shown, COLUMNS, REQUIRED, &mut |row| {
+    input::read_source(source, shown, COLUMNS, REQUIRED, &mut |row| {
         let a = account(row, catalogs)?;
         if let Some(first_line) = lines.insert(a.name.clone(), row.line()) {
             return Err(row.error(0, InputErrorKind::DuplicateAccount { value: a.name, first_line }));

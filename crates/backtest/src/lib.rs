@@ -2,7 +2,7 @@
 //! real usage export.
 //!
 //! ```text
-//! accounts + purchases + usage (CSV / JSON Lines / Parquet)
+//! accounts + purchases + usage (CSV / JSON Lines / Parquet / Arrow in memory)
 //!   ──input──▶ rows ──accounts, events──▶ compact events ──partition──▶ buckets by account
 //!   ──replay (engine, one account at a time, in parallel)──▶ per-account figures, before and after
 //!   ──summary──▶ accounts.csv, summary.md, summary.json, SVG plots
@@ -18,6 +18,8 @@ mod cells;
 pub mod error;
 pub mod events;
 pub mod input;
+#[cfg(feature = "arrow")]
+pub mod memory;
 pub mod partition;
 pub mod plot;
 pub mod render;
@@ -29,4 +31,7 @@ pub mod summary;
 
 pub use error::{InputError, InputErrorKind};
 pub use replay::{Figures, WhenOut};
-pub use run::{AccountResult, Backtest, BacktestError, Catalogs, FileArg, Inputs, Options, ledgers, run};
+pub use run::{
+    AccountResult, Backtest, BacktestError, Catalogs, FileArg, Inputs, Options, TableArg, Tables, ledgers, run,
+    run_tables,
+};

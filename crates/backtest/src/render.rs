@@ -1,6 +1,7 @@
 //! The output files as bytes: `accounts.csv`, `summary.md`, `summary.json`.
 
-use crate::run::Backtest;
+use crate::accounts::Account;
+use crate::run::{AccountResult, Backtest};
 use crate::summary::{Compared, Listed, Summary, percent, rfc3339};
 use pricebook_core::format::{group, money_in};
 use pricebook_core::money::{Currency, Money};
@@ -12,7 +13,8 @@ pub fn decimal(c: &Currency, m: Money) -> String {
     d.to_string()
 }
 
-const HEADER: &[&str] = &[
+/// The columns of `accounts.csv`, in order.
+pub const HEADER: [&str; 14] = [
     "account",
     "plan",
     "events",
@@ -29,30 +31,36 @@ const HEADER: &[&str] = &[
     "packs_bought_after",
 ];
 
+/// One account's row of `accounts.csv`, cell by cell (a `before` cell is
+/// empty for a one-sided run, as is a time with no refusal).
+pub fn account_cells(a: &Account, r: &AccountResult, currency: &Currency) -> [String; 14] {
+    let b = r.before.as_ref();
+    let money = |m: Money| decimal(currency, m);
+    let time = |t: Option<pricebook_core::calendar::Instant>| t.map(rfc3339).unwrap_or_default();
+    [
+        a.name.clone(),
+        a.plan.clone(),
+        r.events.to_string(),
+        b.map(|b| money(b.charged)).unwrap_or_default(),
+        money(r.after.charged),
+        b.map(|b| money(r.after.charged - b.charged)).unwrap_or_default(),
+        b.map(|b| b.credits_used.normalized().to_string()).unwrap_or_default(),
+        r.after.credits_used.normalized().to_string(),
+        b.map(|b| b.refused.to_string()).unwrap_or_default(),
+        r.after.refused.to_string(),
+        b.map(|b| time(b.first_refusal)).unwrap_or_default(),
+        time(r.after.first_refusal),
+        b.map(|b| b.packs_bought.to_string()).unwrap_or_default(),
+        r.after.packs_bought.to_string(),
+    ]
+}
+
 /// One row per account, in account-name order.
 pub fn accounts_csv(bt: &Backtest, currency: &Currency) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER)?;
     for (a, r) in bt.accounts.list.iter().zip(&bt.results) {
-        let b = r.before.as_ref();
-        let money = |m: Money| decimal(currency, m);
-        let time = |t: Option<pricebook_core::calendar::Instant>| t.map(rfc3339).unwrap_or_default();
-        w.write_record([
-            a.name.clone(),
-            a.plan.clone(),
-            r.events.to_string(),
-            b.map(|b| money(b.charged)).unwrap_or_default(),
-            money(r.after.charged),
-            b.map(|b| money(r.after.charged - b.charged)).unwrap_or_default(),
-            b.map(|b| b.credits_used.normalized().to_string()).unwrap_or_default(),
-            r.after.credits_used.normalized().to_string(),
-            b.map(|b| b.refused.to_string()).unwrap_or_default(),
-            r.after.refused.to_string(),
-            b.map(|b| time(b.first_refusal)).unwrap_or_default(),
-            time(r.after.first_refusal),
-            b.map(|b| b.packs_bought.to_string()).unwrap_or_default(),
-            r.after.packs_bought.to_string(),
-        ])?;
+        w.write_record(account_cells(a, r, currency))?;
     }
     w.into_inner().map_err(|e| e.into_error().into())
 }
