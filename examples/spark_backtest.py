@@ -15,7 +15,7 @@ executor, where `pricebook.backtest` replays that account under each catalog
 (`groupBy("account").applyInArrow`, PySpark >= 4.0; with an older PySpark,
 `repartition("account")` then `mapInArrow`). Every executor needs the
 `pricebook` wheel installed in its Python and the catalog JSON, which travels
-in the function's closure as text. Every group is replayed up to the end of
+in the function's closure as text (parsed once per task). Every group is replayed up to the end of
 the whole export (computed once, first), so each row is the row
 `pricebook backtest` writes for that account to `accounts.csv`.
 
@@ -25,7 +25,6 @@ printed.
 """
 
 import argparse
-import functools
 import os
 import sys
 from decimal import Decimal
@@ -58,15 +57,17 @@ TABLES = ("accounts", "usage", "purchases")
 TAG = "_pricebook_table"
 
 
-@functools.lru_cache(maxsize=4)
-def catalog(text):
-    """Each Python worker parses a catalog once, not once per account."""
-    return pricebook.Catalog.from_json(text)
-
-
 def replay_group(after_json, before_json, plans, when_out, end):
     """The function Spark runs per account: split the group back into its
     tables and hand them to pricebook as Arrow, without a Python object per row."""
+    # Spark ships this closure by value to each task: a task parses each
+    # catalog once, not once per account.
+    parsed = {}
+
+    def catalog(text):
+        if text not in parsed:
+            parsed[text] = pricebook.Catalog.from_json(text)
+        return parsed[text]
 
     def replay(group: pa.Table) -> pa.Table:
         tag = group.column(TAG)

@@ -125,7 +125,9 @@ fn bad_cells_are_named_by_table_row_and_column() {
     let broken = usage.replacen(&first_row, &first_row.replacen("acct-", "nobody-", 1), 1);
     let (a, u) = (arrow(&accounts, |_| true), arrow(&broken, |_| true));
     let inputs = ArrowInputs { accounts: &a, purchases: None, usage: &u };
-    let err = run_arrow(inputs, Catalogs { before: None, after: &after }, WhenOut::Refuse, None).unwrap_err();
+    let Err(err) = run_arrow(inputs, Catalogs { before: None, after: &after }, WhenOut::Refuse, None) else {
+        panic!("an unknown account was accepted")
+    };
     let text = err.to_string();
     assert!(text.starts_with("usage:1:1: error: column `account`: account `nobody-"), "{text}");
     assert!(text.contains("is not in the accounts file"), "{text}");
