@@ -5,14 +5,13 @@
 use crate::cells;
 use crate::error::{InputError, InputErrorKind};
 use crate::fast_hash::FastMap;
-use crate::input::{self, Row};
+use crate::input::{self, Row, Source};
 use crate::skip::OnBad;
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::Catalog;
 use pricebook_core::policy::Billing;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
-use std::path::Path;
 
 /// Columns read, required ones first.
 const COLUMNS: &[&str] =
@@ -135,10 +134,15 @@ fn account(row: &Row<'_>, catalogs: &[&Catalog]) -> Result<Account, InputError> 
 
 /// Reads the accounts file; every plan must exist in every catalog. A bad
 /// row stops the reading or is skipped, as `on_bad` says.
-pub fn read(path: &Path, shown: &str, catalogs: &[&Catalog], on_bad: &mut OnBad<'_>) -> Result<Accounts, InputError> {
+pub fn read(
+    source: Source<'_>,
+    shown: &str,
+    catalogs: &[&Catalog],
+    on_bad: &mut OnBad<'_>,
+) -> Result<Accounts, InputError> {
     let mut list = Vec::new();
     let mut lines: HashMap<String, u64> = HashMap::new();
-    input::read_rows(path, shown, COLUMNS, REQUIRED, &mut |row| {
+    input::read_source(source, shown, COLUMNS, REQUIRED, &mut |row| {
         let unique = account(row, catalogs).and_then(|a| match lines.get(&a.name) {
             Some(first_line) => {
                 Err(row.error(0, InputErrorKind::DuplicateAccount { value: a.name, first_line: *first_line }))

@@ -10,12 +10,11 @@ use crate::accounts::{Accounts, known_in, pack_ids};
 use crate::cells;
 use crate::error::{InputError, InputErrorKind};
 use crate::fast_hash::FastMap;
-use crate::input::{self, Row};
+use crate::input::{self, Row, Source};
 use crate::skip::OnBad;
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::Catalog;
 use rust_decimal::Decimal;
-use std::path::Path;
 
 /// What happened, with ids from [`Names`].
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -220,11 +219,11 @@ pub enum Table {
     Purchases,
 }
 
-/// Reads a usage or purchases file, handing each event to `each`; a bad
+/// Reads a usage or purchases table, handing each event to `each`; a bad
 /// row stops the reading or is skipped, as `on_bad` says.
 pub fn read(
     table: Table,
-    (path, shown): (&Path, &str),
+    (source, shown): (Source<'_>, &str),
     (accounts, on_bad): (&Accounts, &mut OnBad<'_>),
     names: &mut Names,
     catalogs: &[&Catalog],
@@ -234,7 +233,7 @@ pub fn read(
         Table::Usage => (USAGE, USAGE_REQUIRED),
         Table::Purchases => (PURCHASES, PURCHASES_REQUIRED),
     };
-    input::read_rows(path, shown, columns, required, &mut |row| {
+    input::read_source(source, shown, columns, required, &mut |row| {
         let e = match table {
             Table::Usage => usage(row, accounts, names, catalogs),
             Table::Purchases => purchase(row, accounts, names, catalogs),

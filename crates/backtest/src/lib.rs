@@ -2,7 +2,7 @@
 //! real usage export.
 //!
 //! ```text
-//! accounts + purchases + usage (CSV / JSON Lines / Parquet)
+//! accounts + purchases + usage (CSV / JSON Lines / Parquet / Arrow in memory)
 //!   ──input──▶ rows ──accounts, events──▶ compact events ──partition──▶ buckets by account
 //!   ──replay (engine, one account at a time, in parallel)──▶ per-account figures, before and after
 //!   ──summary──▶ accounts.csv, summary.md, summary.json, SVG plots
@@ -19,6 +19,8 @@ pub mod error;
 pub mod events;
 mod fast_hash;
 pub mod input;
+#[cfg(feature = "arrow")]
+pub mod memory;
 #[cfg(feature = "parquet")]
 pub mod parquet_out;
 pub mod partition;
@@ -33,4 +35,7 @@ pub mod summary;
 
 pub use error::{InputError, InputErrorKind};
 pub use replay::{Figures, WhenOut};
-pub use run::{AccountResult, Backtest, BacktestError, Catalogs, FileArg, Inputs, Options, ledgers, run};
+pub use run::{
+    AccountResult, Backtest, BacktestError, Catalogs, FileArg, Inputs, Options, TableArg, Tables, ledgers, run,
+    run_tables,
+};

@@ -8,6 +8,7 @@
 use crate::accounts::{self, Accounts};
 use crate::error::{InputError, InputErrorKind};
 use crate::events::{self, Event, Names, Table};
+use crate::input::Source;
 use crate::partition::{Partitioner, Partitions};
 use crate::replay::{self, Catalogued, Figures, WhenOut};
 use crate::skip::OnBad;
@@ -32,6 +33,33 @@ pub struct Inputs<'a> {
     pub usage: FileArg<'a>,
     pub accounts: FileArg<'a>,
     pub purchases: Option<FileArg<'a>>,
+}
+
+/// A table, wherever it is, and how errors name it.
+#[derive(Clone, Copy, Debug)]
+pub struct TableArg<'a> {
+    pub source: Source<'a>,
+    pub shown: &'a str,
+}
+
+impl<'a> From<FileArg<'a>> for TableArg<'a> {
+    fn from(f: FileArg<'a>) -> Self {
+        TableArg { source: Source::File(f.path), shown: f.shown }
+    }
+}
+
+/// What a backtest reads, from files or memory.
+#[derive(Clone, Copy, Debug)]
+pub struct Tables<'a> {
+    pub usage: TableArg<'a>,
+    pub accounts: TableArg<'a>,
+    pub purchases: Option<TableArg<'a>>,
+}
+
+impl<'a> From<&Inputs<'a>> for Tables<'a> {
+    fn from(i: &Inputs<'a>) -> Self {
+        Tables { usage: i.usage.into(), accounts: i.accounts.into(), purchases: i.purchases.map(TableArg::from) }
+    }
 }
 
 /// How a backtest runs.
@@ -124,13 +152,27 @@ impl<'c> Catalogs<'c> {
     }
 }
 
-/// Runs a backtest.
+/// Runs a backtest of files.
 pub fn run(inputs: &Inputs<'_>, cats: Catalogs<'_>, opts: &Options<'_>) -> Result<Backtest, BacktestError> {
+    run_tables(&Tables::from(inputs), cats, opts, None)
+}
+
+/// Runs a backtest of tables from files or memory. `end` is when the
+/// export ends, for tables that are one part of a larger export (one
+/// group of accounts on a cluster): every account is then replayed up to
+/// the same time as in the whole export. `None`, or a time before the
+/// tables' last event: as for a whole export.
+pub fn run_tables(
+    inputs: &Tables<'_>,
+    cats: Catalogs<'_>,
+    opts: &Options<'_>,
+    end: Option<Instant>,
+) -> Result<Backtest, BacktestError> {
     let clock = std::time::Instant::now();
     let list = cats.list();
     let mut skipped = Vec::new();
     let mut on_bad = if opts.skip_invalid { OnBad::Skip(&mut skipped) } else { OnBad::Stop };
-    let accounts = accounts::read(inputs.accounts.path, inputs.accounts.shown, &list, &mut on_bad)?;
+    let accounts = accounts::read(inputs.accounts.source, inputs.accounts.shown, &list, &mut on_bad)?;
     let mut names = Names::new(list.len());
     let mut part = Partitioner::new(opts.spill_threshold);
     let mut bounds: Option<(Instant, Instant)> = None;
@@ -141,12 +183,12 @@ pub fn run(inputs: &Inputs<'_>, cats: Catalogs<'_>, opts: &Options<'_>) -> Resul
         part.push(e)
     };
     if let Some(p) = inputs.purchases {
-        events::read(Table::Purchases, (p.path, p.shown), (&accounts, &mut on_bad), &mut names, &list, &mut push)?;
+        events::read(Table::Purchases, (p.source, p.shown), (&accounts, &mut on_bad), &mut names, &list, &mut push)?;
     }
     let u = inputs.usage;
-    events::read(Table::Usage, (u.path, u.shown), (&accounts, &mut on_bad), &mut names, &list, &mut push)?;
+    events::read(Table::Usage, (u.source, u.shown), (&accounts, &mut on_bad), &mut names, &list, &mut push)?;
     let mut parts = part.finish().map_err(|e| BacktestError::Spill(e.to_string()))?;
-    let (start, end) = match bounds {
+    let (start, end_of_tables) = match bounds {
         Some(b) => b,
         None => {
             let first = accounts.list.iter().map(|a| a.signed_up).min();
@@ -156,6 +198,13 @@ pub fn run(inputs: &Inputs<'_>, cats: Catalogs<'_>, opts: &Options<'_>) -> Resul
                 _ => return Err(InputError::file(inputs.accounts.shown, InputErrorKind::Empty).into()),
             }
         }
+    };
+    // The tables' own end when they have no events is their accounts' last
+    // plan start: the whole export's end stands instead, as it would there.
+    let end = match (end, bounds) {
+        (Some(e), Some((_, last))) => e.max(last),
+        (Some(e), None) => e,
+        (None, _) => end_of_tables,
     };
     let read = clock.elapsed();
 

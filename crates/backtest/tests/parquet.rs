@@ -43,8 +43,11 @@ fn parquet_reads_like_csv() {
     .unwrap();
     let times = TimestampSecondArray::from(vec![1_772_445_600, 1_772_791_200]).with_timezone("+00:00");
     let naive = TimestampSecondArray::from(vec![1_772_445_600, 1_772_791_200]);
+    // Spark writes its session zone by name; the instants are the same.
+    let named = TimestampSecondArray::from(vec![1_772_445_600, 1_772_791_200]).with_timezone("Europe/Paris");
     let requests = Decimal128Array::from(vec![Some(150), None]).with_precision_and_scale(10, 2).unwrap();
-    for (name, time) in [("utc.parquet", Arc::new(times) as ArrayRef), ("naive.parquet", Arc::new(naive))] {
+    let zones = [("utc.parquet", Arc::new(times) as ArrayRef), ("naive.parquet", Arc::new(naive))];
+    for (name, time) in zones.into_iter().chain([("named.parquet", Arc::new(named) as ArrayRef)]) {
         let pq = dir.join(name);
         write(
             &pq,

@@ -30,6 +30,28 @@ impl Catalog {
             .map(Catalog::new)
             .map_err(|e| PricebookError::new_err(format!("error: {e}\nhelp: pass the output of `pricebook build`")))
     }
+
+    /// Catalog `id`, or a `KeyError` naming the ids there are.
+    pub(crate) fn find(&self, id: &str) -> PyResult<&compile::Catalog> {
+        self.catalogs.iter().find(|c| c.id == id).ok_or_else(|| {
+            pyo3::exceptions::PyKeyError::new_err(format!(
+                "no catalog `{id}`; the catalogs are: {}",
+                self.ids().join(", ")
+            ))
+        })
+    }
+
+    /// The id of the only catalog, or a `ValueError` asking to choose one.
+    pub(crate) fn only_id(&self) -> PyResult<String> {
+        match self.catalogs.as_slice() {
+            [one] => Ok(one.id.clone()),
+            _ => Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "these catalogs hold {} plan files ({}): name one with plans=\"...\"",
+                self.catalogs.len(),
+                self.ids().join(", ")
+            ))),
+        }
+    }
 }
 
 #[pymethods]
@@ -52,13 +74,7 @@ impl Catalog {
 
     /// The plan ids of catalog `id`, in the order the plan file lists them.
     fn plans(&self, id: &str) -> PyResult<Vec<String>> {
-        match self.catalogs.iter().find(|c| c.id == id) {
-            Some(cat) => Ok(cat.plans.iter().map(|p| p.id.clone()).collect()),
-            None => Err(pyo3::exceptions::PyKeyError::new_err(format!(
-                "no catalog `{id}`; the catalogs are: {}",
-                self.ids().join(", ")
-            ))),
-        }
+        Ok(self.find(id)?.plans.iter().map(|p| p.id.clone()).collect())
     }
 
     /// The canonical JSON, byte for byte what `pricebook build` writes.

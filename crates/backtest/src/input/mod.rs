@@ -1,5 +1,6 @@
 //! Reading export tables: CSV, JSON Lines and (with the `parquet` feature)
-//! Parquet, chosen by the file's extension, as rows of named cells.
+//! Parquet, chosen by the file's extension, or (with the `arrow` feature)
+//! Arrow record batches already in memory, as rows of named cells.
 //!
 //! A reader is given the column names it wants; each row then answers
 //! [`Row::get`] by position in that list, whatever order or extra columns
@@ -7,13 +8,38 @@
 //! module only knows where each cell came from, so that every error names
 //! the file, the line and the column.
 
+#[cfg(feature = "arrow")]
+mod arrow_table;
 mod csv_table;
 mod jsonl_table;
 #[cfg(feature = "parquet")]
 mod parquet_table;
 
 use crate::error::{InputError, InputErrorKind, Place};
+#[cfg(feature = "arrow")]
+use arrow_array::RecordBatch;
+#[cfg(feature = "arrow")]
+use arrow_schema::SchemaRef;
 use std::path::Path;
+
+/// Where a table's rows come from.
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'a> {
+    /// A file, read in the format its extension names.
+    File(&'a Path),
+    /// Record batches already in memory (the `arrow` feature).
+    #[cfg(feature = "arrow")]
+    Arrow(&'a ArrowTable),
+}
+
+/// A table in memory: its schema (which names the columns even when there
+/// are no rows) and its record batches.
+#[cfg(feature = "arrow")]
+#[derive(Clone, Debug)]
+pub struct ArrowTable {
+    pub schema: SchemaRef,
+    pub batches: Vec<RecordBatch>,
+}
 
 /// How a table file is read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,7 +120,27 @@ pub fn read_rows(
     }
 }
 
-/// Shortens a row shown under an error.
+/// Reads every row of `source` as [`read_rows`] reads a file's.
+pub fn read_source(
+    source: Source<'_>,
+    shown: &str,
+    wanted: &[&str],
+    required: usize,
+    each: &mut dyn FnMut(&Row<'_>) -> Result<(), InputError>,
+) -> Result<(), InputError> {
+    match source {
+        Source::File(path) => read_rows(path, shown, wanted, required, each),
+        #[cfg(feature = "arrow")]
+        Source::Arrow(table) => {
+            let unreadable = |why: String| {
+                InputError::file(shown, InputErrorKind::NotTheFormat(format!("an unreadable column ({why})")))
+            };
+            let mut batches = table.batches.iter().map(|b| Ok(b.clone()));
+            arrow_table::read((shown, &table.schema), &mut batches, &unreadable, wanted, required, each)
+        }
+    }
+}
+
 /// Where each `wanted` column is in a header: its index, and the 1-based
 /// column number errors name (0 when absent). An error naming the first
 /// missing one of the `required` columns, on `line` (the header's line, 0
@@ -123,6 +169,7 @@ fn locate(
     Ok((positions, columns))
 }
 
+/// Shortens a row shown under an error.
 pub(crate) fn clip(mut text: String) -> String {
     const MAX: usize = 200;
     if text.len() > MAX {
