@@ -12,6 +12,7 @@ use crate::error::{InputError, InputErrorKind};
 use crate::fast_hash::FastMap;
 use crate::input::{self, Row, Source};
 use crate::skip::OnBad;
+use pricebook_core::billing::cost::Measured;
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::Catalog;
 use rust_decimal::Decimal;
@@ -36,6 +37,21 @@ pub struct Use {
     /// scenario files' `use.units`.
     pub units: Option<Decimal>,
     pub credits: Option<Decimal>,
+}
+
+impl Use {
+    /// What the row measured, in the rate card's units. Exports have no
+    /// column for a multiplier's variant yet.
+    pub(crate) fn measured(&self) -> Measured {
+        Measured {
+            requests: self.requests,
+            input_tokens: self.input_tokens,
+            output_tokens: self.output_tokens,
+            minutes: self.minutes,
+            units: self.units,
+            variant: None,
+        }
+    }
 }
 
 /// One row of the export.

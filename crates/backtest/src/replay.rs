@@ -8,11 +8,11 @@
 
 use crate::accounts::Account;
 use crate::events::{Event, Use, What};
-use pricebook_core::billing::cost::{Measured, provider_cost};
+use pricebook_core::billing::cost::provider_cost;
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::{Catalog, PackOffer};
 use pricebook_core::money::{Credits, Money};
-use pricebook_engine::command::{Quantity, RechargeSettings, Usage};
+use pricebook_engine::command::{RechargeSettings, Usage};
 use pricebook_engine::engine::{EngineError, advance, sign_up, step};
 use pricebook_engine::ledger::Reason;
 use pricebook_engine::{AccountState, Command, Sink, Totals};
@@ -113,15 +113,7 @@ fn smallest_pack(cat: &Catalog, plan: usize) -> Option<usize> {
 fn served_cost(side: &Catalogued<'_>, u: &Use) -> Money {
     let Some(id) = u.rate else { return Money::ZERO };
     let (f, r) = side.rates[id as usize];
-    let measured = Measured {
-        requests: u.requests,
-        input_tokens: u.input_tokens,
-        output_tokens: u.output_tokens,
-        minutes: u.minutes,
-        units: u.units,
-        variant: None,
-    };
-    provider_cost(&side.cat.features[f].rates[r], &measured).unwrap_or_default()
+    provider_cost(&side.cat.features[f].rates[r], &u.measured()).unwrap_or_default()
 }
 
 struct Run<'a, 'c, S> {
@@ -164,15 +156,7 @@ impl<S: Sink> Run<'_, '_, S> {
             },
             What::Use(u) => Command::Use(Usage {
                 rate: u.rate.map(|r| self.side.rates[r as usize]),
-                quantity: Quantity {
-                    requests: u.requests,
-                    input_tokens: u.input_tokens,
-                    output_tokens: u.output_tokens,
-                    minutes: u.minutes,
-                    units: u.units,
-                    // Exports have no column for a multiplier's variant yet.
-                    variant: None,
-                },
+                quantity: u.measured(),
                 credits: u.credits.map(Credits::new),
                 project: None,
                 session: None,

@@ -22,18 +22,9 @@ pub type OpId = u32;
 /// A caller's interned string (project, session, reason, label).
 pub type Sym = u32;
 
-/// What a usage is measured in; the rate card turns it into credits.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Quantity {
-    pub requests: Option<rust_decimal::Decimal>,
-    pub input_tokens: u64,
-    pub output_tokens: u64,
-    pub minutes: Option<rust_decimal::Decimal>,
-    /// Units of the feature's own meter (characters, seconds, images).
-    pub units: Option<rust_decimal::Decimal>,
-    /// Index into the feature's `multipliers`: the usage named that variant.
-    pub variant: Option<usize>,
-}
+/// What a usage is measured in; the rate card turns it into credits. The
+/// core's type, so the engine hands it to `rate_cost` as it is.
+pub use pricebook_core::billing::cost::Measured as Quantity;
 
 /// A usage: either a rate-card feature or an explicit credit cost.
 #[derive(Clone, Debug, PartialEq)]

@@ -4,7 +4,7 @@
 use super::{Effect, Step};
 use crate::account::{AccountState, OpRecord};
 use crate::command::Command;
-use crate::command::{AccountId, DirectGrant, GrantExpiry, LotId, OpId, Quantity, Sym, Usage};
+use crate::command::{AccountId, DirectGrant, GrantExpiry, LotId, OpId, Sym, Usage};
 use crate::labels::Builtin;
 use crate::ledger::{Bucket, Detail, EntryKind, Notice, Reason, Setting, Sink, VoidWhy};
 use crate::wallet::{Boundary, Cadence, Lot, Origin, Take};
@@ -45,16 +45,7 @@ impl<S: Sink> Step<'_, S> {
             (None, None) => Credits::ZERO,
             (None, Some((f, r))) => {
                 let feature = &self.cat.features[f];
-                let q: &Quantity = &usage.quantity;
-                let measured = billing::cost::Measured {
-                    requests: q.requests,
-                    input_tokens: q.input_tokens,
-                    output_tokens: q.output_tokens,
-                    minutes: q.minutes,
-                    units: q.units,
-                    variant: q.variant,
-                };
-                billing::cost::rate_cost(feature, &feature.rates[r], &measured, self.cat.credits.scale)?
+                billing::cost::rate_cost(feature, &feature.rates[r], &usage.quantity, self.cat.credits.scale)?
             }
         };
         // Far beyond any real usage; keeps every sum over the ledger exact.
