@@ -18,6 +18,7 @@ mod cells;
 pub mod error;
 pub mod events;
 mod fast_hash;
+mod group;
 pub mod input;
 #[cfg(feature = "arrow")]
 pub mod memory;

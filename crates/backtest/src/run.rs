@@ -8,6 +8,7 @@
 use crate::accounts::{self, Accounts};
 use crate::error::{InputError, InputErrorKind};
 use crate::events::{self, Event, Names, Table};
+use crate::group::Groups;
 use crate::input::Source;
 use crate::partition::{Partitioner, Partitions};
 use crate::replay::{self, Catalogued, Figures, WhenOut};
@@ -218,20 +219,14 @@ pub fn run_tables(
     let total = accounts.len() as u64;
     let mut done = 0u64;
     for b in 0..buckets {
-        let mut events = parts.take(b).map_err(|e| BacktestError::Spill(e.to_string()))?;
-        events.par_sort_unstable();
+        let events = parts.take(b).map_err(|e| BacktestError::Spill(e.to_string()))?;
         let ids: Vec<u32> = (b..accounts.len() as u32).step_by(buckets as usize).collect();
-        let mut slices = Vec::with_capacity(ids.len());
-        let mut rest: &[Event] = &events;
-        for id in &ids {
-            let n = rest.partition_point(|e| e.account == *id);
-            let (mine, tail) = rest.split_at(n);
-            slices.push((*id, mine));
-            rest = tail;
-        }
-        let replayed: Vec<Result<(u32, AccountResult), BacktestError>> = slices
+        let groups = Groups::new(&events, buckets, ids.len());
+        let replayed: Vec<Result<(u32, AccountResult), BacktestError>> = ids
             .par_iter()
-            .map(|(id, evs)| {
+            .enumerate()
+            .map_init(Vec::new, |evs, (k, id)| {
+                groups.sorted(k, &events, evs);
                 let account = accounts.get(*id);
                 let engine = |e: pricebook_engine::EngineError| BacktestError::Engine {
                     account: account.name.clone(),

@@ -22,29 +22,30 @@ pub struct Measured {
     pub variant: Option<usize>,
 }
 
-/// The quantities each part of a rate multiplies, in the order of
+/// The quantity part `i` of a rate multiplies, in the order of
 /// [`credit_parts`]: requests, thousands of input, output and all tokens,
-/// minutes, units.
-fn quantities(m: &Measured) -> Option<[Decimal; 6]> {
-    let k = Decimal::from(1000);
-    let input = Decimal::from(m.input_tokens) / k;
-    let output = Decimal::from(m.output_tokens) / k;
-    Some([
-        m.requests.unwrap_or(Decimal::ONE),
-        input,
-        output,
-        input.checked_add(output)?,
-        m.minutes.unwrap_or(Decimal::ZERO),
-        m.units.unwrap_or(Decimal::ZERO),
-    ])
+/// minutes, units. Thousands of tokens are the count at scale 3 (exact, and
+/// no division: this runs for every usage). `None` past exact arithmetic.
+fn quantity(m: &Measured, i: usize) -> Option<Decimal> {
+    let thousands = |n: u64| Decimal::try_from_i128_with_scale(i128::from(n), 3).ok();
+    match i {
+        0 => Some(m.requests.unwrap_or(Decimal::ONE)),
+        1 => thousands(m.input_tokens),
+        2 => thousands(m.output_tokens),
+        3 => thousands(m.input_tokens.checked_add(m.output_tokens)?),
+        4 => Some(m.minutes.unwrap_or(Decimal::ZERO)),
+        _ => Some(m.units.unwrap_or(Decimal::ZERO)),
+    }
 }
 
-/// The sum of each stated price times its quantity. `None` past exact arithmetic.
+/// The sum of each stated price times its quantity; only the parts a rate
+/// states are computed (this runs for every usage under every catalog).
+/// `None` past exact arithmetic.
 fn priced(per: [Option<Decimal>; 6], m: &Measured) -> Option<Decimal> {
     let mut sum = Decimal::ZERO;
-    for (per, n) in per.into_iter().zip(quantities(m)?) {
+    for (i, per) in per.into_iter().enumerate() {
         if let Some(per) = per {
-            sum = sum.checked_add(per.checked_mul(n)?)?;
+            sum = sum.checked_add(per.checked_mul(quantity(m, i)?)?)?;
         }
     }
     Some(sum)
@@ -132,6 +133,40 @@ mod tests {
                 per_minute: m(k[4]),
                 per_unit: m(k[5]),
             }),
+        }
+    }
+
+    #[test]
+    fn pricing_only_the_stated_parts_equals_the_plain_formula() {
+        // Every combination of a few prices and quantities, against the
+        // plain decimal formula: sum of price × quantity, tokens in thousands.
+        let prices = [None, Some(dec!(0)), Some(dec!(1)), Some(dec!(0.015)), Some(dec!(2.5)), Some(dec!(0.0000003))];
+        let tokens = [0u64, 1, 999, 1000, 123_456, 1_000_000_000_000];
+        let amounts = [None, Some(dec!(0)), Some(dec!(1)), Some(dec!(0.25)), Some(dec!(7.125)), Some(dec!(1000000))];
+        let k = Decimal::from(1000);
+        for (n, p) in prices.iter().enumerate() {
+            let per = [*p, prices[(n + 1) % 6], prices[(n + 2) % 6], prices[(n + 3) % 6], *p, prices[(n + 5) % 6]];
+            for (t, q) in tokens.iter().zip(amounts) {
+                let m = Measured {
+                    requests: q,
+                    input_tokens: *t,
+                    output_tokens: tokens[(n + 1) % 6],
+                    minutes: amounts[(n + 2) % 6],
+                    units: q,
+                    variant: None,
+                };
+                let (i, o) = (Decimal::from(m.input_tokens) / k, Decimal::from(m.output_tokens) / k);
+                let quantities = [
+                    m.requests.unwrap_or(Decimal::ONE),
+                    i,
+                    o,
+                    i + o,
+                    m.minutes.unwrap_or_default(),
+                    m.units.unwrap_or_default(),
+                ];
+                let want: Decimal = per.iter().zip(quantities).filter_map(|(p, q)| p.map(|p| p * q)).sum();
+                assert_eq!(priced(per, &m), Some(want), "{per:?} × {m:?}");
+            }
         }
     }
 
