@@ -180,8 +180,10 @@ impl Wallet {
 
     /// Takes up to `amount` from the first lot in spending order that has
     /// credits. An emptied lot is dropped unless a reset can refill it; the
-    /// dropped lot is handed back so a failed operation can restore it.
-    pub fn take_one(&mut self, amount: Credits) -> Option<(Take, Option<Lot>)> {
+    /// dropped lot goes to `dropped`, when given, so a failed operation can
+    /// restore it (handing it out by value on every take would copy a whole
+    /// lot per usage).
+    pub fn take_one(&mut self, amount: Credits, dropped: Option<&mut Vec<Lot>>) -> Option<Take> {
         let at = self.lots.iter().position(|l| l.remaining.is_positive())?;
         let lot = &mut self.lots[at];
         let t = lot.remaining.min(amount);
@@ -191,8 +193,13 @@ impl Wallet {
         let tops_up = |rule: &RolloverRule| rule.min_kept.is_some_and(Credits::is_positive);
         let refillable = lot.boundary.as_ref().is_some_and(|b| b.rule.as_ref().is_none_or(tops_up))
             || lot.reset.as_ref().is_some_and(tops_up);
-        let dropped = (!lot.remaining.is_positive() && !refillable).then(|| self.lots.remove(at));
-        Some((take, dropped))
+        if !lot.remaining.is_positive() && !refillable {
+            let lot = self.lots.remove(at);
+            if let Some(d) = dropped {
+                d.push(lot);
+            }
+        }
+        Some(take)
     }
 
     /// Puts back a lot dropped when it was emptied, holding `amount`.

@@ -195,11 +195,12 @@ impl<S: Sink> Step<'_, S> {
     /// Tries one automatic purchase. `shortfall` is the usage that did not
     /// fit, if that is what triggered it. Returns whether credits arrived.
     pub(super) fn recharge(&mut self, a: &mut AccountState, id: AccountId, shortfall: Option<Credits>) -> bool {
-        let Some(state) = a.auto.clone() else {
+        // Asked after every spend: a disabled setting answers before any arithmetic.
+        let Some(state) = a.auto.as_ref().filter(|s| s.enabled).cloned() else {
             return false;
         };
         let below = a.wallet.balance() <= state.threshold;
-        if !state.enabled || !a.pending_topups.is_empty() || !(below || shortfall.is_some()) {
+        if !a.pending_topups.is_empty() || !(below || shortfall.is_some()) {
             return false;
         }
         if !self.cat.auto_recharge.as_ref().is_some_and(|ar| ar.available_on(a.plan))

@@ -110,13 +110,12 @@ impl<S: Sink> Step<'_, S> {
         let mut emptied = Vec::new();
         let mut touched = false;
         while need.is_positive() {
-            let Some((t, dropped)) = a.wallet.take_one(need) else { break };
+            let Some(t) = a.wallet.take_one(need, remember.then_some(&mut emptied)) else { break };
             touched = true;
             need -= t.amount;
             self.note_taken(a, &[t]);
             self.record(a, id, kind, Bucket::Label(t.label), -t.amount, None, detail.clone());
             if remember {
-                emptied.extend(dropped);
                 takes.push(t);
             }
         }
