@@ -6,7 +6,7 @@
 //! files.
 
 use pricebook_lang::compile::Workspace;
-use pricebook_lang::fsutil::ReadError;
+use pricebook_lang::fsutil::{MAX_FILE_BYTES, ReadError};
 use similar::TextDiff;
 use std::path::{Component, Path, PathBuf};
 
@@ -61,9 +61,22 @@ pub fn file_text(input_file: &str, contents: &str) -> String {
     format!("---\nsource: {SOURCE}\nexpression: {EXPRESSION}\ninput_file: {input_file}\n---\n{}\n", normalize(contents))
 }
 
-/// Writes a snapshot atomically.
+/// Writes a snapshot atomically. A snapshot larger than pricebook reads
+/// back ([`MAX_FILE_BYTES`]) is refused: accepted, it would break every
+/// later `pricebook test` of the scenario.
 pub fn write(path: &Path, input_file: &str, contents: &str) -> std::io::Result<()> {
-    pricebook_lang::fsutil::write_atomic(path, file_text(input_file, contents).as_bytes())
+    let text = file_text(input_file, contents);
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "the ledger is {} bytes, more than pricebook reads back ({MAX_FILE_BYTES} bytes); \
+                 shorten the scenario (fewer events, or an earlier `end`) so its snapshot stays readable",
+                text.len()
+            ),
+        ));
+    }
+    pricebook_lang::fsutil::write_atomic(path, text.as_bytes())
 }
 
 /// How a fresh rendering compares with its snapshot.
@@ -87,5 +100,25 @@ pub fn compare(old: Option<&str>, new: &str) -> Comparison {
             let text = diff.unified_diff().context_radius(3).header("snapshot", "now").to_string();
             Comparison::Changed(text)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_too_large_to_read_back_is_not_written() {
+        let dir = std::env::temp_dir().join(format!("pricebook-snapshot-size-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (small, large) = (dir.join("small.snap"), dir.join("large.snap"));
+        write(&small, "scenarios/x.toml", "a ledger line").unwrap();
+        assert_eq!(read(&dir, &small).unwrap().as_deref(), Some("a ledger line"));
+        // One byte of ledger past the limit (the header comes on top).
+        let ledger = "x".repeat(MAX_FILE_BYTES as usize);
+        let err = write(&large, "scenarios/x.toml", &ledger).unwrap_err().to_string();
+        assert!(err.contains("more than pricebook reads back (8388608 bytes)"), "{err}");
+        assert!(!large.exists(), "nothing is written");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -217,4 +217,14 @@ mod tests {
         }
         assert_eq!(manifest("[project]\nname = \"a\"\n[limits]\nlines = 5\n").1, ["unknown-key"]);
     }
+
+    #[test]
+    fn the_schema_states_each_limits_range() {
+        // Editors validate pricebook.toml against the schema: its bounds are the ceilings enforced on read.
+        let schema = serde_json::to_value(schemars::schema_for!(raw::LimitsSection)).unwrap();
+        for limit in [limits::HORIZON_YEARS, limits::RECURRENCES, limits::RUN_MOMENTS, limits::RUN_LINES] {
+            let key = &schema["properties"][limit.key];
+            assert_eq!((key["minimum"].as_u64(), key["maximum"].as_u64()), (Some(1), Some(limit.max)), "{}", limit.key);
+        }
+    }
 }

@@ -76,11 +76,15 @@ pub struct DocsSection {
 #[serde(deny_unknown_fields)]
 pub struct LimitsSection {
     /// The longest a scenario may simulate, in years from its start to its end. Default: 100; at most 1000.
+    #[schemars(range(min = 1, max = 1000))]
     pub horizon_years: Option<Sp<i64>>,
     /// How many times all of a scenario's recurring grants (`every`) may fire within its horizon, checked before it runs. Default: 100000; at most 1000000.
+    #[schemars(range(min = 1, max = 1000000))]
     pub recurrences: Option<Sp<i64>>,
     /// Scheduled moments (expiries, renewals, recurrences, usage resets) one run of a scenario may take. Default: 300000; at most 3000000.
+    #[schemars(range(min = 1, max = 3000000))]
     pub run_moments: Option<Sp<i64>>,
     /// Ledger lines one run of a scenario may write (what its memory grows with). Default: 100000; at most 1000000.
+    #[schemars(range(min = 1, max = 1000000))]
     pub run_lines: Option<Sp<i64>>,
 }
