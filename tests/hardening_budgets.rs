@@ -63,3 +63,17 @@ fn recurring_grants_within_the_budget_still_run() {
     assert_eq!(code, Some(0), "{text}");
     assert!(text.contains("scenario: budget"), "{text}");
 }
+
+#[test]
+fn a_budget_spent_after_the_last_event_points_at_end() {
+    // A weekly grant from 2026 to 2028 is about 104 moments; a project
+    // allowing 50 stops in the stretch after the last event, which only
+    // `end` (line 4) asks for.
+    let p = TempProject::new("budget-at-end");
+    p.write("pricebook.toml", "[project]\nname = \"temp\"\n[limits]\nrun_moments = 50\n");
+    let file = p.write("scenarios/eigent/weekly.toml", &scenario("1 week", "2028-01-01T00:00:00Z"));
+    let (code, text, _) = timed(&p, &["run", file.to_str().expect("UTF-8")]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("error[run-budget-exceeded]"), "{text}");
+    assert!(text.contains("weekly.toml:4:7"), "the error points at `end`'s value: {text}");
+}

@@ -82,7 +82,7 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
         }
     }
     if let Err(e) = engine.advance_to(script.end) {
-        over_budget(&e, script, 0..0, diags);
+        over_budget(&e, script, script.end_span.clone(), diags);
         return engine;
     }
     // Conservation from one pass over the ledger, not one pass per account.
@@ -105,7 +105,7 @@ pub fn replay<'c>(script: &Script, cat: &'c Catalog, diags: &mut Diagnostics) ->
 }
 
 /// The run stopped at its budget: say so at the event that asked for too
-/// much (or at the file, when it was the scenario's end).
+/// much (or at `end`, when it was the stretch after the last event).
 fn over_budget(e: &EngineError, script: &Script, span: std::ops::Range<usize>, diags: &mut Diagnostics) {
     let EngineError::BudgetExceeded { budget, limit, .. } = e else { return };
 

@@ -39,6 +39,9 @@ pub struct Script {
     pub covers: Vec<String>,
     pub start: Instant,
     pub end: Instant,
+    /// Where errors about the stretch up to `end` point: the `end` key, or
+    /// the last event when the scenario has none.
+    pub(crate) end_span: Range<usize>,
     /// Account names by id.
     pub accounts: Vec<String>,
     /// Interned strings by [`Sym`].
@@ -289,7 +292,7 @@ pub fn compile_scenario(
         None => last_at,
     };
     if !ck.has_errors() {
-        budget::check(&mut ck, limits, start, end, end_span, &recurring);
+        budget::check(&mut ck, limits, start, end, end_span.clone(), &recurring);
     }
     if ck.has_errors() {
         return None;
@@ -302,6 +305,7 @@ pub fn compile_scenario(
         covers,
         start,
         end,
+        end_span,
         accounts: names.accounts,
         syms: names.syms,
         operations: {
