@@ -91,13 +91,26 @@ impl Partitions {
 
     /// The events of bucket `b` (accounts with `id % buckets() == b`).
     pub fn take(&mut self, b: u32) -> io::Result<Vec<Event>> {
-        let Some(dir) = &self.dir else { return Ok(std::mem::take(&mut self.mem)) };
-        let mut r = BufReader::with_capacity(1 << 16, File::open(dir.join(format!("{b}.bin")))?);
-        let mut out = Vec::new();
-        while let Some(e) = read_event(&mut r)? {
-            out.push(e);
+        match self.spilled(b) {
+            Some(events) => events,
+            None => Ok(std::mem::take(&mut self.mem)),
         }
-        Ok(out)
+    }
+
+    /// The events of spilled bucket `b`, read from its file without
+    /// changing anything (so the next bucket can be read while one is
+    /// replayed); `None` when the events are in memory.
+    pub fn spilled(&self, b: u32) -> Option<io::Result<Vec<Event>>> {
+        let dir = self.dir.as_ref()?;
+        let read = || {
+            let mut r = BufReader::with_capacity(1 << 16, File::open(dir.join(format!("{b}.bin")))?);
+            let mut out = Vec::new();
+            while let Some(e) = read_event(&mut r)? {
+                out.push(e);
+            }
+            Ok(out)
+        };
+        Some(read())
     }
 
     /// Hands a bucket back after its replay: events kept in memory stay

@@ -218,35 +218,44 @@ pub fn run_tables(
     let buckets = parts.buckets();
     let total = accounts.len() as u64;
     let mut done = 0u64;
+    let spill = |e: std::io::Error| BacktestError::Spill(e.to_string());
+    let mut next = parts.take(0).map_err(spill)?;
     for b in 0..buckets {
-        let events = parts.take(b).map_err(|e| BacktestError::Spill(e.to_string()))?;
+        let events = std::mem::take(&mut next);
         let ids: Vec<u32> = (b..accounts.len() as u32).step_by(buckets as usize).collect();
-        let groups = Groups::new(&events, buckets, ids.len());
-        let replayed: Vec<Result<(u32, AccountResult), BacktestError>> = ids
-            .par_iter()
-            .enumerate()
-            .map_init(Vec::new, |evs, (k, id)| {
-                groups.sorted(k, &events, evs);
-                let account = accounts.get(*id);
-                let engine = |e: pricebook_engine::EngineError| BacktestError::Engine {
-                    account: account.name.clone(),
-                    why: e.to_string(),
-                };
-                let mut figures = sides
-                    .iter()
-                    .map(|side| replay::figures(side, (*id, account), evs, (end, opts.when_out)))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(engine)?;
-                let after = figures.pop().unwrap_or_default();
-                let before = figures.pop();
-                Ok((*id, AccountResult { events: counts[*id as usize], before, after }))
-            })
-            .collect();
+        let replay_bucket = || -> Vec<Result<(u32, AccountResult), BacktestError>> {
+            let groups = Groups::new(&events, buckets, ids.len());
+            ids.par_iter()
+                .enumerate()
+                .map_init(Vec::new, |evs, (k, id)| {
+                    groups.sorted(k, &events, evs);
+                    let account = accounts.get(*id);
+                    let engine = |e: pricebook_engine::EngineError| BacktestError::Engine {
+                        account: account.name.clone(),
+                        why: e.to_string(),
+                    };
+                    let mut figures = sides
+                        .iter()
+                        .map(|side| replay::figures(side, (*id, account), evs, (end, opts.when_out)))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(engine)?;
+                    let after = figures.pop().unwrap_or_default();
+                    let before = figures.pop();
+                    Ok((*id, AccountResult { events: counts[*id as usize], before, after }))
+                })
+                .collect()
+        };
+        // Spilled buckets: the next one is read from disk while this one is replayed.
+        let ahead = || if b + 1 < buckets { parts.spilled(b + 1) } else { None };
+        let (fetched, replayed) = rayon::join(ahead, replay_bucket);
         for r in replayed {
             let (id, result) = r?;
             results[id as usize] = Some(result);
         }
         parts.give_back(events);
+        if let Some(fetched) = fetched {
+            next = fetched.map_err(spill)?;
+        }
         done += ids.len() as u64;
         (opts.progress)(done, total);
     }
