@@ -50,6 +50,8 @@ pub enum InputErrorKind {
     SinceBeforeSignUp { since: String, signed_up: String },
     /// Neither or both of two alternative columns.
     OneOf { a: &'static str, b: &'static str },
+    /// A variant the feature's `multipliers` do not list in one catalog.
+    UnknownVariant { feature: String, value: String, catalog: String, known: Vec<String> },
     /// `total_tokens` for a rate that prices input and output tokens apart.
     TotalTokensSplit { feature: String, model: String },
 }
@@ -110,6 +112,14 @@ impl InputErrorKind {
             InputErrorKind::OneOf { a, b } => {
                 (format!("give `{a}` or `{b}`, not both"), format!("leave `{a}` or `{b}` empty"))
             }
+            InputErrorKind::UnknownVariant { feature, value, catalog, known } => (
+                format!("feature `{feature}` in plans `{catalog}` has no variant `{value}`"),
+                if known.is_empty() {
+                    format!("`{feature}` declares no multipliers in plans `{catalog}`: leave `variant` empty")
+                } else {
+                    format!("known variants of `{feature}`: {}; leave `variant` empty for none", list(known))
+                },
+            ),
             InputErrorKind::TotalTokensSplit { feature, model } => (
                 format!("`{feature}` ({model}) prices input and output tokens apart; a total cannot be split"),
                 "give `input_tokens` and `output_tokens` for this feature".into(),
