@@ -28,6 +28,8 @@ pub enum InputErrorKind {
     ParquetNotBuilt,
     /// The file's content is not what its extension says.
     NotTheFormat(String),
+    /// A JSON Lines line (after the first object) that is not a JSON object.
+    NotAnObject(String),
     /// A CSV row with more or fewer fields than the header.
     FieldCount { header: u64, row: u64 },
     /// A column the file must have is not in its header.
@@ -72,6 +74,10 @@ impl InputErrorKind {
             InputErrorKind::NotTheFormat(why) => (
                 why.clone(),
                 "the extension says how the file is read: check that the file is what its name says".into(),
+            ),
+            InputErrorKind::NotAnObject(why) => (
+                why.clone(),
+                "write each line as one JSON object, keys naming the columns: {\"account\": \"a1\", …}".into(),
             ),
             InputErrorKind::FieldCount { header, row } => (
                 format!("this row has {row} fields where the header has {header}"),

@@ -311,10 +311,10 @@ pub fn read(
         Table::Purchases => (PURCHASES, PURCHASES_REQUIRED),
     };
     input::read_source(source, shown, columns, required, &mut |row| {
-        let e = match table {
+        let e = row.readable().and_then(|()| match table {
             Table::Usage => usage(row, accounts, names, catalogs),
             Table::Purchases => purchase(row, accounts, names, catalogs),
-        };
+        });
         let Some(e) = on_bad.keep(e)? else { return Ok(()) };
         each(e).map_err(|e| InputError::file("temporary spill file", InputErrorKind::Io(e.to_string())))
     })

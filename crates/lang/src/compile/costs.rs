@@ -40,6 +40,19 @@ struct Dearest {
     variant: Option<usize>,
 }
 
+impl Dearest {
+    /// Whose `cost` the figure comes from, for the help: the variant's
+    /// own, or the rate's (also for a variant without one, dearest by its
+    /// factor below 1).
+    fn whose(&self, cat: &Catalog) -> &'static str {
+        let multipliers = &cat.features[self.f].multipliers;
+        match self.variant.and_then(|v| multipliers.get(v)) {
+            Some(m) if m.cost.is_some() => "variant's",
+            _ => "rate's",
+        }
+    }
+}
+
 /// The rate (and variant) whose credits cost the provider most, among the
 /// features `usable` allows.
 fn dearest(cat: &Catalog, usable: impl Fn(usize) -> bool) -> Option<Dearest> {
@@ -95,8 +108,9 @@ pub(super) fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
             )
             .with_help(format!(
                 "raise the price, lower the allowance or charge more {} for that model; or, if the loss is \
-                 intended, check the rate's `cost`",
-                cat.credits.plural
+                 intended, check the {} `cost`",
+                cat.credits.plural,
+                d.whose(cat)
             ));
         }
     }
@@ -129,7 +143,7 @@ pub(super) fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
                     money(d.per_credit * per)
                 ),
             )
-            .with_help("raise the pack's price, or check the rate's `cost`");
+            .with_help(format!("raise the pack's price, or check the {} `cost`", d.whose(cat)));
         }
     }
 }
