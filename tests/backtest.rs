@@ -698,13 +698,13 @@ fn metered_usage_reads_the_units_column_and_costs_give_margins() {
 fn variants_multiply_credits_in_each_catalog_and_cost_their_own() {
     let t = TempDir::new("variants");
     let accounts = t.write("accounts.csv", "account,plan,signed_up,since\nann,free,2026-03-01T00:00:00Z,\n");
-    // after: plans/voicestudio.toml, `premium` x2 with no cost of its own.
-    // before: `premium` x3 at $0.0001 a character, listed second (after a
-    // `studio` variant): the variant index is per catalog.
+    // after: plans/voicestudio.toml, `premium` x2 at its own $0.00005 a
+    // character. before: `premium` x3 with no cost of its own, listed second
+    // (after a `studio` variant): the variant index is per catalog.
     let text = std::fs::read_to_string(repo().join("plans/voicestudio.toml")).unwrap();
     let older = text.replace(
-        r#"multipliers = [{ variant = "premium", display_name = "premium voices", multiplier = 2 }]"#,
-        r#"multipliers = [{ variant = "studio", multiplier = 5 }, { variant = "premium", multiplier = 3, cost = { per_unit = "$0.0001" } }]"#,
+        r#"{ variant = "premium", display_name = "premium voices", multiplier = 2, cost = { per_unit = "$0.00005" } },"#,
+        r#"{ variant = "studio", multiplier = 5 }, { variant = "premium", multiplier = 3 },"#,
     );
     assert_ne!(text, older);
     t.write("before/voicestudio.toml", &older);
@@ -715,10 +715,12 @@ fn variants_multiply_credits_in_each_catalog_and_cost_their_own() {
     //     500.5 x 3 = 1,501.5 -> 1,502.
     //   1,000 multilingual, no variant: 1,000 on both sides.
     //   Used: after 4,401; before 6,102.
-    // Provider cost: after, the rate's (premium has none of its own):
+    // Provider cost: after, premium's own $0.00005 a character:
+    //   1,200 x 0.00005 + 1,001 x 0.00005 + 1,000 x 0.00003
+    //   = 0.06 + 0.05005 + 0.03 = 0.14005.
+    //   before, the rates' (premium has no cost of its own there):
     //   1,200 x 0.00003 + 1,001 x 0.000012 + 1,000 x 0.00003
     //   = 0.036 + 0.012012 + 0.03 = 0.078012.
-    //   before, premium's own $0.0001: 0.12 + 0.1001 + 0.03 = 0.2501.
     // Charged nothing: margin = -cost.
     let rows = "account,time,feature,model,units,variant\n\
          ann,2026-03-02T10:00:00Z,tts,multilingual_v2,1200,premium\n\
@@ -744,7 +746,7 @@ fn variants_multiply_credits_in_each_catalog_and_cost_their_own() {
     let figures =
         ["credits_used_before", "credits_used_after", "cost_before", "cost_after", "margin_before", "margin_after"]
             .map(|k| got[0][k].clone());
-    assert_eq!(figures, ["6102", "4401", "0.2501", "0.078012", "-0.2501", "-0.078012"]);
+    assert_eq!(figures, ["6102", "4401", "0.078012", "0.14005", "-0.078012", "-0.14005"]);
 
     // A variant one catalog does not list is a row error naming the
     // feature's variants there; skippable.
