@@ -295,8 +295,9 @@ fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
 /// One export row as a scenario event: (time, sort rank, TOML).
 fn usage_event(row: &BTreeMap<String, String>) -> (String, u8, String) {
     let mut fields = vec![format!("feature = \"{}\"", row["feature"]), format!("model = \"{}\"", row["model"])];
-    for k in ["requests", "minutes", "units"] {
-        // `units` is written only for a catalog with a metered feature.
+    for k in ["requests", "minutes", "units", "variant"] {
+        // `units` is written only for a catalog with a metered feature,
+        // `variant` for one with multipliers.
         if row.get(k).is_some_and(|v| !v.is_empty()) {
             fields.push(format!("{k} = \"{}\"", row[k]));
         }
@@ -691,6 +692,134 @@ fn metered_usage_reads_the_units_column_and_costs_give_margins() {
     assert!(!csv.contains("cost_") && !csv.contains("margin_"), "{csv}");
     let md = std::fs::read_to_string(t.join("plain/summary.md")).unwrap();
     assert!(!md.contains("margin"), "{md}");
+}
+
+#[test]
+fn variants_multiply_credits_in_each_catalog_and_cost_their_own() {
+    let t = TempDir::new("variants");
+    let accounts = t.write("accounts.csv", "account,plan,signed_up,since\nann,free,2026-03-01T00:00:00Z,\n");
+    // after: plans/voicestudio.toml, `premium` x2 at its own $0.00005 a
+    // character. before: `premium` x3 with no cost of its own, listed second
+    // (after a `studio` variant): the variant index is per catalog.
+    let text = std::fs::read_to_string(repo().join("plans/voicestudio.toml")).unwrap();
+    let older = text.replace(
+        r#"{ variant = "premium", display_name = "premium voices", multiplier = 2, cost = { per_unit = "$0.00005" } },"#,
+        r#"{ variant = "studio", multiplier = 5 }, { variant = "premium", multiplier = 3 },"#,
+    );
+    assert_ne!(text, older);
+    t.write("before/voicestudio.toml", &older);
+    // ann, Free (10,000 credits); tts 1 credit a multilingual character, 0.5
+    // a flash one, rounded up after the multiplier:
+    //   1,200 multilingual premium: after 1,200 x 2 = 2,400; before x3 = 3,600.
+    //   1,001 flash premium: 500.5 x 2 = 1,001 after (not 501 x 2); before
+    //     500.5 x 3 = 1,501.5 -> 1,502.
+    //   1,000 multilingual, no variant: 1,000 on both sides.
+    //   Used: after 4,401; before 6,102.
+    // Provider cost: after, premium's own $0.00005 a character:
+    //   1,200 x 0.00005 + 1,001 x 0.00005 + 1,000 x 0.00003
+    //   = 0.06 + 0.05005 + 0.03 = 0.14005.
+    //   before, the rates' (premium has no cost of its own there):
+    //   1,200 x 0.00003 + 1,001 x 0.000012 + 1,000 x 0.00003
+    //   = 0.036 + 0.012012 + 0.03 = 0.078012.
+    // Charged nothing: margin = -cost.
+    let rows = "account,time,feature,model,units,variant\n\
+         ann,2026-03-02T10:00:00Z,tts,multilingual_v2,1200,premium\n\
+         ann,2026-03-02T11:00:00Z,tts,flash_v2_5,1001,premium\n\
+         ann,2026-03-02T12:00:00Z,tts,multilingual_v2,1000,\n";
+    let out = t.join("out");
+    let args = |usage: &str, out: &Path, skip: bool| {
+        let mut a: Vec<String> = ["backtest", "--usage", usage, "--accounts", &accounts, "--plans", "voicestudio"]
+            .map(String::from)
+            .to_vec();
+        a.extend(["--against".into(), t.join("before").display().to_string()]);
+        a.extend(["-o".into(), out.display().to_string()]);
+        if skip {
+            a.push("--skip-invalid".into());
+        }
+        a
+    };
+    let run_args = |a: Vec<String>| run(&a.iter().map(String::as_str).collect::<Vec<_>>());
+    let usage = t.write("usage.csv", rows);
+    let (code, _, stderr) = run_args(args(&usage, &out, false));
+    assert_eq!(code, 0, "{stderr}");
+    let got = read_csv(&out.join("accounts.csv"));
+    let figures =
+        ["credits_used_before", "credits_used_after", "cost_before", "cost_after", "margin_before", "margin_after"]
+            .map(|k| got[0][k].clone());
+    assert_eq!(figures, ["6102", "4401", "0.078012", "0.14005", "-0.078012", "-0.14005"]);
+
+    // A variant one catalog does not list is a row error naming the
+    // feature's variants there; skippable.
+    let bad = t.write("bad.csv", &format!("{rows}ann,2026-03-02T13:00:00Z,tts,multilingual_v2,10,studio\n"));
+    let (code, _, stderr) = run_args(args(&bad, &t.join("never"), false));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "bad.csv:5:6: error: column `variant`: feature `tts` in plans `voicestudio` has no variant `studio`"
+        ) && stderr.contains("= help: known variants of `tts`: `premium`; leave `variant` empty for none"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run_args(args(&bad, &t.join("skip"), true));
+    assert_eq!(code, 0, "{stderr}");
+    let skipped = std::fs::read_to_string(t.join("skip/skipped.csv")).unwrap();
+    assert!(
+        skipped.ends_with(",5,variant,feature `tts` in plans `voicestudio` has no variant `studio`\n"),
+        "{skipped}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(t.join("skip/accounts.csv")).unwrap(),
+        std::fs::read_to_string(out.join("accounts.csv")).unwrap()
+    );
+}
+
+#[test]
+fn json_lines_that_are_not_objects_are_bad_rows() {
+    let t = TempDir::new("jsonl-skip");
+    let accounts = t.write("accounts.csv", "account,plan,signed_up,since\nann,free,2026-03-01T00:00:00Z,\n");
+    let good =
+        r#"{"account":"ann","time":"2026-03-02T10:00:00Z","feature":"tts","model":"multilingual_v2","units":"1200"}"#;
+    let usage = t.write(
+        "usage.jsonl",
+        &format!("{good}\n[1,2]\n{{\"account\": \"ann\", \"time\n{good}\n{}\n", good.replace("\"1200\"", "0.5")),
+    );
+    let base = ["backtest", "--usage", &usage, "--accounts", &accounts, "--plans", "voicestudio", "-o"];
+    // Without the flag the first one stops the run.
+    let never = t.join("never");
+    let (code, _, stderr) = run(&[&base[..], &[never.to_str().unwrap()]].concat());
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("usage.jsonl:2: error: each line of a JSON Lines file is one JSON object\n  | [1,2]"),
+        "{stderr}"
+    );
+    assert!(!never.exists());
+    let out = t.join("out");
+    let (code, _, stderr) = run(&[&base[..], &[out.to_str().unwrap(), "--skip-invalid"]].concat());
+    assert_eq!(code, 0, "{stderr}");
+    let skipped = std::fs::read_to_string(out.join("skipped.csv")).unwrap().replace(&format!("{}/", t.0.display()), "");
+    let lines: Vec<&str> = skipped.lines().collect();
+    assert_eq!(lines.len(), 4, "{skipped}");
+    assert_eq!(lines[1], "usage.jsonl,2,,each line of a JSON Lines file is one JSON object");
+    assert!(lines[2].starts_with("usage.jsonl,3,,not JSON: EOF while parsing a string"), "{skipped}");
+    // A fraction is still refused (rule X1), now as a skippable row.
+    assert!(lines[3].starts_with("usage.jsonl,5,units,\"`0.5` is not a decimal written as a string"), "{skipped}");
+    // The two good rows: 1,200 + 1,200 characters.
+    assert_eq!(read_csv(&out.join("accounts.csv"))[0]["credits_used_after"], "2400");
+    // A file whose first line is no object is not JSON Lines: it stops the run even with the flag.
+    let csv = t.write("usage2.jsonl", "account,time\nann,2026-03-02T10:00:00Z\n");
+    let (code, _, stderr) = run(&[
+        "backtest",
+        "--usage",
+        &csv,
+        "--accounts",
+        &accounts,
+        "--plans",
+        "voicestudio",
+        "--skip-invalid",
+        "-o",
+        never.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("usage2.jsonl:1: error: not JSON"), "{stderr}");
 }
 
 #[test]

@@ -63,6 +63,11 @@ const DISPLAY_ONLY: &[(&str, &str)] = &[
         "features.rates.cost",
         "the provider's cost of serving a usage: margins in `backtest` and `check` warnings; customers never pay it",
     ),
+    (
+        "features.multipliers.cost",
+        "the provider's cost of serving a variant's usage, in place of the rate's: margins in `backtest` and `check` \
+         warnings; customers never pay it",
+    ),
     ("addons.id", "an id"),
     ("addons.name", "shown on pages"),
 ];

@@ -99,7 +99,8 @@ def backtest(
 
     `usage`, `accounts` and `purchases` are Arrow data with the columns of the
     command's files; cells are read as their text, so strings, integers,
-    decimals and timestamps all work (floats are refused). `plans` names the
+    decimals and timestamps all work (a float is read as its shortest text,
+    `0.5` as "0.5"; NaN as an empty cell; an infinity is a bad row). `plans` names the
     plan file to replay under and may be left out when `after` holds one.
     `when_out` is what a customer does when a usage does not fit. `end` (RFC
     3339 text or an aware datetime) is when the whole export ends, when these

@@ -143,7 +143,7 @@ pub fn read(
     let mut list = Vec::new();
     let mut lines: HashMap<String, u64> = HashMap::new();
     input::read_source(source, shown, COLUMNS, REQUIRED, &mut |row| {
-        let unique = account(row, catalogs).and_then(|a| match lines.get(&a.name) {
+        let unique = row.readable().and_then(|()| account(row, catalogs)).and_then(|a| match lines.get(&a.name) {
             Some(first_line) => {
                 Err(row.error(0, InputErrorKind::DuplicateAccount { value: a.name, first_line: *first_line }))
             }

@@ -106,7 +106,7 @@ mod tests {
     use super::*;
 
     fn row_of<'a>(cells: &'a [&'a str], text: &'a dyn Fn() -> String) -> Row<'a> {
-        Row { file: "usage.csv", line: 2, cells, columns: &[1], names: &["time"], text }
+        Row { file: "usage.csv", line: 2, cells, columns: &[1], names: &["time"], text, flaw: None }
     }
 
     #[test]

@@ -28,6 +28,8 @@ pub enum InputErrorKind {
     ParquetNotBuilt,
     /// The file's content is not what its extension says.
     NotTheFormat(String),
+    /// A JSON Lines line (after the first object) that is not a JSON object.
+    NotAnObject(String),
     /// A CSV row with more or fewer fields than the header.
     FieldCount { header: u64, row: u64 },
     /// A column the file must have is not in its header.
@@ -50,6 +52,8 @@ pub enum InputErrorKind {
     SinceBeforeSignUp { since: String, signed_up: String },
     /// Neither or both of two alternative columns.
     OneOf { a: &'static str, b: &'static str },
+    /// A variant the feature's `multipliers` do not list in one catalog.
+    UnknownVariant { feature: String, value: String, catalog: String, known: Vec<String> },
     /// `total_tokens` for a rate that prices input and output tokens apart.
     TotalTokensSplit { feature: String, model: String },
 }
@@ -70,6 +74,10 @@ impl InputErrorKind {
             InputErrorKind::NotTheFormat(why) => (
                 why.clone(),
                 "the extension says how the file is read: check that the file is what its name says".into(),
+            ),
+            InputErrorKind::NotAnObject(why) => (
+                why.clone(),
+                "write each line as one JSON object, keys naming the columns: {\"account\": \"a1\", …}".into(),
             ),
             InputErrorKind::FieldCount { header, row } => (
                 format!("this row has {row} fields where the header has {header}"),
@@ -110,6 +118,14 @@ impl InputErrorKind {
             InputErrorKind::OneOf { a, b } => {
                 (format!("give `{a}` or `{b}`, not both"), format!("leave `{a}` or `{b}` empty"))
             }
+            InputErrorKind::UnknownVariant { feature, value, catalog, known } => (
+                format!("feature `{feature}` in plans `{catalog}` has no variant `{value}`"),
+                if known.is_empty() {
+                    format!("`{feature}` declares no multipliers in plans `{catalog}`: leave `variant` empty")
+                } else {
+                    format!("known variants of `{feature}`: {}; leave `variant` empty for none", list(known))
+                },
+            ),
             InputErrorKind::TotalTokensSplit { feature, model } => (
                 format!("`{feature}` ({model}) prices input and output tokens apart; a total cannot be split"),
                 "give `input_tokens` and `output_tokens` for this feature".into(),

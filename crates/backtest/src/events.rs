@@ -29,6 +29,8 @@ pub enum What {
 pub struct Use {
     /// Feature/model pair id; `None` for pre-priced usage.
     pub rate: Option<u32>,
+    /// Feature/variant pair id from [`Names`]; `None`: no variant.
+    pub variant: Option<u32>,
     pub requests: Option<Decimal>,
     pub input_tokens: u64,
     pub output_tokens: u64,
@@ -40,16 +42,17 @@ pub struct Use {
 }
 
 impl Use {
-    /// What the row measured, in the rate card's units. Exports have no
-    /// column for a multiplier's variant yet.
-    pub(crate) fn measured(&self) -> Measured {
+    /// What the row measured, in the rate card's units, with its variant
+    /// as an index into one catalog's `multipliers` (`variants`: that
+    /// catalog's index by variant id, [`Names::variant_ix`]).
+    pub(crate) fn measured(&self, variants: &[usize]) -> Measured {
         Measured {
             requests: self.requests,
             input_tokens: self.input_tokens,
             output_tokens: self.output_tokens,
             minutes: self.minutes,
             units: self.units,
-            variant: None,
+            variant: self.variant.map(|v| variants[v as usize]),
         }
     }
 }
@@ -75,11 +78,67 @@ pub struct Names {
     pub rate_ix: Vec<Vec<(usize, usize)>>,
     /// Per catalog: pack index by pack id.
     pub pack_ix: Vec<Vec<usize>>,
+    /// (feature, variant) by variant id.
+    pub variants: Vec<(String, String)>,
+    /// Variant id by feature, then variant name.
+    variant_ids: FastMap<String, FastMap<String, u32>>,
+    /// Per catalog: index into the feature's `multipliers` by variant id
+    /// (catalogs may list a feature's variants in different orders, with
+    /// different factors).
+    pub variant_ix: Vec<Vec<usize>>,
 }
 
 impl Names {
     pub fn new(catalogs: usize) -> Names {
-        Names { rate_ix: vec![Vec::new(); catalogs], pack_ix: vec![Vec::new(); catalogs], ..Names::default() }
+        Names {
+            rate_ix: vec![Vec::new(); catalogs],
+            pack_ix: vec![Vec::new(); catalogs],
+            variant_ix: vec![Vec::new(); catalogs],
+            ..Names::default()
+        }
+    }
+
+    /// The variant a usage names for its feature (whose rate is already
+    /// resolved in every catalog); `None` for an empty cell.
+    fn variant(
+        &mut self,
+        row: &Row<'_>,
+        (fcol, vcol): (usize, usize),
+        catalogs: &[&Catalog],
+    ) -> Result<Option<u32>, InputError> {
+        let name = row.get(vcol);
+        if name.is_empty() {
+            return Ok(None);
+        }
+        let feature = row.get(fcol);
+        if let Some(id) = self.variant_ids.get(feature).and_then(|m| m.get(name)) {
+            return Ok(Some(*id));
+        }
+        let mut ix = Vec::with_capacity(catalogs.len());
+        for cat in catalogs {
+            let multipliers = cat.feature_ix(feature).map_or(&[][..], |f| &cat.features[f].multipliers[..]);
+            match multipliers.iter().position(|m| m.variant == name) {
+                Some(v) => ix.push(v),
+                None => {
+                    return Err(row.error(
+                        vcol,
+                        InputErrorKind::UnknownVariant {
+                            feature: feature.to_string(),
+                            value: name.to_string(),
+                            catalog: cat.id.clone(),
+                            known: multipliers.iter().map(|m| m.variant.clone()).collect(),
+                        },
+                    ));
+                }
+            }
+        }
+        let id = self.variants.len() as u32;
+        for (c, v) in ix.into_iter().enumerate() {
+            self.variant_ix[c].push(v);
+        }
+        self.variants.push((feature.to_string(), name.to_string()));
+        self.variant_ids.entry(feature.to_string()).or_default().insert(name.to_string(), id);
+        Ok(Some(id))
     }
 
     fn rate(
@@ -167,6 +226,7 @@ const USAGE: &[&str] = &[
     "minutes",
     "credits",
     "units",
+    "variant",
 ];
 const USAGE_REQUIRED: usize = 3;
 
@@ -196,17 +256,18 @@ fn usage(row: &Row<'_>, accounts: &Accounts, names: &mut Names, catalogs: &[&Cat
     if total.is_some() && (input_tokens.is_some() || output_tokens.is_some()) {
         return Err(row.error(7, InputErrorKind::OneOf { a: "total_tokens", b: "input_tokens/output_tokens" }));
     }
-    // Pre-priced usage names its feature only for the reader: the rate card
-    // is not consulted, so the feature need not be in it.
-    let rate = match credits {
-        Some(_) => None,
-        None => Some(names.rate(row, (2, 3), catalogs, total.is_some())?),
+    // Pre-priced usage names its feature (and variant) only for the reader:
+    // the rate card is not consulted, so they need not be in it.
+    let (rate, variant) = match credits {
+        Some(_) => (None, None),
+        None => (Some(names.rate(row, (2, 3), catalogs, total.is_some())?), names.variant(row, (2, 11), catalogs)?),
     };
     if total.is_some() {
         input_tokens = total;
     }
     let u = Use {
         rate,
+        variant,
         requests: cells::quantity(row, 4)?,
         input_tokens: input_tokens.unwrap_or(0),
         output_tokens: output_tokens.unwrap_or(0),
@@ -250,10 +311,10 @@ pub fn read(
         Table::Purchases => (PURCHASES, PURCHASES_REQUIRED),
     };
     input::read_source(source, shown, columns, required, &mut |row| {
-        let e = match table {
+        let e = row.readable().and_then(|()| match table {
             Table::Usage => usage(row, accounts, names, catalogs),
             Table::Purchases => purchase(row, accounts, names, catalogs),
-        };
+        });
         let Some(e) = on_bad.keep(e)? else { return Ok(()) };
         each(e).map_err(|e| InputError::file("temporary spill file", InputErrorKind::Io(e.to_string())))
     })

@@ -190,6 +190,7 @@ fn write_event(w: &mut impl Write, e: &Event) -> io::Result<()> {
         What::Use(u) => {
             w.write_all(&[1])?;
             w.write_all(&u.rate.map_or(u32::MAX, |r| r).to_le_bytes())?;
+            w.write_all(&u.variant.map_or(u32::MAX, |v| v).to_le_bytes())?;
             write_opt(w, u.requests)?;
             w.write_all(&u.input_tokens.to_le_bytes())?;
             w.write_all(&u.output_tokens.to_le_bytes())?;
@@ -235,8 +236,10 @@ fn read_event(r: &mut impl Read) -> io::Result<Option<Event>> {
         }
         1 => {
             let rate = u32::from_le_bytes(bytes(r)?);
+            let variant = u32::from_le_bytes(bytes(r)?);
             What::Use(Use {
                 rate: (rate != u32::MAX).then_some(rate),
+                variant: (variant != u32::MAX).then_some(variant),
                 requests: read_opt(r)?,
                 input_tokens: u64::from_le_bytes(bytes(r)?),
                 output_tokens: u64::from_le_bytes(bytes(r)?),
@@ -262,6 +265,7 @@ mod tests {
         } else {
             What::Use(Use {
                 rate: Some(7),
+                variant: account.is_multiple_of(3).then_some(2),
                 requests: None,
                 input_tokens: 1200,
                 output_tokens: 3,

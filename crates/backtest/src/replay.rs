@@ -66,6 +66,8 @@ pub struct Catalogued<'c> {
     pub rates: &'c [(usize, usize)],
     /// Pack index by the export's pack id.
     pub packs: &'c [usize],
+    /// Index into the feature's `multipliers` by the export's variant id.
+    pub variants: &'c [usize],
 }
 
 /// One account's figures under one catalog.
@@ -113,7 +115,7 @@ fn smallest_pack(cat: &Catalog, plan: usize) -> Option<usize> {
 fn served_cost(side: &Catalogued<'_>, u: &Use) -> Money {
     let Some(id) = u.rate else { return Money::ZERO };
     let (f, r) = side.rates[id as usize];
-    provider_cost(&side.cat.features[f].rates[r], &u.measured()).unwrap_or_default()
+    provider_cost(&side.cat.features[f], &side.cat.features[f].rates[r], &u.measured(side.variants)).unwrap_or_default()
 }
 
 struct Run<'a, 'c, S> {
@@ -156,7 +158,7 @@ impl<S: Sink> Run<'_, '_, S> {
             },
             What::Use(u) => Command::Use(Usage {
                 rate: u.rate.map(|r| self.side.rates[r as usize]),
-                quantity: u.measured(),
+                quantity: u.measured(self.side.variants),
                 credits: u.credits.map(Credits::new),
                 project: None,
                 session: None,

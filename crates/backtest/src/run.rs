@@ -212,7 +212,12 @@ pub fn run_tables(
     let sides: Vec<Catalogued<'_>> = list
         .iter()
         .enumerate()
-        .map(|(c, cat)| Catalogued { cat, rates: &names.rate_ix[c], packs: &names.pack_ix[c] })
+        .map(|(c, cat)| Catalogued {
+            cat,
+            rates: &names.rate_ix[c],
+            packs: &names.pack_ix[c],
+            variants: &names.variant_ix[c],
+        })
         .collect();
     let mut results: Vec<Option<AccountResult>> = vec![None; accounts.len()];
     let buckets = parts.buckets();
@@ -286,7 +291,12 @@ pub fn ledgers(cats: Catalogs<'_>, bt: &Backtest, ids: &[u32]) -> Result<Vec<(u3
     let sides: Vec<Catalogued<'_>> = list
         .iter()
         .enumerate()
-        .map(|(c, cat)| Catalogued { cat, rates: &names.rate_ix[c], packs: &names.pack_ix[c] })
+        .map(|(c, cat)| Catalogued {
+            cat,
+            rates: &names.rate_ix[c],
+            packs: &names.pack_ix[c],
+            variants: &names.variant_ix[c],
+        })
         .collect();
     let mut out = Vec::new();
     for (id, evs) in ids.iter().zip(kept) {

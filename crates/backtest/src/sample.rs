@@ -7,6 +7,9 @@
 //! light, a few heavy), heavy users buy packs, and on a plan without
 //! monthly credits only those who buy packs use credits. Times fall in a window of
 //! `days` days from 2026-01-01, so the same arguments give the same bytes.
+//! A feature with multipliers has every fifth of its usage rows name a
+//! variant (in turn), without drawing from the generator, so the other
+//! cells are the same as without variants.
 
 use crate::rng::Rng;
 use crate::summary::rfc3339;
@@ -80,13 +83,19 @@ const USAGE_COLS: &[&str] = &[
     "minutes",
     "credits",
     "units",
+    "variant",
 ];
-/// Usage columns written: `units` only for a catalog with a metered
-/// feature (so other catalogs' exports stay as they were).
-fn usage_cols(cat: &Catalog) -> &'static [&'static str] {
+/// Usage columns written, as indices into [`USAGE_COLS`]: `units` only for
+/// a catalog with a metered feature, `variant` only for one with
+/// multipliers (so other catalogs' exports stay as they were).
+fn usage_cols(cat: &Catalog) -> Vec<usize> {
     let metered = cat.features.iter().flat_map(|f| &f.rates).any(|r| r.per_unit.is_some());
-    if metered { USAGE_COLS } else { &USAGE_COLS[..USAGE_COLS.len() - 1] }
+    let variants = cat.features.iter().any(|f| !f.multipliers.is_empty());
+    (0..USAGE_COLS.len()).filter(|&i| (i != 9 || metered) && (i != 10 || variants)).collect()
 }
+
+/// How often a feature with multipliers names a variant: one row in this many.
+const VARIANT_EVERY: u64 = 5;
 
 fn header(w: &mut dyn Write, style: Style, cols: &[&str]) -> io::Result<()> {
     if style == Style::Csv { writeln!(w, "{}", cols.join(",")) } else { Ok(()) }
@@ -134,8 +143,15 @@ pub fn generate(cat: &Catalog, s: &Sample, style: Style, w: &mut Writers<'_>) ->
     let rate_weights: Vec<u64> = (0..rates.len()).map(|i| 64 >> i.min(5)).collect();
     header(w.accounts, style, ACCOUNT_COLS)?;
     header(w.purchases, style, PURCHASE_COLS)?;
-    let usage_cols = usage_cols(cat);
-    header(w.usage, style, usage_cols)?;
+    let usage_ix = usage_cols(cat);
+    let usage_cols: Vec<&str> = usage_ix.iter().map(|&i| USAGE_COLS[i]).collect();
+    header(w.usage, style, &usage_cols)?;
+    let usage_row = |w: &mut dyn Write, cells: [&str; 11]| {
+        let picked: Vec<&str> = usage_ix.iter().map(|&i| cells[i]).collect();
+        row(w, style, &usage_cols, &picked)
+    };
+    // Usage rows of features with multipliers so far.
+    let mut with_variants = 0u64;
     for a in 0..s.accounts {
         let name = format!("acct-{a:07}");
         let plan = rng.weighted(&weights);
@@ -184,15 +200,23 @@ pub fn generate(cat: &Catalog, s: &Sample, style: Style, w: &mut Writers<'_>) ->
             let t = time(&mut rng);
             if rates.is_empty() {
                 let credits = rng.range(1, 50).to_string();
-                let cells: [&str; 10] = [&name, &t, "task", "", "", "", "", "", &credits, ""];
-                row(w.usage, style, usage_cols, &cells[..usage_cols.len()])?;
+                usage_row(w.usage, [&name, &t, "task", "", "", "", "", "", &credits, "", ""])?;
             } else {
                 let (f, r) = rates[rng.weighted(&rate_weights)];
                 let rate = &cat.features[f].rates[r];
                 let q = quantities(&mut rng, rate);
                 let feature = &cat.features[f].id;
-                let cells: [&str; 10] = [&name, &t, feature, &rate.model, &q[0], &q[1], &q[2], &q[3], "", &q[4]];
-                row(w.usage, style, usage_cols, &cells[..usage_cols.len()])?;
+                let multipliers = &cat.features[f].multipliers;
+                let mut variant = "";
+                if !multipliers.is_empty() {
+                    let turn = with_variants / VARIANT_EVERY;
+                    if with_variants % VARIANT_EVERY == VARIANT_EVERY - 1 {
+                        variant = &multipliers[(turn % multipliers.len() as u64) as usize].variant;
+                    }
+                    with_variants += 1;
+                }
+                let cells = [&name, &t, feature, &rate.model, &q[0], &q[1], &q[2], &q[3], "", &q[4], variant];
+                usage_row(w.usage, cells)?;
             }
             n.usage += 1;
         }

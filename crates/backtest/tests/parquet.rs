@@ -2,7 +2,7 @@
 #![cfg(feature = "parquet")]
 
 use arrow_array::{
-    ArrayRef, Decimal128Array, Float64Array, RecordBatch, StringArray, TimestampMicrosecondArray,
+    ArrayRef, Decimal128Array, Float32Array, Float64Array, RecordBatch, StringArray, TimestampMicrosecondArray,
     TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
 };
 use parquet::arrow::ArrowWriter;
@@ -62,18 +62,25 @@ fn parquet_reads_like_csv() {
         );
         assert_eq!(cells(&pq).unwrap(), cells(&csv).unwrap(), "{name}");
     }
-    // Floats are refused, naming the column; so is a file that is not Parquet.
+    // A float is read as its shortest decimal text, as a CSV would hold it
+    // (0.1, not 0.1000000000000000055...; 3.0 as 3); NaN and null are
+    // empty; an infinity is `inf`, which no cell parser accepts.
     let floats = dir.join("floats.parquet");
+    let values = [Some(0.1), Some(3.0), Some(f64::NAN), None, Some(-0.0), Some(1e21), Some(f64::INFINITY)];
+    let n = values.len();
     write(
         &floats,
         vec![
-            ("account", Arc::new(StringArray::from(vec!["alice"])) as ArrayRef),
-            ("time", Arc::new(StringArray::from(vec!["2026-03-02T10:00:00Z"]))),
-            ("requests", Arc::new(Float64Array::from(vec![0.1]))),
+            ("account", Arc::new(StringArray::from(vec!["alice"; n])) as ArrayRef),
+            ("time", Arc::new(StringArray::from(vec!["2026-03-02T10:00:00Z"; n]))),
+            ("model", Arc::new(Float32Array::from(vec![0.1f32; n]))),
+            ("requests", Arc::new(Float64Array::from(values.to_vec()))),
         ],
     );
-    let err = cells(&floats).unwrap_err();
-    assert!(err.contains(":1:3: error: column `requests`") && err.contains("floats"), "{err}");
+    let got: Vec<[String; 2]> = cells(&floats).unwrap().into_iter().map(|r| [r[3].clone(), r[4].clone()]).collect();
+    let want = ["0.1", "3", "", "", "0", "1000000000000000000000", "inf"];
+    // A single float's shortest text: 0.1f32 widened to f64 would be 0.10000000149011612.
+    assert_eq!(got, want.map(|w| ["0.1".to_string(), w.to_string()]));
     let fake = dir.join("fake.parquet");
     std::fs::copy(&csv, &fake).unwrap();
     let err = cells(&fake).unwrap_err();
@@ -118,5 +125,85 @@ fn timestamps_of_any_unit_and_zone_read_as_their_instant() {
         write(&pq, vec![("account", Arc::new(StringArray::from(vec!["alice"])) as ArrayRef), ("time", time)]);
         assert_eq!(cells(&pq).unwrap()[0][1], want, "{what}");
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `plans/voicestudio.toml` compiled.
+fn voicestudio() -> pricebook_core::catalog::Catalog {
+    use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap};
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plans/voicestudio.toml");
+    let mut sources = SourceMap::new();
+    let file = sources.add(SourceFile::new("voicestudio.toml", std::fs::read_to_string(path).unwrap()));
+    let mut diags = Diagnostics::new();
+    pricebook_lang::compile::compile_plan_text("voicestudio", file, &sources, &mut diags).expect("compiles")
+}
+
+#[test]
+fn float_quantity_columns_are_read_exactly_and_bad_cells_are_skippable_rows() {
+    use pricebook_backtest::{Catalogs, FileArg, Inputs, Options, WhenOut, run};
+    let dir = std::env::temp_dir().join(format!("pricebook-parquet-floats-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let accounts = dir.join("accounts.csv");
+    std::fs::write(&accounts, "account,plan,signed_up,since\nann,free,2026-03-01T00:00:00Z,\n").unwrap();
+    // As pandas writes them: `units` and `input_tokens` are float64, with
+    // gaps (NaN) where a row has no value.
+    let usage = dir.join("usage.parquet");
+    let nan = f64::NAN;
+    write(
+        &usage,
+        vec![
+            ("account", Arc::new(StringArray::from(vec!["ann"; 5])) as ArrayRef),
+            (
+                "time",
+                Arc::new(StringArray::from((10..15).map(|h| format!("2026-03-02T{h}:00:00Z")).collect::<Vec<_>>())),
+            ),
+            ("feature", Arc::new(StringArray::from(vec!["tts", "tts", "transcribe", "tts", "tts"]))),
+            (
+                "model",
+                Arc::new(StringArray::from(vec![
+                    "multilingual_v2",
+                    "flash_v2_5",
+                    "scribe_v1",
+                    "flash_v2_5",
+                    "flash_v2_5",
+                ])),
+            ),
+            ("units", Arc::new(Float64Array::from(vec![1200.0, 3001.0, 10.0, f64::INFINITY, 40.0]))),
+            ("input_tokens", Arc::new(Float64Array::from(vec![nan, nan, nan, nan, 2.5]))),
+            ("variant", Arc::new(StringArray::from(vec![Some("premium"), None, None, None, None]))),
+        ],
+    );
+    let cat = voicestudio();
+    let inputs = Inputs {
+        usage: FileArg { path: &usage, shown: "usage.parquet" },
+        accounts: FileArg { path: &accounts, shown: "accounts.csv" },
+        purchases: None,
+    };
+    let opts = |skip_invalid| Options {
+        when_out: WhenOut::Refuse,
+        spill_threshold: usize::MAX,
+        progress: &|_, _| {},
+        skip_invalid,
+    };
+    let cats = Catalogs { before: None, after: &cat };
+    // Without --skip-invalid the infinity stops the run, named by row and column.
+    let Err(err) = run(&inputs, cats, &opts(false)) else { panic!("an infinity is no quantity") };
+    let err = err.to_string();
+    assert!(err.starts_with("usage.parquet:4:5: error: column `units`: `inf` is not a decimal number"), "{err}");
+    let bt = run(&inputs, cats, &opts(true)).unwrap();
+    let skipped: Vec<String> =
+        bt.skipped.unwrap().iter().map(|e| e.to_string().lines().next().unwrap().to_string()).collect();
+    assert_eq!(
+        skipped,
+        [
+            "usage.parquet:4:5: error: column `units`: `inf` is not a decimal number",
+            "usage.parquet:5:6: error: column `input_tokens`: `2.5` is not a whole number up to 1,000,000,000,000",
+        ]
+    );
+    // Free has 10,000 credits; tts 1 credit a multilingual character (x2
+    // premium), 0.5 a flash one rounded up; transcribe 5.5 a second:
+    // 1,200 x 2 = 2,400; 3,001 x 0.5 = 1,500.5 -> 1,501; 10 x 5.5 = 55.
+    // 2,400 + 1,501 + 55 = 3,956.
+    assert_eq!(bt.results[0].after.credits_used.to_string(), "3956");
     let _ = std::fs::remove_dir_all(&dir);
 }

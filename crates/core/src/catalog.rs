@@ -404,6 +404,11 @@ pub struct Multiplier {
     pub display_name: Option<String>,
     /// What the rate's cost is multiplied by, before rounding and before `max_per_use`.
     pub factor: rust_decimal::Decimal,
+    /// What serving a usage of this variant costs the provider, in place of
+    /// the rate's `cost` (whatever the model); `None`: the rate's cost,
+    /// unchanged. Left out of the JSON when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<ProviderCost>,
 }
 
 #[derive(Debug, Serialize, Deserialize, JsonSchema)]
@@ -516,7 +521,9 @@ pub struct ChangePolicy {
 impl Catalog {
     /// Whether any rate declares what it costs the provider (margins are shown only then).
     pub fn has_costs(&self) -> bool {
-        self.features.iter().flat_map(|f| &f.rates).any(|r| r.cost.is_some())
+        self.features
+            .iter()
+            .any(|f| f.rates.iter().any(|r| r.cost.is_some()) || f.multipliers.iter().any(|m| m.cost.is_some()))
     }
 
     pub fn plan_ix(&self, id: &str) -> Option<usize> {

@@ -91,8 +91,10 @@ fn arrow_table(t: PyArrowType<Table>) -> ArrowTable {
 /// `usage`, `accounts` and `purchases` are Arrow data (a `pyarrow.Table`,
 /// a `pyarrow.RecordBatchReader`, or any object with `__arrow_c_stream__`)
 /// with the columns of the command's files; cells are read as their
-/// text, so strings, integers, decimals and timestamps all work (floats
-/// are refused: they cannot hold money exactly). `before` and `after` are
+/// text, so strings, integers, decimals and timestamps all work (a float
+/// is read as its shortest text, `0.5` as "0.5", never used in arithmetic;
+/// NaN is an empty cell; an infinity is a bad row). A `variant` column
+/// names a feature's multiplier, as in the command's usage file. `before` and `after` are
 /// `Catalog`s (`Catalog.from_json(...)` or `Project(path).catalog()`);
 /// `plans` names the plan file to replay under, and may be left out when
 /// `after` holds one. `when_out` is what a customer does when a usage does

@@ -4,19 +4,49 @@
 //! gives a row). Parquet files and tables handed over in memory (the
 //! Python package) are both read here.
 //!
-//! Float columns are refused: they cannot hold money or quantities exactly
-//! (rule X1). Timestamps are instants from the UTC epoch, with a zone or
+//! Float columns (pandas writes `float64` for a whole-number column with
+//! gaps) are read as text, each value as the shortest decimal that reads
+//! back as the same float, then parsed as a CSV cell: `0.1` is 0.1, `3.0`
+//! is `3`, never a float in arithmetic (rule X1). NaN is an empty cell, as
+//! pandas means it; an infinity is written `inf`, which no cell accepts (a
+//! row error). Timestamps are instants from the UTC epoch, with a zone or
 //! without (then read as UTC), and are read in UTC.
 
 use super::{Row, clip};
-use crate::error::{InputError, InputErrorKind};
+use crate::error::InputError;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float32Type, Float64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
-use arrow_schema::{DataType, Schema};
+use arrow_schema::{ArrowError, DataType, Schema};
 
-/// A column as text, one cell per row; `None` for a float column.
-fn text_column(col: &ArrayRef) -> Result<Option<StringArray>, arrow_schema::ArrowError> {
+/// A float as the text a CSV cell would hold: `{}` writes the shortest
+/// decimal that parses back to the same float, without an exponent.
+fn float_text<F: std::fmt::Display + Into<f64> + Copy>(v: F) -> Option<String> {
+    let wide: f64 = v.into();
+    if wide.is_nan() {
+        None
+    } else if wide == 0.0 {
+        // -0.0 is no negative quantity.
+        Some("0".into())
+    } else {
+        Some(v.to_string())
+    }
+}
+
+/// A float column as text, one cell per row.
+fn float_column(col: &ArrayRef) -> Result<StringArray, ArrowError> {
+    Ok(match col.data_type() {
+        DataType::Float64 => col.as_primitive::<Float64Type>().iter().map(|v| v.and_then(float_text)).collect(),
+        DataType::Float32 => col.as_primitive::<Float32Type>().iter().map(|v| v.and_then(float_text)).collect(),
+        // Half floats widen to single exactly, and are written as those.
+        _ => float_column(&arrow_cast::cast(col, &DataType::Float32)?)?,
+    })
+}
+
+/// A column as text, one cell per row.
+fn text_column(col: &ArrayRef) -> Result<StringArray, ArrowError> {
     if matches!(col.data_type(), DataType::Float16 | DataType::Float32 | DataType::Float64) {
-        return Ok(None);
+        return float_column(col);
     }
     if let DataType::Timestamp(unit, _) = col.data_type() {
         // Arrow timestamps count from the UTC epoch whatever their zone (the
@@ -26,11 +56,13 @@ fn text_column(col: &ArrayRef) -> Result<Option<StringArray>, arrow_schema::Arro
         let counts = arrow_cast::cast(col, &DataType::Int64)?;
         let utc = arrow_cast::cast(&counts, &DataType::Timestamp(*unit, None))?;
         let cast = arrow_cast::cast(&utc, &DataType::Utf8)?;
-        let Some(strings) = cast.as_any().downcast_ref::<StringArray>() else { return Ok(None) };
-        return Ok(Some(strings.iter().map(|v| v.map(|v| format!("{v}Z"))).collect()));
+        return Ok(strings(&cast)?.iter().map(|v| v.map(|v| format!("{v}Z"))).collect());
     }
-    let cast = arrow_cast::cast(col, &DataType::Utf8)?;
-    Ok(cast.as_any().downcast_ref::<StringArray>().cloned())
+    strings(&arrow_cast::cast(col, &DataType::Utf8)?).cloned()
+}
+
+fn strings(col: &ArrayRef) -> Result<&StringArray, ArrowError> {
+    col.as_string_opt::<i32>().ok_or_else(|| ArrowError::CastError(format!("{} is not text", col.data_type())))
 }
 
 /// Reads every row of `batches` (all of `schema`, named `shown` in errors);
@@ -49,28 +81,26 @@ pub(super) fn read(
     for batch in batches {
         let batch = batch?;
         let mut texts: Vec<Option<StringArray>> = Vec::with_capacity(wanted.len());
-        let mut float = None;
-        for (i, p) in positions.iter().enumerate() {
-            let text = match p {
-                Some(p) => text_column(batch.column(*p)).map_err(|e| unreadable(e.to_string()))?,
+        for p in &positions {
+            texts.push(match p {
+                Some(p) => Some(text_column(batch.column(*p)).map_err(|e| unreadable(e.to_string()))?),
                 None => None,
-            };
-            if p.is_some() && text.is_none() {
-                float.get_or_insert(i);
-            }
-            texts.push(text);
+            });
         }
         for r in 0..batch.num_rows() {
             row_number += 1;
             let cells: Vec<&str> =
                 texts.iter().map(|t| t.as_ref().filter(|t| !t.is_null(r)).map_or("", |t| t.value(r))).collect();
             let text = || clip(cells.join(","));
-            let row =
-                Row { file: shown, line: row_number, cells: &cells, columns: &columns, names: wanted, text: &text };
-            if let Some(i) = float {
-                let expected = "a decimal or string column: floats cannot hold money or quantities exactly";
-                return Err(row.error(i, InputErrorKind::Malformed { value: "a float".into(), expected }));
-            }
+            let row = Row {
+                file: shown,
+                line: row_number,
+                cells: &cells,
+                columns: &columns,
+                names: wanted,
+                text: &text,
+                flaw: None,
+            };
             each(&row)?;
         }
     }

@@ -49,7 +49,7 @@ pub(super) fn read(
         let mut cells = recycle(std::mem::take(&mut spare));
         cells.extend(positions.iter().map(|p| p.and_then(|p| record.get(p)).unwrap_or("")));
         let text = || clip(record.iter().collect::<Vec<_>>().join(","));
-        let row = Row { file: shown, line, cells: &cells, columns: &columns, names: wanted, text: &text };
+        let row = Row { file: shown, line, cells: &cells, columns: &columns, names: wanted, text: &text, flaw: None };
         each(&row)?;
         spare = recycle(cells);
     }

@@ -73,7 +73,15 @@ pub struct Row<'a> {
     pub(crate) names: &'a [&'a str],
     /// The row as read, for error messages.
     pub(crate) text: &'a dyn Fn() -> String,
+    /// Why the reader could not make cells of this row (a JSON Lines line
+    /// that is not an object), with the wanted column it concerns
+    /// ([`WHOLE_ROW`]: none). A row error: the caller stops at it or skips
+    /// the row ([`Row::readable`]).
+    pub(crate) flaw: Option<(usize, InputErrorKind)>,
 }
+
+/// The column of a [`Row::flaw`] that concerns no one column.
+pub(crate) const WHOLE_ROW: usize = usize::MAX;
 
 impl Row<'_> {
     /// The cell of wanted column `i`, trimmed; empty when absent.
@@ -97,6 +105,15 @@ impl Row<'_> {
 
     pub fn line(&self) -> u64 {
         self.line
+    }
+
+    /// The row's flaw as an error, if the reader found one: callers check
+    /// this first, so that it is stopped at or skipped as any bad row is.
+    pub fn readable(&self) -> Result<(), InputError> {
+        match &self.flaw {
+            Some((i, kind)) => Err(self.error(*i, kind.clone())),
+            None => Ok(()),
+        }
     }
 }
 

@@ -77,19 +77,35 @@ pub fn rate_cost(feature: &Feature, rate: &Rate, m: &Measured, credit_scale: u32
     Some(feature.max_per_use.map_or(cost, |cap| cost.min(cap)))
 }
 
-/// What serving a usage costs the provider under a rate's declared `cost`,
-/// exact (not rounded: costs are summed, then shown). `None` when the rate
-/// declares no cost, or past exact arithmetic. Not capped by `max_per_use`:
-/// the cap limits what the customer pays, not what serving costs.
-pub fn provider_cost(rate: &Rate, m: &Measured) -> Option<Money> {
-    priced(cost_parts(rate.cost.as_ref()?), m).map(Money::new)
+/// The provider cost a usage of `variant` (an index into the feature's
+/// `multipliers`; `None`: no variant) is priced at: the variant's own
+/// `cost` when it declares one, else the rate's. A multiplier is a price
+/// decision, not a cost fact: without a cost of its own, a premium usage
+/// costs the provider what the plain one does.
+fn cost_of<'a>(feature: &'a Feature, rate: &'a Rate, variant: Option<usize>) -> Option<&'a ProviderCost> {
+    match variant.and_then(|v| feature.multipliers.get(v)).and_then(|m| m.cost.as_ref()) {
+        Some(own) => Some(own),
+        None => rate.cost.as_ref(),
+    }
+}
+
+/// What serving a usage costs the provider under a rate's declared `cost`
+/// (or its variant's, see [`cost_of`]), exact (not rounded: costs are
+/// summed, then shown). `None` when neither declares a cost, or past exact
+/// arithmetic. Not capped by `max_per_use`: the cap limits what the
+/// customer pays, not what serving costs.
+pub fn provider_cost(feature: &Feature, rate: &Rate, m: &Measured) -> Option<Money> {
+    priced(cost_parts(cost_of(feature, rate, m.variant)?), m).map(Money::new)
 }
 
 /// The most one credit spent on a rate costs the provider: over one unit
 /// of each thing the rate meters (a request, 1,000 input or output tokens,
-/// a minute, a unit), the largest [`provider_cost`] per credit charged.
-/// `None` without a declared cost or when the rate charges no credits.
-pub fn cost_per_credit(rate: &Rate) -> Option<Decimal> {
+/// a minute, a unit), plain and in every variant of the feature, the
+/// largest [`provider_cost`] per credit charged (a variant's credits are
+/// the rate's times its factor, unrounded). With the variant it happens in
+/// (`None`: plain usage; the first among equals). `None` without a
+/// declared cost or when the rate charges no credits.
+pub fn cost_per_credit(feature: &Feature, rate: &Rate) -> Option<(Decimal, Option<usize>)> {
     let only = |m: Measured| Measured { requests: m.requests.or(Some(Decimal::ZERO)), ..m };
     let measures = [
         Measured { requests: Some(Decimal::ONE), ..Measured::default() },
@@ -98,20 +114,44 @@ pub fn cost_per_credit(rate: &Rate) -> Option<Decimal> {
         only(Measured { minutes: Some(Decimal::ONE), ..Measured::default() }),
         only(Measured { units: Some(Decimal::ONE), ..Measured::default() }),
     ];
-    measures
-        .iter()
+    let variants = std::iter::once(None).chain((0..feature.multipliers.len()).map(Some));
+    variants
+        .flat_map(|variant| measures.iter().map(move |m| Measured { variant, ..m.clone() }))
         .filter_map(|m| {
-            let credits = priced(credit_parts(rate), m)?;
-            let money = provider_cost(rate, m)?;
-            (credits > Decimal::ZERO).then(|| money.get().checked_div(credits)).flatten()
+            let factor = m.variant.map_or(Some(Decimal::ONE), |v| feature.multipliers.get(v).map(|x| x.factor))?;
+            let credits = priced(credit_parts(rate), &m)?.checked_mul(factor)?;
+            let money = provider_cost(feature, rate, &m)?;
+            (credits > Decimal::ZERO).then(|| money.get().checked_div(credits)).flatten().map(|c| (c, m.variant))
         })
-        .max()
+        // The highest; the first found among equals.
+        .fold(None, |best: Option<(Decimal, Option<usize>)>, c| match best {
+            Some(b) if b.0 >= c.0 => Some(b),
+            _ => Some(c),
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::Multiplier;
     use rust_decimal::dec;
+
+    fn plain() -> Feature {
+        feature(Vec::new())
+    }
+
+    fn feature(multipliers: Vec<Multiplier>) -> Feature {
+        Feature {
+            id: "f".into(),
+            name: "F".into(),
+            requires: None,
+            rounding: crate::money::Rounding::Up,
+            rates: Vec::new(),
+            unit: None,
+            max_per_use: None,
+            multipliers,
+        }
+    }
 
     fn rate(parts: [Option<Decimal>; 6], cost: Option<[Option<Decimal>; 6]>) -> Rate {
         let c = |p: Option<Decimal>| p.map(Credits::new);
@@ -180,11 +220,11 @@ mod tests {
         );
         let m = Measured { input_tokens: 2000, output_tokens: 500, ..Measured::default() };
         // 1 x 0.001 + 2 x 0.003 + 0.5 x 0.015 = 0.001 + 0.006 + 0.0075 = 0.0145.
-        assert_eq!(provider_cost(&r, &m), Some(Money::new(dec!(0.0145))));
+        assert_eq!(provider_cost(&plain(), &r, &m), Some(Money::new(dec!(0.0145))));
         // Per credit: a request is $0.001 / 2 = 0.0005; 1k output $0.015 / 1;
         // 1k input costs the provider $0.003 for no credits (not a ratio).
-        assert_eq!(cost_per_credit(&r), Some(dec!(0.015)));
-        assert_eq!(provider_cost(&rate([Some(dec!(1)), None, None, None, None, None], None), &m), None);
+        assert_eq!(cost_per_credit(&plain(), &r), Some((dec!(0.015), None)));
+        assert_eq!(provider_cost(&plain(), &rate([Some(dec!(1)), None, None, None, None, None], None), &m), None);
     }
 
     #[test]
@@ -195,7 +235,42 @@ mod tests {
             Some([None, None, None, None, None, Some(dec!(0.00003))]),
         );
         let m = Measured { units: Some(dec!(7000)), ..Measured::default() };
-        assert_eq!(provider_cost(&r, &m), Some(Money::new(dec!(0.21))));
-        assert_eq!(cost_per_credit(&r), Some(dec!(0.00003)));
+        assert_eq!(provider_cost(&plain(), &r, &m), Some(Money::new(dec!(0.21))));
+        assert_eq!(cost_per_credit(&plain(), &r), Some((dec!(0.00003), None)));
+    }
+
+    fn variant(name: &str, factor: Decimal, per_unit_cost: Option<Decimal>) -> Multiplier {
+        let cost = per_unit_cost.map(|c| ProviderCost { per_unit: Some(Money::new(c)), ..ProviderCost::default() });
+        Multiplier { variant: name.into(), display_name: None, factor, cost }
+    }
+
+    #[test]
+    fn a_variant_costs_the_provider_its_own_cost_or_the_rates() {
+        // 1 credit a character, $0.00003 a character to the provider.
+        let r = rate(
+            [None, None, None, None, None, Some(dec!(1))],
+            Some([None, None, None, None, None, Some(dec!(0.00003))]),
+        );
+        let f = feature(vec![variant("premium", dec!(2), None), variant("studio", dec!(2), Some(dec!(0.0001)))]);
+        let chars = |variant| Measured { units: Some(dec!(1200)), variant, ..Measured::default() };
+        // Plain: 1,200 x $0.00003 = $0.036. Premium (x2 in credits, no cost
+        // of its own): the rate's cost, still $0.036. Studio (its own
+        // $0.0001 a character): 1,200 x 0.0001 = $0.12.
+        assert_eq!(provider_cost(&f, &r, &chars(None)), Some(Money::new(dec!(0.036))));
+        assert_eq!(provider_cost(&f, &r, &chars(Some(0))), Some(Money::new(dec!(0.036))));
+        assert_eq!(provider_cost(&f, &r, &chars(Some(1))), Some(Money::new(dec!(0.12))));
+        // Credits: a plain character 1 credit, premium and studio 2.
+        assert_eq!(rate_cost(&f, &r, &chars(Some(1)), 2), Some(Credits::new(dec!(2400))));
+        // Per credit: plain 0.00003 / 1; premium 0.00003 / 2 = 0.000015;
+        // studio 0.0001 / 2 = 0.00005, the dearest.
+        assert_eq!(cost_per_credit(&f, &r), Some((dec!(0.00005), Some(1))));
+        // A variant without a cost of its own but a discount (x0.5) earns
+        // fewer credits for the same cost: 0.00003 / 0.5 = 0.00006 per credit.
+        let cheap = feature(vec![variant("premium", dec!(2), None), variant("economy", dec!(0.5), None)]);
+        assert_eq!(cost_per_credit(&cheap, &r), Some((dec!(0.00006), Some(1))));
+        // A rate without cost, with a variant that has one: only that variant costs.
+        let free = rate([None, None, None, None, None, Some(dec!(1))], None);
+        assert_eq!(provider_cost(&f, &free, &chars(None)), None);
+        assert_eq!(provider_cost(&f, &free, &chars(Some(1))), Some(Money::new(dec!(0.12))));
     }
 }

@@ -2,7 +2,8 @@
 //! per minute, per unit, as the rate card meters) compiled into the
 //! catalog, and the margin lints. Costs never change what customers pay;
 //! the backtest reports margins from them and `check` warns when a price
-//! cannot cover them. Both use [`cost_per_credit`], so the arithmetic is
+//! cannot cover them. Both use [`cost_per_credit`] (a feature's variants
+//! included), so the arithmetic is
 //! `pricebook_core::billing::cost`'s.
 
 use super::catalog::{Catalog, ProviderCost};
@@ -30,21 +31,50 @@ pub(super) fn provider_cost(c: &RateCost, ck: &mut Checker) -> ProviderCost {
     }
 }
 
-/// The rate whose credits cost the provider most, among the features
-/// `usable` allows: (money per credit, feature, rate).
-fn dearest(cat: &Catalog, usable: impl Fn(usize) -> bool) -> Option<(Decimal, usize, usize)> {
+/// Where a credit costs the provider most: a rate, and the variant of the
+/// feature it is used in (`None`: plain usage).
+struct Dearest {
+    per_credit: Decimal,
+    f: usize,
+    r: usize,
+    variant: Option<usize>,
+}
+
+impl Dearest {
+    /// Whose `cost` the figure comes from, for the help: the variant's
+    /// own, or the rate's (also for a variant without one, dearest by its
+    /// factor below 1).
+    fn whose(&self, cat: &Catalog) -> &'static str {
+        let multipliers = &cat.features[self.f].multipliers;
+        match self.variant.and_then(|v| multipliers.get(v)) {
+            Some(m) if m.cost.is_some() => "variant's",
+            _ => "rate's",
+        }
+    }
+}
+
+/// The rate (and variant) whose credits cost the provider most, among the
+/// features `usable` allows.
+fn dearest(cat: &Catalog, usable: impl Fn(usize) -> bool) -> Option<Dearest> {
     cat.features
         .iter()
         .enumerate()
         .filter(|(f, _)| usable(*f))
-        .flat_map(|(f, feature)| feature.rates.iter().enumerate().map(move |(r, rate)| (f, r, rate)))
-        .filter_map(|(f, r, rate)| cost_per_credit(rate).map(|c| (c, f, r)))
+        .flat_map(|(f, feature)| feature.rates.iter().enumerate().map(move |(r, rate)| (f, feature, r, rate)))
+        .filter_map(|(f, feature, r, rate)| {
+            cost_per_credit(feature, rate).map(|(per_credit, variant)| Dearest { per_credit, f, r, variant })
+        })
         // The highest cost; the first declared among equals.
-        .min_by(|a, b| b.0.cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))))
+        .min_by(|a, b| b.per_credit.cmp(&a.per_credit).then((a.f, a.r).cmp(&(b.f, b.r))))
 }
 
-fn model(cat: &Catalog, f: usize, r: usize) -> String {
-    format!("`{}` (`{}`)", cat.features[f].id, cat.features[f].rates[r].model)
+fn model(cat: &Catalog, d: &Dearest) -> String {
+    let feature = &cat.features[d.f];
+    let model = &feature.rates[d.r].model;
+    match d.variant.and_then(|v| feature.multipliers.get(v)) {
+        Some(m) => format!("`{}` (`{model}`, variant `{}`)", feature.id, m.variant),
+        None => format!("`{}` (`{model}`)", feature.id),
+    }
 }
 
 pub(super) fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
@@ -60,8 +90,8 @@ pub(super) fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
             continue;
         }
         let usable = |f: usize| cat.features[f].requires.as_ref().is_none_or(|e| plan.has_flag(e.ix));
-        let Some((per_credit, f, r)) = dearest(cat, usable) else { continue };
-        let Some(cost) = credits.checked_mul(per_credit) else { continue };
+        let Some(d) = dearest(cat, usable) else { continue };
+        let Some(cost) = credits.checked_mul(d.per_credit) else { continue };
         if cost > price.get() {
             ck.error(
                 Code::AllowanceAboveCost,
@@ -71,15 +101,16 @@ pub(super) fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
                     plan.id,
                     pricebook_core::format::group(credits),
                     cat.credits.plural,
-                    model(cat, f, r),
+                    model(cat, &d),
                     money(cost),
                     show_money(Some(cat.currency), price)
                 ),
             )
             .with_help(format!(
                 "raise the price, lower the allowance or charge more {} for that model; or, if the loss is \
-                 intended, check the rate's `cost`",
-                cat.credits.plural
+                 intended, check the {} `cost`",
+                cat.credits.plural,
+                d.whose(cat)
             ));
         }
     }
@@ -90,8 +121,8 @@ pub(super) fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
                 cat.plans.iter().enumerate().any(|(p, plan)| pack.available_on(p) && plan.has_flag(e.ix))
             })
         };
-        let Some((per_credit, f, r)) = dearest(cat, usable) else { continue };
-        if unit < per_credit {
+        let Some(d) = dearest(cat, usable) else { continue };
+        if unit < d.per_credit {
             let span = raw.price.as_ref().or(raw.unit_price.as_ref()).map_or(raw.id.span.clone(), |l| l.span.clone());
             let per = cat.credits.price_per.get();
             // "per credit", or "per 1000 tokens" when prices are quoted per many.
@@ -108,11 +139,11 @@ pub(super) fn lint(file: &PlanFile, cat: &Catalog, ck: &mut Checker) {
                     pack.id,
                     cat.credits.plural,
                     money(unit * per),
-                    model(cat, f, r),
-                    money(per_credit * per)
+                    model(cat, &d),
+                    money(d.per_credit * per)
                 ),
             )
-            .with_help("raise the pack's price, or check the rate's `cost`");
+            .with_help(format!("raise the pack's price, or check the {} `cost`", d.whose(cat)));
         }
     }
 }

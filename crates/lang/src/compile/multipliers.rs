@@ -15,7 +15,8 @@ pub(super) fn multipliers(ms: &[Sp<raw::Multiplier>], ck: &mut Checker) -> Vec<M
             let m = &m.value;
             let factor = m.multiplier.value.0;
             ck.sign(factor, Sign::Positive, &m.multiplier.span, "multiplier");
-            Multiplier { variant: m.variant.value.clone(), display_name: m.display_name.clone(), factor }
+            let cost = m.cost.as_ref().map(|c| super::costs::provider_cost(&c.value, ck));
+            Multiplier { variant: m.variant.value.clone(), display_name: m.display_name.clone(), factor, cost }
         })
         .collect()
 }

@@ -356,6 +356,8 @@ pub(crate) struct Multiplier {
     pub(crate) display_name: Option<String>,
     /// What the rate's cost is multiplied by, e.g. 2; applied before rounding and before `max_per_use`.
     pub(crate) multiplier: Sp<DecimalLit>,
+    /// What serving one usage of this variant costs you, the provider, in money, in place of the rate's `cost` (for every model of the feature), e.g. cost = { per_unit = "$0.00009" }. Default: the rate's `cost`, unchanged (the multiplier is a price decision, not a cost). Customers never pay it: `backtest` margins and `check` warnings use it.
+    pub(crate) cost: Option<Sp<RateCost>>,
 }
 
 /// What one model (or variant) of a feature costs; the parts add up.
