@@ -1,6 +1,7 @@
 //! The JSON ledger's metered lines (issue 10): usage past the balance that
 //! is billed in money leaves the balance alone, so its line carries amount 0
-//! and the quantity in `metered`; summing `amount` gives the balance.
+//! and the quantity in `metered`; summing `amount` gives the balance. Usage
+//! that named a multiplier's variant says which.
 
 mod common;
 
@@ -33,4 +34,23 @@ fn metered_lines_do_not_move_the_balance() {
     for pair in lines.windows(2).filter(|w| w[1]["type"] == "metered") {
         assert_eq!(dec(&pair[0]["balance_after"]), dec(&pair[1]["balance_after"]), "{:#}", pair[1]);
     }
+}
+
+#[test]
+fn usage_lines_name_the_variant_that_multiplied_them() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut project = Project::new(common::workspace(root));
+    let path = root.join("scenarios/voicestudio/premium_voices_cost_double.toml");
+    let replayed = project.replay(&path).expect("the scenario compiles");
+    let doc: Value = serde_json::from_str(&replayed.json).expect("the ledger is JSON");
+    let lines = doc["accounts"][0]["transactions"].as_array().expect("transactions");
+    // The scenario's three premium uses (2,400, 1,201, 5,000 credits), then a plain one (1,000).
+    let uses: Vec<(Decimal, Option<&str>)> = lines
+        .iter()
+        .filter(|t| t.get("resource").is_some())
+        .map(|t| (-dec(&t["amount"]), t.get("variant").map(|v| v.as_str().expect("a name"))))
+        .collect();
+    let premium = Some("premium");
+    let want = [(2400, premium), (1201, premium), (5000, premium), (1000, None)].map(|(c, v)| (Decimal::from(c), v));
+    assert_eq!(uses, want);
 }

@@ -363,6 +363,8 @@ pub enum Detail {
     None,
     Usage {
         rate: Option<(usize, usize)>,
+        /// The feature's multiplier the usage named (its index), if any.
+        variant: Option<usize>,
         project: Option<Sym>,
         session: Option<Sym>,
         operation: Option<OpId>,

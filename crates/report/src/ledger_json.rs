@@ -63,11 +63,16 @@ pub fn render(script: &Script, engine: &Simulation<'_>) -> String {
                         Detail::Returned { usage, .. } => usage.as_ref(),
                         other => other,
                     };
-                    if let Detail::Usage { project, session, .. } = usage {
+                    if let Detail::Usage { rate, variant, project, session, .. } = usage {
                         t["resource"] = json!({
                             "project": project.map(|p| names.sym(p).to_string()),
                             "session": session.map(|s| names.sym(s).to_string()),
                         });
+                        // Only usage that named a variant says so: other lines keep their shape.
+                        let named = rate.zip(*variant).and_then(|((f, _), v)| cat.features[f].multipliers.get(v));
+                        if let Some(m) = named {
+                            t["variant"] = Value::String(m.variant.clone());
+                        }
                     }
                     transactions.push(t);
                 }

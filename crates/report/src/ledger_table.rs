@@ -55,15 +55,21 @@ impl Names<'_> {
         let cat = self.cat;
         match d {
             Detail::None => String::new(),
-            Detail::Usage { rate, project, session, operation, cost } => {
+            Detail::Usage { rate, variant, project, session, operation, cost } => {
                 let mut s = match rate {
                     Some((f, r)) => {
                         let feature = &cat.features[*f];
                         let model = &feature.rates[*r].model;
-                        if feature.rates.len() > 1 || model != "default" {
-                            format!("{} ({model})", feature.id)
-                        } else {
+                        // The model when there is a choice, and the variant
+                        // that multiplied the cost: "tts (flash_v2_5, premium)".
+                        let shown_model = (feature.rates.len() > 1 || model != "default").then_some(model.as_str());
+                        let shown_variant =
+                            variant.and_then(|v| feature.multipliers.get(v)).map(|m| m.variant.as_str());
+                        let qualifiers: Vec<&str> = shown_model.into_iter().chain(shown_variant).collect();
+                        if qualifiers.is_empty() {
                             feature.id.clone()
+                        } else {
+                            format!("{} ({})", feature.id, qualifiers.join(", "))
                         }
                     }
                     None => "usage".into(),

@@ -63,6 +63,7 @@ impl<S: Sink> Step<'_, S> {
         let cost = self.cost(usage).ok_or(Reason::AmountOutOfRange)?;
         let detail = Detail::Usage {
             rate: usage.rate,
+            variant: usage.quantity.variant,
             project: usage.project,
             session: usage.session,
             operation: usage.operation,
