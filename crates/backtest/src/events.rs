@@ -10,7 +10,7 @@ use crate::accounts::{Accounts, known_in, pack_ids};
 use crate::cells;
 use crate::error::{InputError, InputErrorKind};
 use crate::fast_hash::FastMap;
-use crate::input::{self, Row, Source};
+use crate::input::{self, Format, Lines, Piece, Row, Source};
 use crate::skip::OnBad;
 use pricebook_core::billing::cost::Measured;
 use pricebook_core::calendar::Instant;
@@ -95,8 +95,10 @@ impl Names {
             Some(id) => *id,
             None => {
                 let id = self.rates.len() as u32;
-                for (c, cat) in catalogs.iter().enumerate() {
-                    let ix = resolve_rate(row, (fcol, mcol), cat)?;
+                // Every catalog first: a name one of them lacks is not added to any.
+                let ixs =
+                    catalogs.iter().map(|cat| resolve_rate(row, (fcol, mcol), cat)).collect::<Result<Vec<_>, _>>()?;
+                for (c, ix) in ixs.into_iter().enumerate() {
                     self.rate_ix[c].push(ix);
                 }
                 self.rates.push((feature.to_string(), model.to_string()));
@@ -130,6 +132,48 @@ impl Names {
         self.packs.push(name.to_string());
         self.pack_ids.insert(name.to_string(), id);
         Ok(id)
+    }
+}
+
+impl Names {
+    /// Adds the names of `local` (one piece of the file's, in the order it
+    /// met them) that are new here, as reading the piece here would have;
+    /// returns the id here of each local rate id and pack id.
+    fn absorb(&mut self, local: Names) -> (Vec<u32>, Vec<u32>) {
+        let Names { rates, packs, rate_ix, pack_ix, .. } = local;
+        let rates = rates
+            .into_iter()
+            .enumerate()
+            .map(|(l, (feature, model))| {
+                if let Some(id) = self.rate_ids.get(&feature).and_then(|m| m.get(&model)) {
+                    return *id;
+                }
+                let id = self.rates.len() as u32;
+                for (mine, theirs) in self.rate_ix.iter_mut().zip(&rate_ix) {
+                    mine.push(theirs[l]);
+                }
+                self.rate_ids.entry(feature.clone()).or_default().insert(model.clone(), id);
+                self.rates.push((feature, model));
+                id
+            })
+            .collect();
+        let packs = packs
+            .into_iter()
+            .enumerate()
+            .map(|(l, name)| {
+                if let Some(id) = self.pack_ids.get(&name) {
+                    return *id;
+                }
+                let id = self.packs.len() as u32;
+                for (mine, theirs) in self.pack_ix.iter_mut().zip(&pack_ix) {
+                    mine.push(theirs[l]);
+                }
+                self.pack_ids.insert(name.clone(), id);
+                self.packs.push(name);
+                id
+            })
+            .collect();
+        (rates, packs)
     }
 }
 
@@ -236,7 +280,9 @@ pub enum Table {
 }
 
 /// Reads a usage or purchases table, handing each event to `each`; a bad
-/// row stops the reading or is skipped, as `on_bad` says.
+/// row stops the reading or is skipped, as `on_bad` says. A CSV file is
+/// parsed on every core ([`read_csv`]); JSON Lines, Parquet and Arrow
+/// tables row by row.
 pub fn read(
     table: Table,
     (source, shown): (Source<'_>, &str),
@@ -245,16 +291,104 @@ pub fn read(
     catalogs: &[&Catalog],
     each: &mut dyn FnMut(Event) -> std::io::Result<()>,
 ) -> Result<(), InputError> {
-    let (columns, required) = match table {
-        Table::Usage => (USAGE, USAGE_REQUIRED),
-        Table::Purchases => (PURCHASES, PURCHASES_REQUIRED),
-    };
-    input::read_source(source, shown, columns, required, &mut |row| {
-        let e = match table {
-            Table::Usage => usage(row, accounts, names, catalogs),
-            Table::Purchases => purchase(row, accounts, names, catalogs),
-        };
+    if let Source::File(path) = source
+        && matches!(Format::of(path, shown), Ok(Format::Csv))
+    {
+        return read_csv(table, (path, shown), (accounts, on_bad), names, catalogs, input::BLOCK, each);
+    }
+    input::read_source(source, shown, table.columns().0, table.columns().1, &mut |row| {
+        let e = table.event(row, accounts, names, catalogs);
         let Some(e) = on_bad.keep(e)? else { return Ok(()) };
-        each(e).map_err(|e| InputError::file("temporary spill file", InputErrorKind::Io(e.to_string())))
+        each(e).map_err(spill)
     })
 }
+
+fn spill(e: std::io::Error) -> InputError {
+    InputError::file("temporary spill file", InputErrorKind::Io(e.to_string()))
+}
+
+impl Table {
+    /// The columns read, and how many of the first are required.
+    fn columns(self) -> (&'static [&'static str], usize) {
+        match self {
+            Table::Usage => (USAGE, USAGE_REQUIRED),
+            Table::Purchases => (PURCHASES, PURCHASES_REQUIRED),
+        }
+    }
+
+    fn event(
+        self,
+        row: &Row<'_>,
+        accounts: &Accounts,
+        names: &mut Names,
+        catalogs: &[&Catalog],
+    ) -> Result<Event, InputError> {
+        match self {
+            Table::Usage => usage(row, accounts, names, catalogs),
+            Table::Purchases => purchase(row, accounts, names, catalogs),
+        }
+    }
+}
+
+/// One piece of a CSV file read: its events, with ids from the piece's own
+/// names, and its bad rows.
+struct Parsed {
+    names: Names,
+    events: Vec<Event>,
+    /// Rows skipped, in file order.
+    skipped: Vec<InputError>,
+    /// What stopped the piece: its first bad row when not skipping, or a
+    /// record that is not text.
+    stop: Option<InputError>,
+}
+
+/// [`read`] of a CSV file, parsed on every core in blocks of `block` bytes.
+/// Each piece of the file resolves names into its own [`Names`]; merged in
+/// file order, they get the ids a sequential read gives, so the events,
+/// the names and the skipped rows are the same whatever the cuts.
+fn read_csv(
+    table: Table,
+    file: (&std::path::Path, &str),
+    (accounts, on_bad): (&Accounts, &mut OnBad<'_>),
+    names: &mut Names,
+    catalogs: &[&Catalog],
+    block: usize,
+    each: &mut dyn FnMut(Event) -> std::io::Result<()>,
+) -> Result<(), InputError> {
+    let skips = on_bad.skips();
+    let parse = |piece: &Piece<'_>| {
+        let mut p = Parsed { names: Names::new(catalogs.len()), events: Vec::new(), skipped: Vec::new(), stop: None };
+        let end = piece.rows(&mut |row| match row.and_then(|row| table.event(row, accounts, &mut p.names, catalogs)) {
+            Ok(e) => {
+                p.events.push(e);
+                Ok(())
+            }
+            Err(e) if skips => {
+                p.skipped.push(e);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        });
+        p.stop = end.err();
+        p
+    };
+    let mut merge = |p: Parsed, lines: Lines| {
+        let (rates, packs) = names.absorb(p.names);
+        for mut e in p.events {
+            match &mut e.what {
+                What::Use(u) => u.rate = u.rate.map(|r| rates[r as usize]),
+                What::Buy { pack, .. } => *pack = packs[*pack as usize],
+            }
+            each(e).map_err(spill)?;
+        }
+        for e in p.skipped {
+            on_bad.keep::<()>(Err(lines.fix(e)))?;
+        }
+        p.stop.map_or(Ok(()), |e| Err(lines.fix(e)))
+    };
+    input::read_csv_pieces(file, table.columns(), block, &parse, &mut merge)
+}
+
+#[cfg(test)]
+#[path = "events_tests.rs"]
+mod tests;

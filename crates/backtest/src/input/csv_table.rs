@@ -4,12 +4,14 @@ use super::{Row, clip};
 use crate::error::{InputError, InputErrorKind};
 use std::path::Path;
 
-fn csv_error(shown: &str, e: &csv::Error) -> InputError {
+pub(super) fn not_utf8() -> InputErrorKind {
+    InputErrorKind::NotTheFormat("the file is not UTF-8 text, so it is not a CSV file".to_string())
+}
+
+pub(super) fn csv_error(shown: &str, e: &csv::Error) -> InputError {
     let line = e.position().map_or(0, |p| p.line());
     let kind = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => {
-            InputErrorKind::NotTheFormat("the file is not UTF-8 text, so it is not a CSV file".to_string())
-        }
+        csv::ErrorKind::Utf8 { .. } => not_utf8(),
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
             InputErrorKind::FieldCount { header: *expected_len, row: *len }
         }
@@ -30,13 +32,7 @@ pub(super) fn read(
 ) -> Result<(), InputError> {
     let file = std::fs::File::open(path).map_err(|e| InputError::file(shown, InputErrorKind::Io(e.to_string())))?;
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(file);
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| csv_error(shown, &e))?
-        .iter()
-        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
-        .collect();
-    let (positions, columns) = super::locate(shown, &header, wanted, required, 1)?;
+    let (positions, columns) = header(&mut reader, shown, wanted, required)?;
     let mut record = csv::StringRecord::new();
     let mut spare: Vec<&str> = Vec::with_capacity(wanted.len());
     loop {
@@ -55,10 +51,26 @@ pub(super) fn read(
     }
 }
 
+/// Where each `wanted` column is in the header (see [`super::locate`]).
+pub(super) fn header<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    shown: &str,
+    wanted: &[&str],
+    required: usize,
+) -> Result<(Vec<Option<usize>>, Vec<usize>), InputError> {
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| csv_error(shown, &e))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    super::locate(shown, &header, wanted, required, 1)
+}
+
 /// The same buffer, emptied, for cells borrowed from another row: one
 /// allocation serves every row (collecting a `Vec` into one of the same
 /// layout reuses its memory).
-fn recycle<'b>(mut cells: Vec<&str>) -> Vec<&'b str> {
+pub(super) fn recycle<'b>(mut cells: Vec<&str>) -> Vec<&'b str> {
     cells.clear();
     cells.into_iter().map(|_| "").collect()
 }
