@@ -21,7 +21,8 @@
 //! quoted field) has no cut: its block grows until the file ends, as a
 //! sequential read would hold that one record.
 
-use super::{Row, clip};
+use super::Record;
+use super::csv_table::{Layout, header, rows};
 use crate::error::InputError;
 use memchr::memchr;
 use rayon::prelude::*;
@@ -32,20 +33,6 @@ use std::path::Path;
 /// core busy, small enough that two blocks in flight cost little memory.
 pub(crate) const BLOCK: usize = 8 << 20;
 
-/// Where the wanted columns are in every record.
-struct Layout<'a> {
-    shown: &'a str,
-    wanted: &'a [&'a str],
-    positions: Vec<Option<usize>>,
-    columns: Vec<usize>,
-    /// Fields in the header: every record must have as many.
-    fields: usize,
-}
-
-/// A record read as a row, or the error of a record with the wrong number
-/// of fields.
-pub(crate) type Record<'r, 'a> = Result<&'r Row<'a>, InputError>;
-
 /// Whole records of the file, parsed on their own.
 pub(crate) struct Piece<'a> {
     layout: &'a Layout<'a>,
@@ -53,52 +40,15 @@ pub(crate) struct Piece<'a> {
 }
 
 impl Piece<'_> {
-    /// Hands each record to `each` in order: as a row, or as the error of a
-    /// record whose field count differs from the header's (a row error,
-    /// which the caller may skip). Lines are counted from 1 at the piece's
-    /// start ([`Lines::fix`] makes them the file's). Stops at the first
-    /// error `each` returns, or at a record that is not UTF-8 (the file is
-    /// then not a CSV file, and the run stops).
+    /// Hands each record to `each` in order, as [`super::csv_table::rows`]
+    /// does, with lines counted from 1 at the piece's start
+    /// ([`Lines::fix`] makes them the file's).
     pub(crate) fn rows(
         &self,
         each: &mut dyn FnMut(Record<'_, '_>) -> Result<(), InputError>,
     ) -> Result<(), InputError> {
-        let l = self.layout;
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(self.bytes);
-        let mut bytes = csv::ByteRecord::new();
-        let mut cells: Vec<&str> = Vec::with_capacity(l.wanted.len());
-        loop {
-            match reader.read_byte_record(&mut bytes) {
-                Ok(false) => return Ok(()),
-                Ok(true) => {}
-                Err(e) => return Err(super::csv_table::csv_error(l.shown, &e)),
-            }
-            let line = bytes.position().map_or(0, |p| p.line());
-            // The csv crate checks the count before the text, as here.
-            if bytes.len() != l.fields {
-                let kind =
-                    crate::error::InputErrorKind::FieldCount { header: l.fields as u64, row: bytes.len() as u64 };
-                let mut err = InputError::file(l.shown, kind);
-                err.place.line = line;
-                each(Err(err))?;
-                continue;
-            }
-            let record = match csv::StringRecord::from_byte_record(std::mem::take(&mut bytes)) {
-                Ok(r) => r,
-                Err(_) => {
-                    let mut err = InputError::file(l.shown, super::csv_table::not_utf8());
-                    err.place.line = line;
-                    return Err(err);
-                }
-            };
-            cells.extend(l.positions.iter().map(|p| p.and_then(|p| record.get(p)).unwrap_or("")));
-            let text = || clip(record.iter().collect::<Vec<_>>().join(","));
-            let row = Row { file: l.shown, line, cells: &cells, columns: &l.columns, names: l.wanted, text: &text };
-            let done = each(Ok(&row));
-            cells = super::csv_table::recycle(cells);
-            bytes = record.into_byte_record();
-            done?;
-        }
+        rows(&mut reader, self.layout, each)
     }
 }
 
@@ -185,14 +135,12 @@ pub(crate) fn read<P: Send>(
     let io = |e: std::io::Error| InputError::file(shown, crate::error::InputErrorKind::Io(e.to_string()));
     let file = std::fs::File::open(path).map_err(io)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(file);
-    let (positions, columns) = super::csv_table::header(&mut reader, shown, wanted, required)?;
-    let fields = reader.headers().map_or(0, |h| h.len());
+    let layout = header(&mut reader, shown, wanted, required)?;
     // Where the header ends, as the csv crate counts: the rest of the file
     // reads as it would after that record.
     let after_header = reader.position().clone();
     let mut file = reader.into_inner();
     file.seek(SeekFrom::Start(after_header.byte())).map_err(io)?;
-    let layout = Layout { shown, wanted, positions, columns, fields };
     let size = (block / (4 * rayon::current_num_threads())).max(1);
 
     let mut lines = after_header.line() - 1;

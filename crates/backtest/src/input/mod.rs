@@ -114,9 +114,14 @@ fn trim(cell: &str) -> &str {
     }
 }
 
+/// A record read as a row, or the error of a CSV record with the wrong
+/// number of fields (a row error: `--skip-invalid` skips it).
+pub(crate) type Record<'r, 'a> = Result<&'r Row<'a>, InputError>;
+
 /// Reads every row of `path` (named `shown` in errors), handing each to
 /// `each` with cells for the `wanted` columns; the first `required` of
-/// them must be in a CSV header.
+/// them must be in a CSV header. A CSV row with the wrong number of
+/// fields stops the reading.
 pub fn read_rows(
     path: &Path,
     shown: &str,
@@ -124,11 +129,22 @@ pub fn read_rows(
     required: usize,
     each: &mut dyn FnMut(&Row<'_>) -> Result<(), InputError>,
 ) -> Result<(), InputError> {
+    read_records(path, shown, (wanted, required), &mut |r| each(r?))
+}
+
+/// [`read_rows`], handing `each` the error of a CSV row with the wrong
+/// number of fields instead of stopping.
+fn read_records(
+    path: &Path,
+    shown: &str,
+    (wanted, required): (&[&str], usize),
+    each: &mut dyn FnMut(Record<'_, '_>) -> Result<(), InputError>,
+) -> Result<(), InputError> {
     match Format::of(path, shown)? {
         Format::Csv => csv_table::read(path, shown, wanted, required, each),
-        Format::JsonLines => jsonl_table::read(path, shown, wanted, each),
+        Format::JsonLines => jsonl_table::read(path, shown, wanted, &mut |row| each(Ok(row))),
         #[cfg(feature = "parquet")]
-        Format::Parquet => parquet_table::read(path, shown, wanted, required, each),
+        Format::Parquet => parquet_table::read(path, shown, wanted, required, &mut |row| each(Ok(row))),
         #[cfg(not(feature = "parquet"))]
         Format::Parquet => Err(InputError::file(shown, InputErrorKind::ParquetNotBuilt)),
     }
@@ -142,15 +158,28 @@ pub fn read_source(
     required: usize,
     each: &mut dyn FnMut(&Row<'_>) -> Result<(), InputError>,
 ) -> Result<(), InputError> {
+    read_source_records(source, shown, (wanted, required), &mut |r| each(r?))
+}
+
+/// [`read_source`], handing `each` the error of a CSV row with the wrong
+/// number of fields instead of stopping.
+pub(crate) fn read_source_records(
+    source: Source<'_>,
+    shown: &str,
+    (wanted, required): (&[&str], usize),
+    each: &mut dyn FnMut(Record<'_, '_>) -> Result<(), InputError>,
+) -> Result<(), InputError> {
     match source {
-        Source::File(path) => read_rows(path, shown, wanted, required, each),
+        Source::File(path) => read_records(path, shown, (wanted, required), each),
         #[cfg(feature = "arrow")]
         Source::Arrow(table) => {
             let unreadable = |why: String| {
                 InputError::file(shown, InputErrorKind::NotTheFormat(format!("an unreadable column ({why})")))
             };
             let mut batches = table.batches.iter().map(|b| Ok(b.clone()));
-            arrow_table::read((shown, &table.schema), &mut batches, &unreadable, wanted, required, each)
+            arrow_table::read((shown, &table.schema), &mut batches, &unreadable, wanted, required, &mut |row| {
+                each(Ok(row))
+            })
         }
     }
 }
