@@ -7,6 +7,10 @@
 //! the file has. Parsing cells into values is the caller's business; this
 //! module only knows where each cell came from, so that every error names
 //! the file, the line and the column.
+//!
+//! A backtest's usage and purchases CSV files are parsed on every core
+//! ([`csv_pieces`]); JSON Lines and Parquet files, and every accounts file,
+//! are read row by row.
 
 #[cfg(feature = "arrow")]
 mod arrow_table;
