@@ -620,6 +620,43 @@ usage.csv,7,model,plans `codeassist` have no model `default`
 }
 
 #[test]
+fn a_row_with_the_wrong_number_of_fields_stops_the_run_or_is_skipped() {
+    let t = TempDir::new("fields");
+    let usage = USAGE.replace("dave,agent,,", "dave,agent,standard,").replace("bob,chat,fast,,,", "bob,chat,fast,,,,x");
+    let e = hand_export(&t, &usage);
+    let before = before_plans(&t);
+    let (code, _, stderr) = backtest(&e, Some(&before), &t.join("never"), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("usage.csv:4: error: this row has 8 fields where the header has 7"), "{stderr}");
+    assert!(!t.join("never").exists());
+
+    let (code, _, stderr) = backtest(&e, Some(&before), &t.join("out"), &["--skip-invalid"]);
+    assert_eq!(code, 0, "{stderr}");
+    let skipped =
+        std::fs::read_to_string(t.join("out/skipped.csv")).unwrap().replace(&format!("{}/", t.0.display()), "");
+    assert_eq!(skipped, "file,row,column,reason\nusage.csv,4,,this row has 8 fields where the header has 7\n");
+    // bob's chat is gone; his purchase stays.
+    let csv = std::fs::read_to_string(t.join("out/accounts.csv")).unwrap();
+    assert!(csv.contains("\nbob,free,1,20.00,20.00,0.00,0,0,0,0,,,0,0\n"), "{csv}");
+
+    // The same in the accounts file, read first.
+    std::fs::write(&e.accounts, format!("{ACCOUNTS}erin,free,,2026-03-01T00:00:00Z,,,x\n")).unwrap();
+    let (code, _, stderr) = backtest(&e, Some(&before), &t.join("never"), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("accounts.csv:6: error: this row has 7 fields where the header has 6"), "{stderr}");
+    let (code, _, stderr) = backtest(&e, Some(&before), &t.join("out2"), &["--skip-invalid"]);
+    assert_eq!(code, 0, "{stderr}");
+    let skipped =
+        std::fs::read_to_string(t.join("out2/skipped.csv")).unwrap().replace(&format!("{}/", t.0.display()), "");
+    assert_eq!(
+        skipped,
+        "file,row,column,reason\n\
+         accounts.csv,6,,this row has 7 fields where the header has 6\n\
+         usage.csv,4,,this row has 8 fields where the header has 7\n"
+    );
+}
+
+#[test]
 fn metered_usage_reads_the_units_column_and_costs_give_margins() {
     let t = TempDir::new("units");
     let accounts = t.write(

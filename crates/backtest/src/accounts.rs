@@ -142,8 +142,12 @@ pub fn read(
 ) -> Result<Accounts, InputError> {
     let mut list = Vec::new();
     let mut lines: HashMap<String, u64> = HashMap::new();
-    input::read_source(source, shown, COLUMNS, REQUIRED, &mut |row| {
-        let unique = row.readable().and_then(|()| account(row, catalogs)).and_then(|a| match lines.get(&a.name) {
+    input::read_source_records(source, shown, (COLUMNS, REQUIRED), &mut |record| {
+        let row = match record {
+            Ok(row) => row,
+            Err(e) => return on_bad.keep::<()>(Err(e)).map(drop),
+        };
+        let unique = account(row, catalogs).and_then(|a| match lines.get(&a.name) {
             Some(first_line) => {
                 Err(row.error(0, InputErrorKind::DuplicateAccount { value: a.name, first_line: *first_line }))
             }

@@ -56,14 +56,39 @@ pub(crate) fn optional_time(row: &Row<'_>, i: usize) -> Result<Option<Instant>, 
     if row.get(i).is_empty() { Ok(None) } else { time(row, i).map(Some) }
 }
 
+/// `parse_decimal` of the cells nearly every export has (digits, perhaps
+/// with one `.` between them, short enough for an `i64`) without its
+/// allocations: the same value and the same scale. `None` for anything
+/// else, which `parse_decimal` then reads or refuses.
+fn plain_decimal(v: &str) -> Option<Decimal> {
+    let b = v.as_bytes();
+    if b.is_empty() || b.len() > 18 {
+        return None;
+    }
+    let mut n = 0i64;
+    let mut scale = 0u32;
+    for (i, c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => n = n * 10 + i64::from(c - b'0'),
+            b'.' if scale == 0 && i > 0 && i + 1 < b.len() => scale = (b.len() - i - 1) as u32,
+            _ => return None,
+        }
+    }
+    Some(Decimal::new(n, scale))
+}
+
 /// A decimal of zero or more; `None` when the cell is empty.
 pub(crate) fn quantity(row: &Row<'_>, i: usize) -> Result<Option<Decimal>, InputError> {
     let v = row.get(i);
     if v.is_empty() {
         return Ok(None);
     }
-    let d = parse_decimal(v)
-        .map_err(|_| row.error(i, InputErrorKind::Malformed { value: v.to_string(), expected: "a decimal number" }))?;
+    let d = match plain_decimal(v) {
+        Some(d) => d,
+        None => parse_decimal(v).map_err(|_| {
+            row.error(i, InputErrorKind::Malformed { value: v.to_string(), expected: "a decimal number" })
+        })?,
+    };
     if d.is_sign_negative() && !d.is_zero() {
         return Err(row.error(i, InputErrorKind::Negative { value: v.to_string() }));
     }
@@ -106,7 +131,7 @@ mod tests {
     use super::*;
 
     fn row_of<'a>(cells: &'a [&'a str], text: &'a dyn Fn() -> String) -> Row<'a> {
-        Row { file: "usage.csv", line: 2, cells, columns: &[1], names: &["time"], text, flaw: None }
+        Row { file: "usage.csv", line: 2, cells, columns: &[1], names: &["time"], text }
     }
 
     #[test]
@@ -118,6 +143,61 @@ mod tests {
         }
         let err = time(&row_of(&["2026-03-02T10:00:00"], &text), 0).unwrap_err().to_string();
         assert!(err.starts_with("usage.csv:2:1: error: column `time`:"), "a time needs its offset: {err}");
+    }
+
+    #[test]
+    fn plain_decimals_read_as_parse_decimal_reads_them() {
+        let mut cases: Vec<String> = [
+            "0",
+            "7",
+            "007",
+            "10",
+            "1.5",
+            "1.50",
+            "0.000",
+            "00.10",
+            "12.",
+            ".5",
+            "1..2",
+            "1.2.3",
+            "-1",
+            "+1",
+            "1_000",
+            "1e3",
+            "1 ",
+            " 1",
+            "",
+            ".",
+            "999999999999999999",
+            "99999999999999999.9",
+            "9999999999999999999",
+            "1000000000000.0001",
+            "0.000000000000000001",
+            "١٢",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for n in [0u64, 1, 9, 10, 99, 100, 12_345, 1_000_000_000_000, u64::from(u32::MAX)] {
+            for scale in 0..6 {
+                let digits = format!("{n:0>width$}", width = scale + 1);
+                let (int, frac) = digits.split_at(digits.len() - scale);
+                cases.push(if scale == 0 { int.to_string() } else { format!("{int}.{frac}") });
+            }
+        }
+        let mut fast = 0;
+        for v in &cases {
+            if let Some(d) = plain_decimal(v) {
+                fast += 1;
+                let exact = parse_decimal(v).unwrap();
+                assert_eq!((d, d.scale()), (exact, exact.scale()), "{v}");
+                assert_eq!(d.to_string(), exact.to_string(), "{v}");
+            }
+        }
+        assert!(fast > 50, "the fast path takes the plain cases ({fast})");
+        for v in ["12.", ".5", "1..2", "-1", "1_000", "1e3", " 1", "9999999999999999999", "١٢"] {
+            assert_eq!(plain_decimal(v), None, "{v} is parse_decimal's business");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::accounts::{Accounts, known_in, pack_ids};
 use crate::cells;
 use crate::error::{InputError, InputErrorKind};
 use crate::fast_hash::FastMap;
-use crate::input::{self, Row, Source};
+use crate::input::{self, Format, Lines, Piece, Row, Source};
 use crate::skip::OnBad;
 use pricebook_core::billing::cost::Measured;
 use pricebook_core::calendar::Instant;
@@ -154,8 +154,10 @@ impl Names {
             Some(id) => *id,
             None => {
                 let id = self.rates.len() as u32;
-                for (c, cat) in catalogs.iter().enumerate() {
-                    let ix = resolve_rate(row, (fcol, mcol), cat)?;
+                // Every catalog first: a name one of them lacks is not added to any.
+                let ixs =
+                    catalogs.iter().map(|cat| resolve_rate(row, (fcol, mcol), cat)).collect::<Result<Vec<_>, _>>()?;
+                for (c, ix) in ixs.into_iter().enumerate() {
                     self.rate_ix[c].push(ix);
                 }
                 self.rates.push((feature.to_string(), model.to_string()));
@@ -189,6 +191,71 @@ impl Names {
         self.packs.push(name.to_string());
         self.pack_ids.insert(name.to_string(), id);
         Ok(id)
+    }
+}
+
+/// The ids a piece's names have in the whole file's [`Names`].
+struct Ids {
+    rates: Vec<u32>,
+    packs: Vec<u32>,
+    variants: Vec<u32>,
+}
+
+/// A pair-keyed name table's lookup: the id of (a, b), registering `next`
+/// for it when it is new (`None`).
+fn pair_id(ids: &mut FastMap<String, FastMap<String, u32>>, (a, b): &(String, String), next: u32) -> Option<u32> {
+    if let Some(id) = ids.get(a).and_then(|m| m.get(b)) {
+        return Some(*id);
+    }
+    ids.entry(a.clone()).or_default().insert(b.clone(), next);
+    None
+}
+
+/// Adds a piece's table of names (in the order the piece met them) to the
+/// file's: a name seen before keeps its id, a new one takes the next id
+/// with its index in every catalog. Returns the file's id of each of the
+/// piece's ids.
+fn absorb_table<K, T: Copy>(
+    local: Vec<K>,
+    local_ix: &[Vec<T>],
+    (list, ix): (&mut Vec<K>, &mut [Vec<T>]),
+    mut known: impl FnMut(&K, u32) -> Option<u32>,
+) -> Vec<u32> {
+    local
+        .into_iter()
+        .enumerate()
+        .map(|(l, k)| {
+            let next = list.len() as u32;
+            if let Some(id) = known(&k, next) {
+                return id;
+            }
+            for (mine, theirs) in ix.iter_mut().zip(local_ix) {
+                mine.push(theirs[l]);
+            }
+            list.push(k);
+            next
+        })
+        .collect()
+}
+
+impl Names {
+    /// Adds the names of `local` (one piece of the file's, in the order it
+    /// met them) that are new here, as reading the piece here would have.
+    fn absorb(&mut self, local: Names) -> Ids {
+        let Names { rates, rate_ids, packs, pack_ids, rate_ix, pack_ix, variants, variant_ids, variant_ix } = self;
+        let rates =
+            absorb_table(local.rates, &local.rate_ix, (rates, rate_ix), |pair, next| pair_id(rate_ids, pair, next));
+        let variants = absorb_table(local.variants, &local.variant_ix, (variants, variant_ix), |pair, next| {
+            pair_id(variant_ids, pair, next)
+        });
+        let packs = absorb_table(local.packs, &local.pack_ix, (packs, pack_ix), |name, next| {
+            if let Some(id) = pack_ids.get(name) {
+                return Some(*id);
+            }
+            pack_ids.insert(name.clone(), next);
+            None
+        });
+        Ids { rates, packs, variants }
     }
 }
 
@@ -297,7 +364,9 @@ pub enum Table {
 }
 
 /// Reads a usage or purchases table, handing each event to `each`; a bad
-/// row stops the reading or is skipped, as `on_bad` says.
+/// row stops the reading or is skipped, as `on_bad` says. A CSV file is
+/// parsed on every core ([`read_csv`]); JSON Lines, Parquet and Arrow
+/// tables row by row.
 pub fn read(
     table: Table,
     (source, shown): (Source<'_>, &str),
@@ -306,16 +375,108 @@ pub fn read(
     catalogs: &[&Catalog],
     each: &mut dyn FnMut(Event) -> std::io::Result<()>,
 ) -> Result<(), InputError> {
-    let (columns, required) = match table {
-        Table::Usage => (USAGE, USAGE_REQUIRED),
-        Table::Purchases => (PURCHASES, PURCHASES_REQUIRED),
-    };
-    input::read_source(source, shown, columns, required, &mut |row| {
-        let e = row.readable().and_then(|()| match table {
-            Table::Usage => usage(row, accounts, names, catalogs),
-            Table::Purchases => purchase(row, accounts, names, catalogs),
-        });
+    if let Source::File(path) = source
+        && matches!(Format::of(path, shown), Ok(Format::Csv))
+    {
+        return read_csv(table, (path, shown), (accounts, on_bad), names, catalogs, input::BLOCK, each);
+    }
+    let (columns, required) = table.columns();
+    input::read_source_records(source, shown, (columns, required), &mut |record| {
+        let e = record.and_then(|row| table.event(row, accounts, names, catalogs));
         let Some(e) = on_bad.keep(e)? else { return Ok(()) };
-        each(e).map_err(|e| InputError::file("temporary spill file", InputErrorKind::Io(e.to_string())))
+        each(e).map_err(spill)
     })
 }
+
+fn spill(e: std::io::Error) -> InputError {
+    InputError::file("temporary spill file", InputErrorKind::Io(e.to_string()))
+}
+
+impl Table {
+    /// The columns read, and how many of the first are required.
+    fn columns(self) -> (&'static [&'static str], usize) {
+        match self {
+            Table::Usage => (USAGE, USAGE_REQUIRED),
+            Table::Purchases => (PURCHASES, PURCHASES_REQUIRED),
+        }
+    }
+
+    fn event(
+        self,
+        row: &Row<'_>,
+        accounts: &Accounts,
+        names: &mut Names,
+        catalogs: &[&Catalog],
+    ) -> Result<Event, InputError> {
+        match self {
+            Table::Usage => usage(row, accounts, names, catalogs),
+            Table::Purchases => purchase(row, accounts, names, catalogs),
+        }
+    }
+}
+
+/// One piece of a CSV file read: its events, with ids from the piece's own
+/// names, and its bad rows.
+struct Parsed {
+    names: Names,
+    events: Vec<Event>,
+    /// Rows skipped, in file order.
+    skipped: Vec<InputError>,
+    /// What stopped the piece: its first bad row when not skipping, or a
+    /// record that is not text.
+    stop: Option<InputError>,
+}
+
+/// [`read`] of a CSV file, parsed on every core in blocks of `block` bytes.
+/// Each piece of the file resolves names into its own [`Names`]; merged in
+/// file order, they get the ids a sequential read gives, so the events,
+/// the names and the skipped rows are the same whatever the cuts.
+fn read_csv(
+    table: Table,
+    file: (&std::path::Path, &str),
+    (accounts, on_bad): (&Accounts, &mut OnBad<'_>),
+    names: &mut Names,
+    catalogs: &[&Catalog],
+    block: usize,
+    each: &mut dyn FnMut(Event) -> std::io::Result<()>,
+) -> Result<(), InputError> {
+    let skips = on_bad.skips();
+    let parse = |piece: &Piece<'_>| {
+        let mut p = Parsed { names: Names::new(catalogs.len()), events: Vec::new(), skipped: Vec::new(), stop: None };
+        let end = piece.rows(&mut |row| match row.and_then(|row| table.event(row, accounts, &mut p.names, catalogs)) {
+            Ok(e) => {
+                p.events.push(e);
+                Ok(())
+            }
+            Err(e) if skips => {
+                p.skipped.push(e);
+                Ok(())
+            }
+            Err(e) => Err(e),
+        });
+        p.stop = end.err();
+        p
+    };
+    let mut merge = |p: Parsed, lines: Lines| {
+        let ids = names.absorb(p.names);
+        for mut e in p.events {
+            match &mut e.what {
+                What::Use(u) => {
+                    u.rate = u.rate.map(|r| ids.rates[r as usize]);
+                    u.variant = u.variant.map(|v| ids.variants[v as usize]);
+                }
+                What::Buy { pack, .. } => *pack = ids.packs[*pack as usize],
+            }
+            each(e).map_err(spill)?;
+        }
+        for e in p.skipped {
+            on_bad.keep::<()>(Err(lines.fix(e)))?;
+        }
+        p.stop.map_or(Ok(()), |e| Err(lines.fix(e)))
+    };
+    input::read_csv_pieces(file, table.columns(), block, &parse, &mut merge)
+}
+
+#[cfg(test)]
+#[path = "events_tests.rs"]
+mod tests;

@@ -14,6 +14,11 @@ pub enum OnBad<'a> {
 }
 
 impl OnBad<'_> {
+    /// Whether bad rows are skipped rather than stopping the run.
+    pub(crate) fn skips(&self) -> bool {
+        matches!(self, OnBad::Skip(_))
+    }
+
     /// A row's value, `None` when the row is skipped, or the error that stops the run.
     pub(crate) fn keep<T>(&mut self, row: Result<T, InputError>) -> Result<Option<T>, InputError> {
         match (row, self) {

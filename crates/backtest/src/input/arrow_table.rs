@@ -92,15 +92,8 @@ pub(super) fn read(
             let cells: Vec<&str> =
                 texts.iter().map(|t| t.as_ref().filter(|t| !t.is_null(r)).map_or("", |t| t.value(r))).collect();
             let text = || clip(cells.join(","));
-            let row = Row {
-                file: shown,
-                line: row_number,
-                cells: &cells,
-                columns: &columns,
-                names: wanted,
-                text: &text,
-                flaw: None,
-            };
+            let row =
+                Row { file: shown, line: row_number, cells: &cells, columns: &columns, names: wanted, text: &text };
             each(&row)?;
         }
     }

@@ -6,7 +6,7 @@
 //! except before the first object: a file that does not start with one is
 //! not JSON Lines, and skipping all of it would hide that.
 
-use super::{Row, WHOLE_ROW, clip};
+use super::{Record, Row, clip};
 use crate::error::{InputError, InputErrorKind};
 use serde_json::Value;
 use std::io::BufRead;
@@ -24,8 +24,10 @@ pub(super) fn read(
     path: &Path,
     shown: &str,
     wanted: &[&str],
-    each: &mut dyn FnMut(&Row<'_>) -> Result<(), InputError>,
+    each: &mut dyn FnMut(Record<'_, '_>) -> Result<(), InputError>,
 ) -> Result<(), InputError> {
+    // The wanted column an error about the whole line names: none.
+    const WHOLE_ROW: usize = usize::MAX;
     let file = std::fs::File::open(path).map_err(|e| InputError::file(shown, InputErrorKind::Io(e.to_string())))?;
     let reader = std::io::BufReader::new(file);
     let columns = vec![0; wanted.len()];
@@ -76,8 +78,11 @@ pub(super) fn read(
             }
         }
         let cells: Vec<&str> = values.iter().map(String::as_str).collect();
-        let row = Row { file: shown, line: number, cells: &cells, columns: &columns, names: wanted, text: &text, flaw };
-        each(&row)?;
+        let row = Row { file: shown, line: number, cells: &cells, columns: &columns, names: wanted, text: &text };
+        match flaw {
+            Some((i, kind)) => each(Err(row.error(i, kind)))?,
+            None => each(Ok(&row))?,
+        }
     }
     Ok(())
 }

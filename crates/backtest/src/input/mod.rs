@@ -7,13 +7,20 @@
 //! the file has. Parsing cells into values is the caller's business; this
 //! module only knows where each cell came from, so that every error names
 //! the file, the line and the column.
+//!
+//! A backtest's usage and purchases CSV files are parsed on every core
+//! ([`csv_pieces`]); JSON Lines and Parquet files, and every accounts file,
+//! are read row by row.
 
 #[cfg(feature = "arrow")]
 mod arrow_table;
+mod csv_pieces;
 mod csv_table;
 mod jsonl_table;
 #[cfg(feature = "parquet")]
 mod parquet_table;
+
+pub(crate) use csv_pieces::{BLOCK, Lines, Piece, read as read_csv_pieces};
 
 use crate::error::{InputError, InputErrorKind, Place};
 #[cfg(feature = "arrow")]
@@ -73,20 +80,12 @@ pub struct Row<'a> {
     pub(crate) names: &'a [&'a str],
     /// The row as read, for error messages.
     pub(crate) text: &'a dyn Fn() -> String,
-    /// Why the reader could not make cells of this row (a JSON Lines line
-    /// that is not an object), with the wanted column it concerns
-    /// ([`WHOLE_ROW`]: none). A row error: the caller stops at it or skips
-    /// the row ([`Row::readable`]).
-    pub(crate) flaw: Option<(usize, InputErrorKind)>,
 }
-
-/// The column of a [`Row::flaw`] that concerns no one column.
-pub(crate) const WHOLE_ROW: usize = usize::MAX;
 
 impl Row<'_> {
     /// The cell of wanted column `i`, trimmed; empty when absent.
     pub fn get(&self, i: usize) -> &str {
-        self.cells.get(i).map_or("", |c| c.trim())
+        self.cells.get(i).map_or("", |c| trim(c))
     }
 
     /// An error about wanted column `i` of this row.
@@ -106,20 +105,29 @@ impl Row<'_> {
     pub fn line(&self) -> u64 {
         self.line
     }
+}
 
-    /// The row's flaw as an error, if the reader found one: callers check
-    /// this first, so that it is stopped at or skipped as any bad row is.
-    pub fn readable(&self) -> Result<(), InputError> {
-        match &self.flaw {
-            Some((i, kind)) => Err(self.error(*i, kind.clone())),
-            None => Ok(()),
-        }
+/// `cell.trim()`, without its cost for the cells nearly every export has:
+/// a cell that begins and ends with a visible ASCII character has nothing
+/// to trim (whitespace is ASCII space or control, or a multi-byte character).
+fn trim(cell: &str) -> &str {
+    let b = cell.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        _ => cell.trim(),
     }
 }
 
+/// A record read as a row, or the error of a record the reader could not
+/// make cells of: a CSV record with the wrong number of fields, a JSON
+/// Lines line that is not an object or holds a float (a row error:
+/// `--skip-invalid` skips it).
+pub(crate) type Record<'r, 'a> = Result<&'r Row<'a>, InputError>;
+
 /// Reads every row of `path` (named `shown` in errors), handing each to
 /// `each` with cells for the `wanted` columns; the first `required` of
-/// them must be in a CSV header.
+/// them must be in a CSV header. A CSV row with the wrong number of
+/// fields stops the reading.
 pub fn read_rows(
     path: &Path,
     shown: &str,
@@ -127,11 +135,22 @@ pub fn read_rows(
     required: usize,
     each: &mut dyn FnMut(&Row<'_>) -> Result<(), InputError>,
 ) -> Result<(), InputError> {
+    read_records(path, shown, (wanted, required), &mut |r| each(r?))
+}
+
+/// [`read_rows`], handing `each` the error of a CSV row with the wrong
+/// number of fields instead of stopping.
+fn read_records(
+    path: &Path,
+    shown: &str,
+    (wanted, required): (&[&str], usize),
+    each: &mut dyn FnMut(Record<'_, '_>) -> Result<(), InputError>,
+) -> Result<(), InputError> {
     match Format::of(path, shown)? {
         Format::Csv => csv_table::read(path, shown, wanted, required, each),
         Format::JsonLines => jsonl_table::read(path, shown, wanted, each),
         #[cfg(feature = "parquet")]
-        Format::Parquet => parquet_table::read(path, shown, wanted, required, each),
+        Format::Parquet => parquet_table::read(path, shown, wanted, required, &mut |row| each(Ok(row))),
         #[cfg(not(feature = "parquet"))]
         Format::Parquet => Err(InputError::file(shown, InputErrorKind::ParquetNotBuilt)),
     }
@@ -145,15 +164,28 @@ pub fn read_source(
     required: usize,
     each: &mut dyn FnMut(&Row<'_>) -> Result<(), InputError>,
 ) -> Result<(), InputError> {
+    read_source_records(source, shown, (wanted, required), &mut |r| each(r?))
+}
+
+/// [`read_source`], handing `each` the error of a CSV row with the wrong
+/// number of fields instead of stopping.
+pub(crate) fn read_source_records(
+    source: Source<'_>,
+    shown: &str,
+    (wanted, required): (&[&str], usize),
+    each: &mut dyn FnMut(Record<'_, '_>) -> Result<(), InputError>,
+) -> Result<(), InputError> {
     match source {
-        Source::File(path) => read_rows(path, shown, wanted, required, each),
+        Source::File(path) => read_records(path, shown, (wanted, required), each),
         #[cfg(feature = "arrow")]
         Source::Arrow(table) => {
             let unreadable = |why: String| {
                 InputError::file(shown, InputErrorKind::NotTheFormat(format!("an unreadable column ({why})")))
             };
             let mut batches = table.batches.iter().map(|b| Ok(b.clone()));
-            arrow_table::read((shown, &table.schema), &mut batches, &unreadable, wanted, required, each)
+            arrow_table::read((shown, &table.schema), &mut batches, &unreadable, wanted, required, &mut |row| {
+                each(Ok(row))
+            })
         }
     }
 }
