@@ -65,7 +65,10 @@ fn rows(bt: &Backtest, cat: &Catalog) -> String {
 }
 
 fn from_files(texts: &[String; 3], cats: Catalogs<'_>) -> Backtest {
-    let dir = std::env::temp_dir().join(format!("pricebook-memory-test-{}", std::process::id()));
+    // One folder per call: tests run at the same time, and each removes its own.
+    static CALLS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("pricebook-memory-test-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let paths = ["accounts.csv", "purchases.csv", "usage.csv"].map(|n| dir.join(n));
     for (p, t) in paths.iter().zip(texts) {
