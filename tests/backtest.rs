@@ -134,6 +134,11 @@ fn hand_export(t: &TempDir, usage: &str) -> Export {
     }
 }
 
+/// `skipped.csv` of the run written to `out`, with paths relative to `t`.
+fn skipped_csv(t: &TempDir, out: &Path) -> String {
+    std::fs::read_to_string(out.join("skipped.csv")).unwrap().replace(&format!("{}/", t.0.display()), "")
+}
+
 fn backtest(e: &Export, before: Option<&str>, out: &Path, extra: &[&str]) -> (i32, String, String) {
     let out = out.to_str().unwrap();
     let mut args = vec!["backtest", "--usage", &e.usage, "--accounts", &e.accounts, "--purchases", &e.purchases];
@@ -576,8 +581,7 @@ fn skip_invalid_lists_every_skipped_row_and_replays_the_rest() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stderr.contains("skipped 5 input row(s) that could not be read"), "{stderr}");
     assert!(stdout.contains("skipped.csv"), "{stdout}");
-    let skipped =
-        std::fs::read_to_string(t.join("out/skipped.csv")).unwrap().replace(&format!("{}/", t.0.display()), "");
+    let skipped = skipped_csv(&t, &t.join("out"));
     assert_eq!(
         skipped,
         "\
@@ -632,8 +636,7 @@ fn a_row_with_the_wrong_number_of_fields_stops_the_run_or_is_skipped() {
 
     let (code, _, stderr) = backtest(&e, Some(&before), &t.join("out"), &["--skip-invalid"]);
     assert_eq!(code, 0, "{stderr}");
-    let skipped =
-        std::fs::read_to_string(t.join("out/skipped.csv")).unwrap().replace(&format!("{}/", t.0.display()), "");
+    let skipped = skipped_csv(&t, &t.join("out"));
     assert_eq!(skipped, "file,row,column,reason\nusage.csv,4,,this row has 8 fields where the header has 7\n");
     // bob's chat is gone; his purchase stays.
     let csv = std::fs::read_to_string(t.join("out/accounts.csv")).unwrap();
@@ -646,8 +649,7 @@ fn a_row_with_the_wrong_number_of_fields_stops_the_run_or_is_skipped() {
     assert!(stderr.contains("accounts.csv:6: error: this row has 7 fields where the header has 6"), "{stderr}");
     let (code, _, stderr) = backtest(&e, Some(&before), &t.join("out2"), &["--skip-invalid"]);
     assert_eq!(code, 0, "{stderr}");
-    let skipped =
-        std::fs::read_to_string(t.join("out2/skipped.csv")).unwrap().replace(&format!("{}/", t.0.display()), "");
+    let skipped = skipped_csv(&t, &t.join("out2"));
     assert_eq!(
         skipped,
         "file,row,column,reason\n\
@@ -832,7 +834,7 @@ fn json_lines_that_are_not_objects_are_bad_rows() {
     let out = t.join("out");
     let (code, _, stderr) = run(&[&base[..], &[out.to_str().unwrap(), "--skip-invalid"]].concat());
     assert_eq!(code, 0, "{stderr}");
-    let skipped = std::fs::read_to_string(out.join("skipped.csv")).unwrap().replace(&format!("{}/", t.0.display()), "");
+    let skipped = skipped_csv(&t, &out);
     let lines: Vec<&str> = skipped.lines().collect();
     assert_eq!(lines.len(), 4, "{skipped}");
     assert_eq!(lines[1], "usage.jsonl,2,,each line of a JSON Lines file is one JSON object");

@@ -2,9 +2,9 @@
 //!
 //! Events are kept in memory up to a threshold; past it every event goes
 //! to one of [`BUCKETS`] temporary files chosen by account number, in a
-//! fixed binary form, and each bucket is later read back, sorted and
-//! replayed on its own. Memory then holds one bucket at a time: about
-//! `events / BUCKETS` events. The temporary folder is removed when the
+//! fixed binary form, and each bucket is later read back and replayed on
+//! its own (the next one read while one replays). Memory then holds about
+//! two buckets at a time: `2 × events / BUCKETS` events. The temporary folder is removed when the
 //! [`Partitions`] are dropped.
 
 use crate::events::{Event, Use, What};
@@ -12,7 +12,7 @@ use chrono::DateTime;
 use rust_decimal::Decimal;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Buckets once events spill to disk.
 pub const BUCKETS: u32 = 256;
@@ -101,16 +101,7 @@ impl Partitions {
     /// changing anything (so the next bucket can be read while one is
     /// replayed); `None` when the events are in memory.
     pub fn spilled(&self, b: u32) -> Option<io::Result<Vec<Event>>> {
-        let dir = self.dir.as_ref()?;
-        let read = || {
-            let mut r = BufReader::with_capacity(1 << 16, File::open(dir.join(format!("{b}.bin")))?);
-            let mut out = Vec::new();
-            while let Some(e) = read_event(&mut r)? {
-                out.push(e);
-            }
-            Ok(out)
-        };
-        Some(read())
+        self.dir.as_ref().map(|dir| read_bucket(dir, b))
     }
 
     /// Hands a bucket back after its replay: events kept in memory stay
@@ -137,10 +128,7 @@ impl Partitions {
                 buckets.sort_unstable();
                 buckets.dedup();
                 for b in buckets {
-                    let mut r = BufReader::with_capacity(1 << 16, File::open(dir.join(format!("{b}.bin")))?);
-                    while let Some(e) = read_event(&mut r)? {
-                        keep(&e);
-                    }
+                    read_bucket(dir, b)?.iter().for_each(&mut keep);
                 }
             }
         }
@@ -157,6 +145,16 @@ impl Drop for Partitions {
             let _ = std::fs::remove_dir_all(dir);
         }
     }
+}
+
+/// Every event of bucket `b`'s file in `dir`.
+fn read_bucket(dir: &Path, b: u32) -> io::Result<Vec<Event>> {
+    let mut r = BufReader::with_capacity(1 << 16, File::open(dir.join(format!("{b}.bin")))?);
+    let mut out = Vec::new();
+    while let Some(e) = read_event(&mut r)? {
+        out.push(e);
+    }
+    Ok(out)
 }
 
 fn temp_dir() -> PathBuf {

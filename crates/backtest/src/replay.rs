@@ -7,7 +7,7 @@
 //! usage does not fit is the declared [`WhenOut`] assumption.
 
 use crate::accounts::Account;
-use crate::events::{Event, Use, What};
+use crate::events::{Event, Names, Use, What};
 use pricebook_core::billing::cost::provider_cost;
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::{Catalog, PackOffer};
@@ -68,6 +68,23 @@ pub struct Catalogued<'c> {
     pub packs: &'c [usize],
     /// Index into the feature's `multipliers` by the export's variant id.
     pub variants: &'c [usize],
+}
+
+impl<'c> Catalogued<'c> {
+    /// Each catalog with the export's names resolved in it, in the order
+    /// `names` resolved them.
+    pub fn each(names: &'c Names, catalogs: &[&'c Catalog]) -> Vec<Catalogued<'c>> {
+        catalogs
+            .iter()
+            .enumerate()
+            .map(|(c, cat)| Catalogued {
+                cat,
+                rates: &names.rate_ix[c],
+                packs: &names.pack_ix[c],
+                variants: &names.variant_ix[c],
+            })
+            .collect()
+    }
 }
 
 /// One account's figures under one catalog.

@@ -209,16 +209,7 @@ pub fn run_tables(
     };
     let read = clock.elapsed();
 
-    let sides: Vec<Catalogued<'_>> = list
-        .iter()
-        .enumerate()
-        .map(|(c, cat)| Catalogued {
-            cat,
-            rates: &names.rate_ix[c],
-            packs: &names.pack_ix[c],
-            variants: &names.variant_ix[c],
-        })
-        .collect();
+    let sides = Catalogued::each(&names, &list);
     let mut results: Vec<Option<AccountResult>> = vec![None; accounts.len()];
     let buckets = parts.buckets();
     let total = accounts.len() as u64;
@@ -288,16 +279,7 @@ pub fn ledgers(cats: Catalogs<'_>, bt: &Backtest, ids: &[u32]) -> Result<Vec<(u3
     let list = cats.list();
     let names = &bt.names;
     let kept = bt.parts.events_of(ids).map_err(|e| BacktestError::Spill(e.to_string()))?;
-    let sides: Vec<Catalogued<'_>> = list
-        .iter()
-        .enumerate()
-        .map(|(c, cat)| Catalogued {
-            cat,
-            rates: &names.rate_ix[c],
-            packs: &names.pack_ix[c],
-            variants: &names.variant_ix[c],
-        })
-        .collect();
+    let sides = Catalogued::each(names, &list);
     let mut out = Vec::new();
     for (id, evs) in ids.iter().zip(kept) {
         let account = bt.accounts.get(*id);
