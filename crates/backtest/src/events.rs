@@ -11,6 +11,7 @@ use crate::cells;
 use crate::error::{InputError, InputErrorKind};
 use crate::fast_hash::FastMap;
 use crate::input::{self, Format, Lines, Piece, Row, Source};
+use crate::partition::{self, Bounds, Partitioner};
 use crate::skip::OnBad;
 use pricebook_core::billing::cost::Measured;
 use pricebook_core::calendar::Instant;
@@ -201,6 +202,15 @@ struct Ids {
     variants: Vec<u32>,
 }
 
+impl Ids {
+    /// Whether every id is the piece's own (its events need no change).
+    fn same(&self) -> bool {
+        [&self.rates, &self.packs, &self.variants]
+            .iter()
+            .all(|ids| ids.iter().enumerate().all(|(i, id)| *id == i as u32))
+    }
+}
+
 /// A pair-keyed name table's lookup: the id of (a, b), registering `next`
 /// for it when it is new (`None`).
 fn pair_id(ids: &mut FastMap<String, FastMap<String, u32>>, (a, b): &(String, String), next: u32) -> Option<u32> {
@@ -363,28 +373,27 @@ pub enum Table {
     Purchases,
 }
 
-/// Reads a usage or purchases table, handing each event to `each`; a bad
-/// row stops the reading or is skipped, as `on_bad` says. A CSV file is
-/// parsed on every core ([`read_csv`]); JSON Lines, Parquet and Arrow
-/// tables row by row.
+/// Reads a usage or purchases table into `part`; a bad row stops the
+/// reading or is skipped, as `on_bad` says. A CSV file is parsed on every
+/// core ([`read_csv`]); JSON Lines, Parquet and Arrow tables row by row.
 pub fn read(
     table: Table,
     (source, shown): (Source<'_>, &str),
     (accounts, on_bad): (&Accounts, &mut OnBad<'_>),
     names: &mut Names,
     catalogs: &[&Catalog],
-    each: &mut dyn FnMut(Event) -> std::io::Result<()>,
+    part: &mut Partitioner,
 ) -> Result<(), InputError> {
     if let Source::File(path) = source
         && matches!(Format::of(path, shown), Ok(Format::Csv))
     {
-        return read_csv(table, (path, shown), (accounts, on_bad), names, catalogs, input::BLOCK, each);
+        return read_csv(table, (path, shown), (accounts, on_bad), names, catalogs, input::BLOCK, part);
     }
     let (columns, required) = table.columns();
     input::read_source_records(source, shown, (columns, required), &mut |record| {
         let e = record.and_then(|row| table.event(row, accounts, names, catalogs));
         let Some(e) = on_bad.keep(e)? else { return Ok(()) };
-        each(e).map_err(spill)
+        part.push(e).map_err(spill)
     })
 }
 
@@ -420,6 +429,7 @@ impl Table {
 struct Parsed {
     names: Names,
     events: Vec<Event>,
+    bounds: Bounds,
     /// Rows skipped, in file order.
     skipped: Vec<InputError>,
     /// What stopped the piece: its first bad row when not skipping, or a
@@ -438,13 +448,20 @@ fn read_csv(
     names: &mut Names,
     catalogs: &[&Catalog],
     block: usize,
-    each: &mut dyn FnMut(Event) -> std::io::Result<()>,
+    part: &mut Partitioner,
 ) -> Result<(), InputError> {
     let skips = on_bad.skips();
     let parse = |piece: &Piece<'_>| {
-        let mut p = Parsed { names: Names::new(catalogs.len()), events: Vec::new(), skipped: Vec::new(), stop: None };
+        let mut p = Parsed {
+            names: Names::new(catalogs.len()),
+            events: Vec::with_capacity(piece.lines()),
+            bounds: None,
+            skipped: Vec::new(),
+            stop: None,
+        };
         let end = piece.rows(&mut |row| match row.and_then(|row| table.event(row, accounts, &mut p.names, catalogs)) {
             Ok(e) => {
+                p.bounds = partition::widen(p.bounds, e.at);
                 p.events.push(e);
                 Ok(())
             }
@@ -457,18 +474,20 @@ fn read_csv(
         p.stop = end.err();
         p
     };
-    let mut merge = |p: Parsed, lines: Lines| {
+    let mut merge = |mut p: Parsed, lines: Lines| {
         let ids = names.absorb(p.names);
-        for mut e in p.events {
-            match &mut e.what {
-                What::Use(u) => {
-                    u.rate = u.rate.map(|r| ids.rates[r as usize]);
-                    u.variant = u.variant.map(|v| ids.variants[v as usize]);
+        if !ids.same() {
+            for e in &mut p.events {
+                match &mut e.what {
+                    What::Use(u) => {
+                        u.rate = u.rate.map(|r| ids.rates[r as usize]);
+                        u.variant = u.variant.map(|v| ids.variants[v as usize]);
+                    }
+                    What::Buy { pack, .. } => *pack = ids.packs[*pack as usize],
                 }
-                What::Buy { pack, .. } => *pack = ids.packs[*pack as usize],
             }
-            each(e).map_err(spill)?;
         }
+        part.push_all(p.events, p.bounds).map_err(spill)?;
         for e in p.skipped {
             on_bad.keep::<()>(Err(lines.fix(e)))?;
         }

@@ -67,26 +67,23 @@ fn read_all(dir: &Path, cats: &[&Catalog], skip: bool, block: Option<usize>) -> 
     let path = dir.join("accounts.csv");
     let accounts = crate::accounts::read(Source::File(&path), "accounts.csv", cats, &mut on_bad).unwrap();
     let mut names = Names::new(cats.len());
-    let mut events = Vec::new();
-    let mut push = |e: Event| {
-        events.push(e);
-        Ok(())
-    };
+    let mut part = crate::partition::Partitioner::new(usize::MAX);
     for (table, file) in [(Table::Purchases, "purchases.csv"), (Table::Usage, "usage.csv")] {
         let path = dir.join(file);
         let read = match block {
-            Some(block) => read_csv(table, (&path, file), (&accounts, &mut on_bad), &mut names, cats, block, &mut push),
+            Some(block) => read_csv(table, (&path, file), (&accounts, &mut on_bad), &mut names, cats, block, &mut part),
             None => {
                 let (columns, required) = table.columns();
                 input::read_source(Source::File(&path), file, columns, required, &mut |row| {
                     let e = table.event(row, &accounts, &mut names, cats);
                     let Some(e) = on_bad.keep(e)? else { return Ok(()) };
-                    push(e).map_err(spill)
+                    part.push(e).map_err(spill)
                 })
             }
         };
         read.map_err(|e| e.to_string())?;
     }
+    let events = part.finish().and_then(|mut parts| parts.take(0)).unwrap().concat();
     let mut skipped: Vec<String> = skipped.iter().map(ToString::to_string).collect();
     // Variants are names too: a piece's variant ids must come out as a sequential read's.
     skipped.extend(names.variants.iter().map(|(f, v)| format!("variant {f}/{v}")));

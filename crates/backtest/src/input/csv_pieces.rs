@@ -42,13 +42,27 @@ pub(crate) struct Piece<'a> {
 impl Piece<'_> {
     /// Hands each record to `each` in order, as [`super::csv_table::rows`]
     /// does, with lines counted from 1 at the piece's start
-    /// ([`Lines::fix`] makes them the file's).
+    /// ([`Lines::fix`] makes them the file's). A UTF-8 piece without a
+    /// quote is split by hand ([`super::plain_csv`]), as the csv crate
+    /// reads it.
     pub(crate) fn rows(
         &self,
         each: &mut dyn FnMut(Record<'_, '_>) -> Result<(), InputError>,
     ) -> Result<(), InputError> {
+        if memchr(b'"', self.bytes).is_none()
+            && let Ok(text) = std::str::from_utf8(self.bytes)
+        {
+            return super::plain_csv::rows(text, self.layout, each);
+        }
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(self.bytes);
         rows(&mut reader, self.layout, each)
+    }
+}
+
+impl Piece<'_> {
+    /// How many `\n` the piece holds: about how many records it has.
+    pub(crate) fn lines(&self) -> usize {
+        memchr::memchr_iter(b'\n', self.bytes).count()
     }
 }
 

@@ -19,6 +19,7 @@ mod csv_table;
 mod jsonl_table;
 #[cfg(feature = "parquet")]
 mod parquet_table;
+mod plain_csv;
 
 pub(crate) use csv_pieces::{BLOCK, Lines, Piece, read as read_csv_pieces};
 
