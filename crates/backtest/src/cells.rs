@@ -22,20 +22,25 @@ pub(crate) fn required<'r>(row: &'r Row<'_>, i: usize) -> Result<&'r str, InputE
 /// runs once per row). `None` for anything else, which chrono then reads
 /// or refuses: whatever this accepts, chrono reads as the same instant.
 fn plain_utc(v: &str) -> Option<Instant> {
-    let b = v.as_bytes();
-    let zone = b.get(19..)?;
+    let b: &[u8; 19] = v.as_bytes().first_chunk()?;
+    let zone = &v.as_bytes()[19..];
     if !(zone == b"Z" || zone == b"+00:00") || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' {
         return None;
     }
     if b[13] != b':' || b[16] != b':' {
         return None;
     }
-    let num = |from: usize, to: usize| {
-        b[from..to].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
-    };
-    let date = NaiveDate::from_ymd_opt(i32::try_from(num(0, 4)?).ok()?, num(5, 7)?, num(8, 10)?)?;
+    // Every digit checked at once, then read in pairs.
+    const DIGITS: [usize; 14] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+    if !DIGITS.iter().all(|i| b[*i].is_ascii_digit()) {
+        return None;
+    }
+    let two = |i: usize| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
+    let year = i32::try_from(two(0) * 100 + two(2)).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, two(5), two(8))?;
     // A leap second (:60) is chrono's business.
-    let time = NaiveTime::from_hms_opt(num(11, 13)?, num(14, 16)?, num(17, 19).filter(|s| *s < 60)?)?;
+    let seconds = Some(two(17)).filter(|s| *s < 60)?;
+    let time = NaiveTime::from_hms_opt(two(11), two(14), seconds)?;
     Some(date.and_time(time).and_utc())
 }
 
@@ -77,12 +82,18 @@ fn plain_decimal(v: &str) -> Option<Decimal> {
     Some(Decimal::new(n, scale))
 }
 
-/// A decimal of zero or more; `None` when the cell is empty.
+/// A decimal of zero or more; `None` when the cell is empty. Inlined: most
+/// quantity cells of a row are empty, and a call cost more than the test.
+#[inline]
 pub(crate) fn quantity(row: &Row<'_>, i: usize) -> Result<Option<Decimal>, InputError> {
     let v = row.get(i);
     if v.is_empty() {
         return Ok(None);
     }
+    filled_quantity(row, i, v).map(Some)
+}
+
+fn filled_quantity(row: &Row<'_>, i: usize, v: &str) -> Result<Decimal, InputError> {
     let d = match plain_decimal(v) {
         Some(d) => d,
         None => parse_decimal(v).map_err(|_| {
@@ -96,20 +107,26 @@ pub(crate) fn quantity(row: &Row<'_>, i: usize) -> Result<Option<Decimal>, Input
         let expected = "a quantity up to 1,000,000,000,000 (split larger usage into rows)";
         return Err(row.error(i, InputErrorKind::Malformed { value: v.to_string(), expected }));
     }
-    Ok(Some(d))
+    Ok(d)
 }
 
-/// A whole count of zero or more; `None` when the cell is empty.
+/// A whole count of zero or more; `None` when the cell is empty (inlined,
+/// as [`quantity`]).
+#[inline]
 pub(crate) fn count(row: &Row<'_>, i: usize) -> Result<Option<u64>, InputError> {
     let v = row.get(i);
     if v.is_empty() {
         return Ok(None);
     }
+    filled_count(row, i, v).map(Some)
+}
+
+fn filled_count(row: &Row<'_>, i: usize, v: &str) -> Result<u64, InputError> {
     if v.starts_with('-') {
         return Err(row.error(i, InputErrorKind::Negative { value: v.to_string() }));
     }
     match v.parse::<u64>() {
-        Ok(n) if n <= MAX_QUANTITY => Ok(Some(n)),
+        Ok(n) if n <= MAX_QUANTITY => Ok(n),
         _ => Err(row.error(
             i,
             InputErrorKind::Malformed { value: v.to_string(), expected: "a whole number up to 1,000,000,000,000" },

@@ -100,7 +100,9 @@ impl Names {
     }
 
     /// The variant a usage names for its feature (whose rate is already
-    /// resolved in every catalog); `None` for an empty cell.
+    /// resolved in every catalog); `None` for an empty cell (the usual
+    /// case, inlined).
+    #[inline]
     fn variant(
         &mut self,
         row: &Row<'_>,
@@ -111,9 +113,19 @@ impl Names {
         if name.is_empty() {
             return Ok(None);
         }
+        self.named_variant(row, (fcol, vcol), name, catalogs).map(Some)
+    }
+
+    fn named_variant(
+        &mut self,
+        row: &Row<'_>,
+        (fcol, vcol): (usize, usize),
+        name: &str,
+        catalogs: &[&Catalog],
+    ) -> Result<u32, InputError> {
         let feature = row.get(fcol);
         if let Some(id) = self.variant_ids.get(feature).and_then(|m| m.get(name)) {
-            return Ok(Some(*id));
+            return Ok(*id);
         }
         let mut ix = Vec::with_capacity(catalogs.len());
         for cat in catalogs {
@@ -139,7 +151,7 @@ impl Names {
         }
         self.variants.push((feature.to_string(), name.to_string()));
         self.variant_ids.entry(feature.to_string()).or_default().insert(name.to_string(), id);
-        Ok(Some(id))
+        Ok(id)
     }
 
     fn rate(
@@ -151,8 +163,8 @@ impl Names {
     ) -> Result<u32, InputError> {
         let feature = cells::required(row, fcol)?;
         let model = row.get(mcol);
-        let id = match self.rate_ids.get(feature).and_then(|m| m.get(model)) {
-            Some(id) => *id,
+        let id = match self.rate_id(feature, model) {
+            Some(id) => id,
             None => {
                 let id = self.rates.len() as u32;
                 // Every catalog first: a name one of them lacks is not added to any.
@@ -179,6 +191,20 @@ impl Names {
         Ok(id)
     }
 
+    /// The id of a feature/model pair met before. The first [`FEW_RATES`]
+    /// pairs are compared in place: an export names few pairs, each row
+    /// names one, and two hash lookups cost more than a few comparisons.
+    fn rate_id(&self, feature: &str, model: &str) -> Option<u32> {
+        let few = &self.rates[..self.rates.len().min(FEW_RATES)];
+        if let Some(i) = few.iter().position(|(f, m)| f == feature && m == model) {
+            return Some(i as u32);
+        }
+        if self.rates.len() <= FEW_RATES {
+            return None;
+        }
+        self.rate_ids.get(feature).and_then(|m| m.get(model)).copied()
+    }
+
     fn pack(&mut self, row: &Row<'_>, col: usize, catalogs: &[&Catalog]) -> Result<u32, InputError> {
         let name = cells::required(row, col)?;
         if let Some(id) = self.pack_ids.get(name) {
@@ -194,6 +220,10 @@ impl Names {
         Ok(id)
     }
 }
+
+/// How many feature/model pairs [`Names::rate_id`] compares before it
+/// looks up the map.
+const FEW_RATES: usize = 8;
 
 /// The ids a piece's names have in the whole file's [`Names`].
 struct Ids {

@@ -162,3 +162,21 @@ fn a_name_one_catalog_lacks_is_added_to_none() {
     let agent = after.feature_ix("agent").unwrap();
     assert_eq!(names.rate_ix, vec![vec![(agent, 0)], vec![(agent, 0)]]);
 }
+
+#[test]
+fn rates_compared_in_place_get_the_map_s_ids() {
+    let mut names = Names::new(1);
+    // More pairs than are compared in place, so later ones come from the map.
+    let pairs: Vec<(String, String)> = (0..20).map(|i| (format!("f{}", i % 3), format!("m{i}"))).collect();
+    for (n, (f, m)) in pairs.iter().enumerate() {
+        assert_eq!(names.rate_id(f, m), None, "{f}/{m} is new");
+        names.rates.push((f.clone(), m.clone()));
+        names.rate_ids.entry(f.clone()).or_default().insert(m.clone(), n as u32);
+        for (k, (f, m)) in pairs[..=n].iter().enumerate() {
+            let in_map = names.rate_ids.get(f.as_str()).and_then(|ms| ms.get(m.as_str())).copied();
+            assert_eq!((names.rate_id(f, m), in_map), (Some(k as u32), Some(k as u32)), "{f}/{m}");
+        }
+    }
+    assert_eq!(names.rate_id("f0", "m1"), None, "a feature with another's model");
+    assert_eq!(names.rate_id("f2", "m19"), None, "a late model with another feature");
+}

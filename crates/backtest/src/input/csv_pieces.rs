@@ -175,6 +175,7 @@ pub(crate) fn read<P: Send>(
         }
         let mut next = Vec::new();
         let mut merged = Ok(());
+        let mut filled = Ok(eof);
         let mut fresh = Vec::new();
         rayon::in_place_scope(|s| {
             s.spawn(|_| {
@@ -189,8 +190,14 @@ pub(crate) fn read<P: Send>(
             merged = merge_all(std::mem::take(&mut parsed), &mut lines, merge);
             next = Vec::with_capacity(block + buf.len() - rest);
             next.extend_from_slice(&buf[rest..]);
+            // The next block is read while this one is parsed (unless the
+            // merge stopped the reading).
+            if merged.is_ok() && !eof {
+                filled = fill(&mut file, &mut next, block);
+            }
         });
         merged?;
+        eof = filled.map_err(io)?;
         parsed = fresh;
         buf = next;
         if eof && buf.is_empty() {

@@ -23,59 +23,69 @@ pub(super) fn rows<'a>(
     each: &mut dyn FnMut(Record<'_, '_>) -> Result<(), InputError>,
 ) -> Result<(), InputError> {
     let bytes = text.as_bytes();
-    let mut fields: Vec<&'a str> = Vec::with_capacity(l.fields);
-    let mut cells: Vec<&'a str> = Vec::with_capacity(l.wanted.len());
+    // The wanted column each field of a record fills, by its place.
+    let mut wanted_at = vec![None; l.fields];
+    for (w, p) in l.positions.iter().enumerate() {
+        if let Some(p) = p {
+            wanted_at[*p] = Some(w);
+        }
+    }
+    // A record with the header's field count sets every wanted column the
+    // header has: the others stay empty.
+    let mut cells: Vec<&'a str> = vec![""; l.wanted.len()];
+    // Fields of the current record so far.
+    let mut fields = 0;
     // `\n`s so far, plus one; and the line the csv crate gives the next
     // record: the one where the line ends before it began.
     let (mut line, mut record_line) = (1u64, 1u64);
     // Where the current field, and the current record, begin.
     let (mut from, mut start) = (0, 0);
-    let mut record = |fields: &mut Vec<&'a str>, (start, end): (usize, usize), line: u64| {
-        if fields.len() != l.fields {
-            let kind = InputErrorKind::FieldCount { header: l.fields as u64, row: fields.len() as u64 };
+    let field = |fields: &mut usize, cells: &mut Vec<&'a str>, (from, to): (usize, usize)| {
+        if let Some(Some(w)) = wanted_at.get(*fields) {
+            cells[*w] = &text[from..to];
+        }
+        *fields += 1;
+    };
+    let mut record = |fields: &mut usize, cells: &Vec<&'a str>, (start, end): (usize, usize), line: u64| {
+        let count = std::mem::take(fields);
+        if count != l.fields {
+            let kind = InputErrorKind::FieldCount { header: l.fields as u64, row: count as u64 };
             let mut err = InputError::file(l.shown, kind);
             err.place.line = line;
-            fields.clear();
             return each(Err(err));
         }
-        cells.clear();
-        cells.extend(l.positions.iter().map(|p| p.map_or("", |p| fields[p])));
-        fields.clear();
         let text = &text[start..end];
         let shown = || clip(text.to_string());
-        let row = Row { file: l.shown, line, cells: &cells, columns: &l.columns, names: l.wanted, text: &shown };
+        let row = Row { file: l.shown, line, cells, columns: &l.columns, names: l.wanted, text: &shown };
         each(Ok(&row))
     };
     for d in Delimiters::new(bytes) {
+        if fields == 0 {
+            start = from;
+        }
         if bytes[d] == b',' {
-            if fields.is_empty() {
-                start = from;
-            }
-            fields.push(&text[from..d]);
+            field(&mut fields, &mut cells, (from, d));
             from = d + 1;
             continue;
         }
         line += u64::from(bytes[d] == b'\n');
-        if d == from && fields.is_empty() {
+        if d == from && fields == 0 {
             // A line end right after another, or at the start: no record.
             from = d + 1;
             continue;
         }
-        if fields.is_empty() {
-            start = from;
-        }
-        fields.push(&text[from..d]);
+        field(&mut fields, &mut cells, (from, d));
         // The csv crate ends a record at its first line-end byte.
-        record(&mut fields, (start, d), record_line)?;
+        record(&mut fields, &cells, (start, d), record_line)?;
         record_line = line;
         from = d + 1;
     }
-    if from < bytes.len() || !fields.is_empty() {
-        if fields.is_empty() {
+    if from < bytes.len() || fields > 0 {
+        if fields == 0 {
             start = from;
         }
-        fields.push(&text[from..]);
-        record(&mut fields, (start, bytes.len()), record_line)?;
+        field(&mut fields, &mut cells, (from, bytes.len()));
+        record(&mut fields, &cells, (start, bytes.len()), record_line)?;
     }
     Ok(())
 }
