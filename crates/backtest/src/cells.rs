@@ -22,25 +22,20 @@ pub(crate) fn required<'r>(row: &'r Row<'_>, i: usize) -> Result<&'r str, InputE
 /// runs once per row). `None` for anything else, which chrono then reads
 /// or refuses: whatever this accepts, chrono reads as the same instant.
 fn plain_utc(v: &str) -> Option<Instant> {
-    let b: &[u8; 19] = v.as_bytes().first_chunk()?;
-    let zone = &v.as_bytes()[19..];
+    let b = v.as_bytes();
+    let zone = b.get(19..)?;
     if !(zone == b"Z" || zone == b"+00:00") || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' {
         return None;
     }
     if b[13] != b':' || b[16] != b':' {
         return None;
     }
-    // Every digit checked at once, then read in pairs.
-    const DIGITS: [usize; 14] = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
-    if !DIGITS.iter().all(|i| b[*i].is_ascii_digit()) {
-        return None;
-    }
-    let two = |i: usize| u32::from(b[i] - b'0') * 10 + u32::from(b[i + 1] - b'0');
-    let year = i32::try_from(two(0) * 100 + two(2)).ok()?;
-    let date = NaiveDate::from_ymd_opt(year, two(5), two(8))?;
+    let num = |from: usize, to: usize| {
+        b[from..to].iter().try_fold(0u32, |n, c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(num(0, 4)?).ok()?, num(5, 7)?, num(8, 10)?)?;
     // A leap second (:60) is chrono's business.
-    let seconds = Some(two(17)).filter(|s| *s < 60)?;
-    let time = NaiveTime::from_hms_opt(two(11), two(14), seconds)?;
+    let time = NaiveTime::from_hms_opt(num(11, 13)?, num(14, 16)?, num(17, 19).filter(|s| *s < 60)?)?;
     Some(date.and_time(time).and_utc())
 }
 
