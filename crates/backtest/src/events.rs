@@ -87,6 +87,9 @@ pub struct Names {
     /// (catalogs may list a feature's variants in different orders, with
     /// different factors).
     pub variant_ix: Vec<Vec<usize>>,
+    /// The account of the row before, compared before the accounts' map is
+    /// looked up: exports often list an account's rows one after another.
+    last_account: Option<u32>,
 }
 
 impl Names {
@@ -282,7 +285,7 @@ impl Names {
     /// Adds the names of `local` (one piece of the file's, in the order it
     /// met them) that are new here, as reading the piece here would have.
     fn absorb(&mut self, local: Names) -> Ids {
-        let Names { rates, rate_ids, packs, pack_ids, rate_ix, pack_ix, variants, variant_ids, variant_ix } = self;
+        let Names { rates, rate_ids, packs, pack_ids, rate_ix, pack_ix, variants, variant_ids, variant_ix, .. } = self;
         let rates =
             absorb_table(local.rates, &local.rate_ix, (rates, rate_ix), |pair, next| pair_id(rate_ids, pair, next));
         let variants = absorb_table(local.variants, &local.variant_ix, (variants, variant_ix), |pair, next| {
@@ -340,9 +343,13 @@ const USAGE_REQUIRED: usize = 3;
 const PURCHASES: &[&str] = &["account", "time", "pack", "credits", "amount"];
 const PURCHASES_REQUIRED: usize = 3;
 
-fn account_and_time(row: &Row<'_>, accounts: &Accounts) -> Result<(u32, Instant), InputError> {
+fn account_and_time(row: &Row<'_>, accounts: &Accounts, last: &mut Option<u32>) -> Result<(u32, Instant), InputError> {
     let name = cells::required(row, 0)?;
-    let id = accounts.id(name).ok_or_else(|| row.error(0, InputErrorKind::UnknownAccount { value: name.into() }))?;
+    let id = match *last {
+        Some(id) if accounts.get(id).name == name => id,
+        _ => accounts.id(name).ok_or_else(|| row.error(0, InputErrorKind::UnknownAccount { value: name.into() }))?,
+    };
+    *last = Some(id);
     let at = cells::time(row, 1)?;
     let signed_up = accounts.get(id).signed_up;
     if at < signed_up {
@@ -355,7 +362,7 @@ fn account_and_time(row: &Row<'_>, accounts: &Accounts) -> Result<(u32, Instant)
 }
 
 fn usage(row: &Row<'_>, accounts: &Accounts, names: &mut Names, catalogs: &[&Catalog]) -> Result<Event, InputError> {
-    let (account, at) = account_and_time(row, accounts)?;
+    let (account, at) = account_and_time(row, accounts, &mut names.last_account)?;
     let credits = cells::quantity(row, 9)?;
     let total = cells::count(row, 7)?;
     let mut input_tokens = cells::count(row, 5)?;
@@ -386,7 +393,7 @@ fn usage(row: &Row<'_>, accounts: &Accounts, names: &mut Names, catalogs: &[&Cat
 }
 
 fn purchase(row: &Row<'_>, accounts: &Accounts, names: &mut Names, catalogs: &[&Catalog]) -> Result<Event, InputError> {
-    let (account, at) = account_and_time(row, accounts)?;
+    let (account, at) = account_and_time(row, accounts, &mut names.last_account)?;
     let pack = names.pack(row, 2, catalogs)?;
     let credits = cells::quantity(row, 3)?;
     let amount = cells::quantity(row, 4)?;

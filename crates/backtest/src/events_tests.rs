@@ -180,3 +180,37 @@ fn rates_compared_in_place_get_the_map_s_ids() {
     assert_eq!(names.rate_id("f0", "m1"), None, "a feature with another's model");
     assert_eq!(names.rate_id("f2", "m19"), None, "a late model with another feature");
 }
+
+#[test]
+fn the_account_of_the_row_before_is_the_map_s() {
+    let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    let account = |name: &str| crate::accounts::Account {
+        name: name.to_string(),
+        plan: "free".to_string(),
+        billing: pricebook_core::policy::Billing::Monthly,
+        signed_up: at,
+        since: at,
+        auto: None,
+    };
+    let accounts = Accounts::from_list(vec![account("b"), account("a"), account("ab")]);
+    let text = String::new;
+    let columns = [1, 2];
+    let mut last = None;
+    for name in ["a", "a", "ab", "a", "b", "b", "nobody", "b", "a"] {
+        let cells = [name, "2026-03-02T09:00:00Z"];
+        let row = Row {
+            file: "usage.csv",
+            line: 2,
+            cells: &cells,
+            columns: &columns,
+            names: &["account", "time"],
+            text: &text,
+        };
+        let got = account_and_time(&row, &accounts, &mut last).map(|(id, _)| id).map_err(|e| e.to_string());
+        let want = accounts.id(name).ok_or(());
+        assert_eq!(got.is_ok(), want.is_ok(), "{name}: {got:?}");
+        if let (Ok(got), Ok(want)) = (got, want) {
+            assert_eq!(got, want, "{name}");
+        }
+    }
+}
