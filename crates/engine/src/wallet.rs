@@ -153,6 +153,7 @@ pub struct Wallet {
 
 impl Wallet {
     /// Credits in lots minus the overdraft.
+    #[inline]
     pub fn balance(&self) -> Credits {
         // Asked several times per usage; most accounts owe nothing, and a
         // decimal subtraction costs more than the test.
