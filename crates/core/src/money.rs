@@ -236,7 +236,13 @@ pub enum Rounding {
 }
 
 impl Rounding {
+    #[inline]
     pub fn round(self, value: Decimal, scale: u32) -> Decimal {
+        // Nothing to round (rust_decimal returns the value itself then too);
+        // most usage costs are already at the credit scale.
+        if value.scale() <= scale {
+            return value;
+        }
         let strategy = match self {
             Rounding::Up => RoundingStrategy::AwayFromZero,
             Rounding::Down => RoundingStrategy::ToZero,

@@ -153,7 +153,9 @@ pub struct Wallet {
 
 impl Wallet {
     /// Credits in lots minus the overdraft.
-    #[inline]
+    // Always inline: asked for every line and every spend, and the engine's
+    // generic code is compiled in the caller's crate.
+    #[inline(always)]
     pub fn balance(&self) -> Credits {
         // Asked several times per usage; most accounts owe nothing, and a
         // decimal subtraction costs more than the test.

@@ -41,6 +41,7 @@ fn quantity(m: &Measured, i: usize) -> Option<Decimal> {
 /// The sum of each stated price times its quantity; only the parts a rate
 /// states are computed (this runs for every usage under every catalog).
 /// `None` past exact arithmetic.
+#[inline]
 fn priced(per: &[Option<Decimal>; 6], m: &Measured) -> Option<Decimal> {
     let mut sum: Option<Decimal> = None;
     for (i, per) in per.iter().enumerate() {

@@ -144,14 +144,7 @@ impl<S: Sink> Step<'_, S> {
         let metering = mode == Mode::Usage && self.cat.plans[a.plan].overage.is_some();
         let rule =
             if mode == Mode::Covered || metering { ExhaustionRule::Refuse } else { self.cat.credits.on_exhaustion };
-        let fits = |a: &AccountState| {
-            let balance = a.wallet.balance();
-            match rule {
-                ExhaustionRule::Refuse => cost <= balance,
-                ExhaustionRule::OverdrawOnce => balance.is_positive() || !cost.is_positive(),
-                ExhaustionRule::Overdraft { limit } => limit.is_none_or(|l| balance - cost >= -l),
-            }
-        };
+        let fits = |a: &AccountState| covers(rule, cost, a.wallet.balance());
         if fits(a) {
             return Ok(());
         }
@@ -172,7 +165,19 @@ impl<S: Sink> Step<'_, S> {
             ExhaustionRule::Overdraft { .. } => Reason::OverdraftLimit,
         })
     }
+}
 
+/// Whether `balance` may pay `cost` under an exhaustion rule.
+#[inline]
+fn covers(rule: ExhaustionRule, cost: Credits, balance: Credits) -> bool {
+    match rule {
+        ExhaustionRule::Refuse => cost <= balance,
+        ExhaustionRule::OverdrawOnce => balance.is_positive() || !cost.is_positive(),
+        ExhaustionRule::Overdraft { limit } => limit.is_none_or(|l| balance - cost >= -l),
+    }
+}
+
+impl<S: Sink> Step<'_, S> {
     /// After the balance went down: low-balance warnings (rule V5), then
     /// auto-recharge at the threshold (rules C4, T5, A4).
     pub(super) fn after_decrease(&mut self, a: &mut AccountState, id: AccountId) {
