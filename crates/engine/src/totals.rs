@@ -71,6 +71,7 @@ pub struct Totals {
 }
 
 impl Totals {
+    #[inline]
     fn label(&mut self, bucket: Bucket) -> Option<&mut Flows> {
         let Bucket::Label(l) = bucket else { return None };
         let ix = usize::from(l);
