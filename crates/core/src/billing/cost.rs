@@ -43,6 +43,15 @@ fn quantity(m: &Measured, i: usize) -> Option<Decimal> {
 /// `None` past exact arithmetic.
 #[inline]
 fn priced(per: &[Option<Decimal>; 6], m: &Measured) -> Option<Decimal> {
+    match per {
+        // Most rates price requests alone: no loop over the other parts.
+        [Some(p), None, None, None, None, None] => times(*p, quantity(m, 0)?),
+        _ => priced_parts(per, m),
+    }
+}
+
+/// [`priced`] for any rate: each stated part in turn.
+fn priced_parts(per: &[Option<Decimal>; 6], m: &Measured) -> Option<Decimal> {
     let mut sum: Option<Decimal> = None;
     for (i, per) in per.iter().enumerate() {
         let Some(per) = per else { continue };
@@ -281,6 +290,10 @@ mod tests {
                 };
                 let got = priced(&per, &m).map(|d| d.serialize());
                 assert_eq!(got, plain(per, &m).map(|d| d.serialize()), "{per:?} × {m:?}");
+                // A rate that prices requests alone takes a shortcut.
+                let alone = [*p, None, None, None, None, None];
+                let got = priced(&alone, &m).map(|d| d.serialize());
+                assert_eq!(got, plain(alone, &m).map(|d| d.serialize()), "{alone:?} × {m:?}");
             }
         }
     }
