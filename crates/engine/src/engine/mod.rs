@@ -221,6 +221,7 @@ pub fn refuse<S: Sink>(cat: &Catalog, a: &mut AccountState, at: Instant, reason:
 
 /// Runs everything that falls due for the account up to and including
 /// `until`, and moves its clock there.
+#[inline]
 pub fn advance<S: Sink>(cat: &Catalog, a: &mut AccountState, until: Instant, sink: &mut S) {
     while fire_next(cat, a, until, sink) {}
     a.clock = a.clock.max(until);

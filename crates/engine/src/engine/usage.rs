@@ -168,7 +168,9 @@ impl<S: Sink> Step<'_, S> {
 }
 
 /// Whether `balance` may pay `cost` under an exhaustion rule.
-#[inline]
+// Always inline: asked once or twice per usage, from code compiled in the
+// caller's crate.
+#[inline(always)]
 fn covers(rule: ExhaustionRule, cost: Credits, balance: Credits) -> bool {
     match rule {
         ExhaustionRule::Refuse => cost <= balance,
