@@ -8,7 +8,7 @@
 
 use crate::accounts::Account;
 use crate::events::{Event, Names, Use, What};
-use pricebook_core::billing::cost::provider_cost;
+use pricebook_core::billing::cost::{provider_cost, rate_cost};
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::{Catalog, PackOffer};
 use pricebook_core::money::{Credits, Money};
@@ -85,6 +85,53 @@ impl<'c> Catalogued<'c> {
             })
             .collect()
     }
+}
+
+/// Usage costs worked out once for every side. Most pricing changes leave
+/// the rate card alone: where every side prices a rate alike, a usage's
+/// credits are computed once (by the engine's own [`rate_cost`]) and handed
+/// to each side's engine as pre-priced credits, which the engine then
+/// treats exactly as the ones it would have computed.
+pub struct SharedPrices<'s, 'c> {
+    /// The side whose rate card prices shared usage.
+    first: &'s Catalogued<'c>,
+    /// By rate id: every side prices it alike.
+    alike: Vec<bool>,
+}
+
+impl<'s, 'c> SharedPrices<'s, 'c> {
+    /// `None` with fewer than two sides, or none of their rates alike.
+    pub fn of(sides: &'s [Catalogued<'c>]) -> Option<SharedPrices<'s, 'c>> {
+        let (first, rest) = sides.split_first()?;
+        let alike: Vec<bool> = (0..first.rates.len())
+            .map(|id| !rest.is_empty() && rest.iter().all(|other| prices_alike(first, other, id)))
+            .collect();
+        alike.contains(&true).then_some(SharedPrices { first, alike })
+    }
+
+    /// Each event's shared cost, in `into`: `None` for purchases, pre-priced
+    /// usage, rates the sides price differently, and costs past exact
+    /// arithmetic (each engine then works the cost out, or refuses it, itself).
+    pub fn costs(&self, events: &[Event], into: &mut Vec<Option<Credits>>) {
+        into.clear();
+        into.extend(events.iter().map(|e| match &e.what {
+            What::Use(u @ Use { rate: Some(id), credits: None, .. }) if self.alike[*id as usize] => {
+                let (f, r) = self.first.rates[*id as usize];
+                let feature = &self.first.cat.features[f];
+                rate_cost(feature, &feature.rates[r], &u.measured(self.first.variants), self.first.cat.credits.scale)
+            }
+            _ => None,
+        }));
+    }
+}
+
+/// Whether two sides price usage of rate `id` alike: the same feature
+/// (rates, variants, rounding, cap: compared as the catalog states them),
+/// the same rate of it, and the same credit scale.
+fn prices_alike(a: &Catalogued<'_>, b: &Catalogued<'_>, id: usize) -> bool {
+    let ((fa, ra), (fb, rb)) = (a.rates[id], b.rates[id]);
+    let stated = |side: &Catalogued<'_>, f: usize| serde_json::to_value(&side.cat.features[f]).ok();
+    ra == rb && a.cat.credits.scale == b.cat.credits.scale && stated(a, fa).is_some_and(|x| Some(x) == stated(b, fb))
 }
 
 /// One account's figures under one catalog.
@@ -165,7 +212,8 @@ impl<S: Sink> Run<'_, '_, S> {
         self.step(at, &Command::AutoRecharge(settings)).map(|_| ())
     }
 
-    fn event(&mut self, e: &Event) -> Result<(), EngineError> {
+    /// Replays one event; `shared`: its cost, worked out for every side.
+    fn event(&mut self, e: &Event, shared: Option<Credits>) -> Result<(), EngineError> {
         let cmd = match &e.what {
             What::Buy { pack, credits, amount } => Command::Buy {
                 pack: self.side.packs[*pack as usize],
@@ -176,7 +224,7 @@ impl<S: Sink> Run<'_, '_, S> {
             What::Use(u) => Command::Use(Usage {
                 rate: u.rate.map(|r| self.side.rates[r as usize]),
                 quantity: u.measured(self.side.variants),
-                credits: u.credits.map(Credits::new),
+                credits: u.credits.map(Credits::new).or(shared),
                 project: None,
                 session: None,
                 operation: None,
@@ -212,11 +260,12 @@ impl<S: Sink> Run<'_, '_, S> {
 
 /// Replays one account (number `id`) whose events are sorted, writing every
 /// line to `sink`, and returns what [`Totals`] cannot tell (refused usage
-/// rows, packs bought when out).
+/// rows, packs bought when out). `shared`: the events' costs from
+/// [`SharedPrices::costs`], or empty.
 pub fn replay<S: Sink>(
     side: &Catalogued<'_>,
     (id, account): (u32, &Account),
-    events: &[Event],
+    (events, shared): (&[Event], &[Option<Credits>]),
     (end, when_out): (Instant, WhenOut),
     sink: &mut S,
 ) -> Result<Figures, EngineError> {
@@ -227,8 +276,9 @@ pub fn replay<S: Sink>(
     run.auto_recharge(account.signed_up, account)?;
     let plan = cat.plan_ix(&account.plan).unwrap_or(cat.default_plan.ix);
     let before_since = events.partition_point(|e| e.at < account.since);
-    for e in &events[..before_since] {
-        run.event(e)?;
+    let cost = |i: usize| shared.get(i).copied().flatten();
+    for (i, e) in events[..before_since].iter().enumerate() {
+        run.event(e, cost(i))?;
     }
     if plan != run.state.plan {
         let subscribe = Command::Subscribe { plan, billing: account.billing, trial: Some(false), price: None };
@@ -237,8 +287,8 @@ pub fn replay<S: Sink>(
         }
         run.auto_recharge(account.since, account)?;
     }
-    for e in &events[before_since..] {
-        run.event(e)?;
+    for (i, e) in events.iter().enumerate().skip(before_since) {
+        run.event(e, cost(i))?;
     }
     let until = end.max(run.state.clock);
     advance(cat, &mut run.state, until, run.sink);
@@ -249,7 +299,7 @@ pub fn replay<S: Sink>(
 pub fn figures(
     side: &Catalogued<'_>,
     account: (u32, &Account),
-    events: &[Event],
+    events: (&[Event], &[Option<Credits>]),
     end: (Instant, WhenOut),
 ) -> Result<Figures, EngineError> {
     let mut totals = Totals::default();
@@ -259,3 +309,7 @@ pub fn figures(
     f.balance = totals.balance;
     Ok(f)
 }
+
+#[cfg(test)]
+#[path = "replay_tests.rs"]
+mod tests;

@@ -7,11 +7,11 @@
 
 use crate::accounts::{self, Accounts};
 use crate::error::{InputError, InputErrorKind};
-use crate::events::{self, Names, Table};
+use crate::events::{self, Event, Names, Table};
 use crate::group::Groups;
 use crate::input::Source;
 use crate::partition::{Partitioner, Partitions};
-use crate::replay::{self, Catalogued, Figures, WhenOut};
+use crate::replay::{self, Catalogued, Figures, SharedPrices, WhenOut};
 use crate::skip::OnBad;
 use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::Catalog;
@@ -204,6 +204,7 @@ pub fn run_tables(
     let read = clock.elapsed();
 
     let sides = Catalogued::each(&names, &list);
+    let shared = SharedPrices::of(&sides);
     let mut results: Vec<Option<AccountResult>> = vec![None; accounts.len()];
     let buckets = parts.buckets();
     let total = accounts.len() as u64;
@@ -217,8 +218,11 @@ pub fn run_tables(
             let groups = Groups::new(&events, buckets, ids.len());
             ids.par_iter()
                 .enumerate()
-                .map_init(Vec::new, |evs, (k, id)| {
+                .map_init(<(Vec<Event>, Vec<_>)>::default, |(evs, costs), (k, id)| {
                     groups.sorted(k, &events, evs);
+                    if let Some(shared) = &shared {
+                        shared.costs(evs, costs);
+                    }
                     let account = accounts.get(*id);
                     let engine = |e: pricebook_engine::EngineError| BacktestError::Engine {
                         account: account.name.clone(),
@@ -226,7 +230,7 @@ pub fn run_tables(
                     };
                     let mut figures = sides
                         .iter()
-                        .map(|side| replay::figures(side, (*id, account), evs, (end, opts.when_out)))
+                        .map(|side| replay::figures(side, (*id, account), (evs, costs), (end, opts.when_out)))
                         .collect::<Result<Vec<_>, _>>()
                         .map_err(engine)?;
                     let after = figures.pop().unwrap_or_default();
@@ -280,7 +284,7 @@ pub fn ledgers(cats: Catalogs<'_>, bt: &Backtest, ids: &[u32]) -> Result<Vec<(u3
         let mut per_side = Vec::new();
         for side in &sides {
             let mut ledger = Ledger::new();
-            replay::replay(side, (*id, account), &evs, (bt.end, bt.when_out), &mut ledger)
+            replay::replay(side, (*id, account), (&evs, &[]), (bt.end, bt.when_out), &mut ledger)
                 .map_err(|e| BacktestError::Engine { account: account.name.clone(), why: e.to_string() })?;
             per_side.push(ledger);
         }

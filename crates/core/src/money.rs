@@ -7,15 +7,60 @@
 use rust_decimal::{Decimal, RoundingStrategy};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize, Serializer};
+use std::cmp::Ordering;
 use std::fmt;
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Mul, Neg, Sub, SubAssign};
 use std::str::FromStr;
 
+/// Sums and differences of two decimals with the same sign and scale that
+/// both fit in 32 bits (nearly every sum the engine does: credits of one
+/// catalog share its scale), computed inline with the very bits
+/// `rust_decimal` gives (its own fast path, without the call and the
+/// checks around it); `None`: anything else, for `rust_decimal` to do.
+#[inline(always)]
+fn small_add_sub(a: Decimal, b: Decimal, subtract: bool) -> Option<Decimal> {
+    let (x, y) = (a.serialize(), b.serialize());
+    let word = |v: &[u8; 16], i: usize| u32::from_le_bytes([v[i], v[i + 1], v[i + 2], v[i + 3]]);
+    let (flags, lo1, lo2) = (word(&x, 0), word(&x, 4), word(&y, 4));
+    if flags != word(&y, 0) || word(&x, 8) | word(&x, 12) | word(&y, 8) | word(&y, 12) != 0 {
+        return None;
+    }
+    let (negative, scale) = (a.is_sign_negative(), a.scale());
+    let value = match (subtract, lo1.checked_sub(lo2)) {
+        (false, _) => {
+            let sum = u64::from(lo1) + u64::from(lo2);
+            Decimal::from_parts(sum as u32, (sum >> 32) as u32, 0, negative, scale)
+        }
+        (true, Some(d)) => Decimal::from_parts(d, 0, 0, negative, scale),
+        (true, None) => Decimal::from_parts(lo2 - lo1, 0, 0, !negative, scale),
+    };
+    Some(value)
+}
+
+/// `a.cmp(b)` for two decimals with the same sign and scale (their
+/// mantissas compare as the values do), inline; `None`: anything else.
+#[inline(always)]
+fn same_scale_cmp(a: &Decimal, b: &Decimal) -> Option<Ordering> {
+    let (x, y) = (a.serialize(), b.serialize());
+    let (fx, fy) = (u32::from_le_bytes([x[0], x[1], x[2], x[3]]), u32::from_le_bytes([y[0], y[1], y[2], y[3]]));
+    if fx != fy {
+        return None;
+    }
+    // Bytes 4..16 are the 96-bit mantissa, little-endian.
+    let mantissa = |v: &[u8; 16]| {
+        let mut m = [0u8; 16];
+        m[..12].copy_from_slice(&v[4..]);
+        u128::from_le_bytes(m)
+    };
+    let o = mantissa(&x).cmp(&mantissa(&y));
+    Some(if a.is_sign_negative() { o.reverse() } else { o })
+}
+
 macro_rules! decimal_newtype {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
         pub struct $name(Decimal);
 
         impl $name {
@@ -71,15 +116,31 @@ macro_rules! decimal_newtype {
 
         impl Add for $name {
             type Output = Self;
+            #[inline]
             fn add(self, o: Self) -> Self {
-                Self(self.0 + o.0)
+                Self(small_add_sub(self.0, o.0, false).unwrap_or_else(|| self.0 + o.0))
             }
         }
 
         impl Sub for $name {
             type Output = Self;
+            #[inline]
             fn sub(self, o: Self) -> Self {
-                Self(self.0 - o.0)
+                Self(small_add_sub(self.0, o.0, true).unwrap_or_else(|| self.0 - o.0))
+            }
+        }
+
+        impl PartialOrd for $name {
+            #[inline]
+            fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+                Some(self.cmp(o))
+            }
+        }
+
+        impl Ord for $name {
+            #[inline]
+            fn cmp(&self, o: &Self) -> Ordering {
+                same_scale_cmp(&self.0, &o.0).unwrap_or_else(|| self.0.cmp(&o.0))
             }
         }
 
@@ -91,14 +152,16 @@ macro_rules! decimal_newtype {
         }
 
         impl AddAssign for $name {
+            #[inline]
             fn add_assign(&mut self, o: Self) {
-                self.0 += o.0;
+                *self = *self + o;
             }
         }
 
         impl SubAssign for $name {
+            #[inline]
             fn sub_assign(&mut self, o: Self) {
-                self.0 -= o.0;
+                *self = *self - o;
             }
         }
 
@@ -173,7 +236,13 @@ pub enum Rounding {
 }
 
 impl Rounding {
+    #[inline]
     pub fn round(self, value: Decimal, scale: u32) -> Decimal {
+        // Nothing to round (rust_decimal returns the value itself then too);
+        // most usage costs are already at the credit scale.
+        if value.scale() <= scale {
+            return value;
+        }
         let strategy = match self {
             Rounding::Up => RoundingStrategy::AwayFromZero,
             Rounding::Down => RoundingStrategy::ToZero,
@@ -316,6 +385,36 @@ impl FromStr for Credits {
 mod tests {
     use super::*;
     use rust_decimal::dec;
+
+    #[test]
+    fn small_sums_and_comparisons_give_rust_decimals_bits() {
+        // Values around every edge of the inline path (zero, 32-bit carry
+        // and borrow, 64 and 96 bits, signs, scales), each pair both ways.
+        let mut values = Vec::new();
+        for lo in [0u32, 1, 2, 7, 0x7fff_ffff, u32::MAX - 1, u32::MAX] {
+            for (mid, hi) in [(0u32, 0u32), (1, 0), (0, 1)] {
+                for negative in [false, true] {
+                    for scale in [0u32, 2, 28] {
+                        values.push(Decimal::from_parts(lo, mid, hi, negative, scale));
+                    }
+                }
+            }
+        }
+        let same = |a: Decimal, b: Decimal| a.serialize() == b.serialize();
+        for a in &values {
+            for b in &values {
+                let (x, y) = (Credits::new(*a), Credits::new(*b));
+                assert!(same((x + y).get(), a + b), "{a:?} + {b:?}");
+                assert!(same((x - y).get(), a - b), "{a:?} - {b:?}");
+                let (mut s, mut d) = (x, x);
+                s += y;
+                d -= y;
+                assert!(same(s.get(), a + b) && same(d.get(), a - b), "{a:?} += -= {b:?}");
+                assert_eq!(x.cmp(&y), a.cmp(b), "{a:?} cmp {b:?}");
+                assert_eq!(x.partial_cmp(&y), a.partial_cmp(b), "{a:?} partial_cmp {b:?}");
+            }
+        }
+    }
 
     #[test]
     fn decimals_parse_exactly() {

@@ -65,6 +65,7 @@ impl Agenda {
     }
 
     /// The next entry, if it is due at or before `until`.
+    #[inline]
     pub fn pop_due(&mut self, until: Instant) -> Option<(Instant, Scheduled)> {
         match self.entries.last() {
             Some((due, _)) if due.at <= until => self.entries.pop().map(|(d, w)| (d.at, w)),

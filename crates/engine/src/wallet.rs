@@ -153,6 +153,9 @@ pub struct Wallet {
 
 impl Wallet {
     /// Credits in lots minus the overdraft.
+    // Always inline: asked for every line and every spend, and the engine's
+    // generic code is compiled in the caller's crate.
+    #[inline(always)]
     pub fn balance(&self) -> Credits {
         // Asked several times per usage; most accounts owe nothing, and a
         // decimal subtraction costs more than the test.
@@ -191,9 +194,11 @@ impl Wallet {
         self.total -= t;
         let take = Take { lot: lot.id, label: lot.label, purchase: lot.purchase(), amount: t };
         let tops_up = |rule: &RolloverRule| rule.min_kept.is_some_and(Credits::is_positive);
-        let refillable = lot.boundary.as_ref().is_some_and(|b| b.rule.as_ref().is_none_or(tops_up))
-            || lot.reset.as_ref().is_some_and(tops_up);
-        if !lot.remaining.is_positive() && !refillable {
+        let refillable = |lot: &Lot| {
+            lot.boundary.as_ref().is_some_and(|b| b.rule.as_ref().is_none_or(tops_up))
+                || lot.reset.as_ref().is_some_and(tops_up)
+        };
+        if !lot.remaining.is_positive() && !refillable(lot) {
             let lot = self.lots.remove(at);
             if let Some(d) = dropped {
                 d.push(lot);

@@ -41,24 +41,65 @@ fn quantity(m: &Measured, i: usize) -> Option<Decimal> {
 /// The sum of each stated price times its quantity; only the parts a rate
 /// states are computed (this runs for every usage under every catalog).
 /// `None` past exact arithmetic.
-fn priced(per: [Option<Decimal>; 6], m: &Measured) -> Option<Decimal> {
-    let mut sum = Decimal::ZERO;
-    for (i, per) in per.into_iter().enumerate() {
-        if let Some(per) = per {
-            sum = sum.checked_add(per.checked_mul(quantity(m, i)?)?)?;
-        }
+#[inline]
+fn priced(per: &[Option<Decimal>; 6], m: &Measured) -> Option<Decimal> {
+    match per {
+        // Most rates price requests alone: no loop over the other parts.
+        [Some(p), None, None, None, None, None] => times(*p, quantity(m, 0)?),
+        _ => priced_parts(per, m),
     }
-    Some(sum)
 }
 
+/// [`priced`] for any rate: each stated part in turn.
+fn priced_parts(per: &[Option<Decimal>; 6], m: &Measured) -> Option<Decimal> {
+    let mut sum: Option<Decimal> = None;
+    for (i, per) in per.iter().enumerate() {
+        let Some(per) = per else { continue };
+        let part = times(*per, quantity(m, i)?)?;
+        // 0 + x is x itself, value and scale: the first part needs no addition.
+        sum = Some(match sum {
+            Some(s) => s.checked_add(part)?,
+            None => part,
+        });
+    }
+    Some(sum.unwrap_or(Decimal::ZERO))
+}
+
+/// `price × quantity`, the same bits as `checked_mul`; a quantity of
+/// exactly 1 (scale 0, the unstated request count of most usage) returns
+/// the price without multiplying (a zero price gives `Decimal::ZERO`, as
+/// the multiplication does).
+fn times(price: Decimal, quantity: Decimal) -> Option<Decimal> {
+    if quantity.scale() == 0 && quantity.mantissa() == 1 {
+        return Some(if price.is_zero() { Decimal::ZERO } else { price });
+    }
+    price.checked_mul(quantity)
+}
+
+// Spelled out rather than `[..].map(..)`: an array map costs more than the
+// pricing itself, and this runs for every usage.
 fn credit_parts(r: &Rate) -> [Option<Decimal>; 6] {
-    [r.per_request, r.per_1k_input_tokens, r.per_1k_output_tokens, r.per_1k_tokens, r.per_minute, r.per_unit]
-        .map(|p| p.map(Credits::get))
+    let d = |p: Option<Credits>| p.map(Credits::get);
+    [
+        d(r.per_request),
+        d(r.per_1k_input_tokens),
+        d(r.per_1k_output_tokens),
+        d(r.per_1k_tokens),
+        d(r.per_minute),
+        d(r.per_unit),
+    ]
 }
 
 fn cost_parts(c: &ProviderCost) -> [Option<Decimal>; 6] {
-    [c.per_request, c.per_1k_input_tokens, c.per_1k_output_tokens, c.per_1k_tokens, c.per_minute, c.per_unit]
-        .map(|p| p.map(Money::get))
+    let d = |p: Option<Money>| p.map(Money::get);
+    [
+        d(c.per_request),
+        d(c.per_1k_input_tokens),
+        d(c.per_1k_output_tokens),
+        d(c.per_1k_tokens),
+        d(c.per_minute),
+        d(c.per_unit),
+    ]
 }
 
 /// Credits a usage costs under one rate of a feature: the parts added up,
@@ -67,7 +108,7 @@ fn cost_parts(c: &ProviderCost) -> [Option<Decimal>; 6] {
 /// multiplier: a premium request is still charged at most the cap).
 /// `None` past exact arithmetic.
 pub fn rate_cost(feature: &Feature, rate: &Rate, m: &Measured, credit_scale: u32) -> Option<Credits> {
-    let mut raw = priced(credit_parts(rate), m)?;
+    let mut raw = priced(&credit_parts(rate), m)?;
     if let Some(v) = m.variant {
         // Multiplied before rounding, so ×2 of 1.5 credits is 3, not 4.
         raw = raw.checked_mul(feature.multipliers.get(v)?.factor)?;
@@ -95,7 +136,7 @@ fn cost_of<'a>(feature: &'a Feature, rate: &'a Rate, variant: Option<usize>) -> 
 /// arithmetic. Not capped by `max_per_use`: the cap limits what the
 /// customer pays, not what serving costs.
 pub fn provider_cost(feature: &Feature, rate: &Rate, m: &Measured) -> Option<Money> {
-    priced(cost_parts(cost_of(feature, rate, m.variant)?), m).map(Money::new)
+    priced(&cost_parts(cost_of(feature, rate, m.variant)?), m).map(Money::new)
 }
 
 /// The most one credit spent on a rate costs the provider: over one unit
@@ -119,7 +160,7 @@ pub fn cost_per_credit(feature: &Feature, rate: &Rate) -> Option<(Decimal, Optio
         .flat_map(|variant| measures.iter().map(move |m| Measured { variant, ..m.clone() }))
         .filter_map(|m| {
             let factor = m.variant.map_or(Some(Decimal::ONE), |v| feature.multipliers.get(v).map(|x| x.factor))?;
-            let credits = priced(credit_parts(rate), &m)?.checked_mul(factor)?;
+            let credits = priced(&credit_parts(rate), &m)?.checked_mul(factor)?;
             let money = provider_cost(feature, rate, &m)?;
             (credits > Decimal::ZERO).then(|| money.get().checked_div(credits)).flatten().map(|c| (c, m.variant))
         })
@@ -205,7 +246,54 @@ mod tests {
                     m.units.unwrap_or_default(),
                 ];
                 let want: Decimal = per.iter().zip(quantities).filter_map(|(p, q)| p.map(|p| p * q)).sum();
-                assert_eq!(priced(per, &m), Some(want), "{per:?} × {m:?}");
+                assert_eq!(priced(&per, &m), Some(want), "{per:?} × {m:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn priced_gives_the_bits_of_the_plain_decimal_sum() {
+        // Not only the value: the scale shows in every ledger ("2" and
+        // "2.0" are different bytes), so skipping the zero start and the
+        // multiplication by 1 must give what the plain formula gives.
+        let prices = [
+            Some(dec!(0)),
+            Some(dec!(0.00)),
+            Some(dec!(1)),
+            Some(dec!(1.0)),
+            Some(dec!(0.015)),
+            Some(dec!(2.50)),
+            Some(dec!(79228162514264337593543950.335)),
+            Some(dec!(18446744073709551616)),
+            None,
+        ];
+        let quantities = [None, Some(dec!(0)), Some(dec!(1)), Some(dec!(1.0)), Some(dec!(-1)), Some(dec!(0.25))];
+        let plain = |per: [Option<Decimal>; 6], m: &Measured| -> Option<Decimal> {
+            let mut sum = Decimal::ZERO;
+            for (i, per) in per.into_iter().enumerate() {
+                if let Some(per) = per {
+                    sum = sum.checked_add(per.checked_mul(quantity(m, i)?)?)?;
+                }
+            }
+            Some(sum)
+        };
+        for (n, p) in prices.iter().enumerate() {
+            for (k, q) in quantities.iter().enumerate() {
+                let per = [*p, None, prices[(n + k) % 9], None, prices[(n + 2 * k) % 9], *p];
+                let m = Measured {
+                    requests: *q,
+                    input_tokens: 0,
+                    output_tokens: 1000 * k as u64,
+                    minutes: quantities[(k + 1) % 6],
+                    units: *q,
+                    variant: None,
+                };
+                let got = priced(&per, &m).map(|d| d.serialize());
+                assert_eq!(got, plain(per, &m).map(|d| d.serialize()), "{per:?} × {m:?}");
+                // A rate that prices requests alone takes a shortcut.
+                let alone = [*p, None, None, None, None, None];
+                let got = priced(&alone, &m).map(|d| d.serialize());
+                assert_eq!(got, plain(alone, &m).map(|d| d.serialize()), "{alone:?} × {m:?}");
             }
         }
     }

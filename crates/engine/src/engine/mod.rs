@@ -221,6 +221,7 @@ pub fn refuse<S: Sink>(cat: &Catalog, a: &mut AccountState, at: Instant, reason:
 
 /// Runs everything that falls due for the account up to and including
 /// `until`, and moves its clock there.
+#[inline]
 pub fn advance<S: Sink>(cat: &Catalog, a: &mut AccountState, until: Instant, sink: &mut S) {
     while fire_next(cat, a, until, sink) {}
     a.clock = a.clock.max(until);
@@ -256,6 +257,7 @@ pub fn view(a: &AccountState, now: Instant) -> AccountView {
 }
 
 /// Drops records no later command can use any more (see [`Horizons`]).
+#[inline]
 fn forget_old_records(a: &mut AccountState, now: Instant) {
     // Most steps have nothing to forget: skip the date arithmetic then.
     if a.idempotency_keys.is_empty() && a.ops.is_empty() {
@@ -383,10 +385,11 @@ impl<'a, S: Sink> Step<'a, S> {
     /// credits, add-on charges or a scheduled change. If not, no timer is
     /// kept, so a quiet account costs nothing however long time runs.
     fn cycle_matters(&self, a: &AccountState) -> bool {
+        // Asked at every step of an idle account: the plain tests first.
         a.plan != self.cat.default_plan.ix
-            || self.cat.plans[a.plan].monthly_credits().is_positive()
             || !a.addons.is_empty()
             || a.pending_change.is_some()
+            || self.cat.plans[a.plan].monthly_credits().is_positive()
             || a.metered > a.metered_billed
     }
 

@@ -74,7 +74,7 @@ impl<S: Sink> Step<'_, S> {
             self.record(a, id, EntryKind::Consume, Bucket::None, Credits::ZERO, None, detail);
             return Ok(());
         }
-        let spent = self.spend(a, id, cost, detail.clone(), Mode::Usage)?;
+        let spent = self.spend(a, id, cost, &detail, Mode::Usage)?;
         if let Some(op) = usage.operation {
             let taken = spent.takes.iter().map(|t| (t.lot, t.amount)).collect();
             let record =
@@ -86,17 +86,19 @@ impl<S: Sink> Step<'_, S> {
 
     /// Spends credits, forced: refunds' rebooking and negative adjustments.
     pub(super) fn spend_forced(&mut self, a: &mut AccountState, id: AccountId, amount: Credits, detail: Detail) {
-        let _ = self.spend(a, id, amount, detail, Mode::Forced);
+        let _ = self.spend(a, id, amount, &detail, Mode::Forced);
     }
 
     /// Takes `cost` in spending order, one `consume` line per grant touched;
     /// what the grants lack becomes an overdraft where the mode allows.
+    /// `detail` is borrowed: each line gets its own copy, and a usage keeps
+    /// the original for its operation record.
     fn spend(
         &mut self,
         a: &mut AccountState,
         id: AccountId,
         cost: Credits,
-        detail: Detail,
+        detail: &Detail,
         mode: Mode,
     ) -> Result<Spent, Reason> {
         if mode != Mode::Forced {
@@ -120,16 +122,17 @@ impl<S: Sink> Step<'_, S> {
                 takes.push(t);
             }
         }
-        let metered = self.overage_rate(a).filter(|_| mode == Mode::Usage && need.is_positive());
+        // Most spends are covered: the plan's overage is looked at only when not.
+        let metered = (mode == Mode::Usage && need.is_positive()).then(|| self.overage_rate(a)).flatten();
         if let Some(rate) = metered {
             // Billed in money, not owed in credits: nothing for a failed operation to return.
             self.meter(a, id, &rate, need);
             need = Credits::ZERO;
         } else if need.is_positive() {
             a.wallet.deficit += need;
-            self.record(a, id, kind, Bucket::Overdraft, -need, None, detail);
+            self.record(a, id, kind, Bucket::Overdraft, -need, None, detail.clone());
         } else if !touched {
-            self.record(a, id, kind, Bucket::None, Credits::ZERO, None, detail);
+            self.record(a, id, kind, Bucket::None, Credits::ZERO, None, detail.clone());
         }
         self.after_decrease(a, id);
         Ok(Spent { takes, emptied, overdraft: need })
@@ -138,17 +141,10 @@ impl<S: Sink> Step<'_, S> {
     /// Whether a spend may go ahead; auto-recharge gets one chance first.
     fn check_covered(&mut self, a: &mut AccountState, id: AccountId, cost: Credits, mode: Mode) -> Result<(), Reason> {
         // A plan with overage meters what the balance lacks rather than overdraw.
-        let metering = mode == Mode::Usage && self.overage_rate(a).is_some();
+        let metering = mode == Mode::Usage && self.cat.plans[a.plan].overage.is_some();
         let rule =
             if mode == Mode::Covered || metering { ExhaustionRule::Refuse } else { self.cat.credits.on_exhaustion };
-        let fits = |a: &AccountState| {
-            let balance = a.wallet.balance();
-            match rule {
-                ExhaustionRule::Refuse => cost <= balance,
-                ExhaustionRule::OverdrawOnce => balance.is_positive() || !cost.is_positive(),
-                ExhaustionRule::Overdraft { limit } => limit.is_none_or(|l| balance - cost >= -l),
-            }
-        };
+        let fits = |a: &AccountState| covers(rule, cost, a.wallet.balance());
         if fits(a) {
             return Ok(());
         }
@@ -169,12 +165,30 @@ impl<S: Sink> Step<'_, S> {
             ExhaustionRule::Overdraft { .. } => Reason::OverdraftLimit,
         })
     }
+}
 
+/// Whether `balance` may pay `cost` under an exhaustion rule.
+// Always inline: asked once or twice per usage, from code compiled in the
+// caller's crate.
+#[inline(always)]
+fn covers(rule: ExhaustionRule, cost: Credits, balance: Credits) -> bool {
+    match rule {
+        ExhaustionRule::Refuse => cost <= balance,
+        ExhaustionRule::OverdrawOnce => balance.is_positive() || !cost.is_positive(),
+        ExhaustionRule::Overdraft { limit } => limit.is_none_or(|l| balance - cost >= -l),
+    }
+}
+
+impl<S: Sink> Step<'_, S> {
     /// After the balance went down: low-balance warnings (rule V5), then
     /// auto-recharge at the threshold (rules C4, T5, A4).
     pub(super) fn after_decrease(&mut self, a: &mut AccountState, id: AccountId) {
-        let plan = &self.cat.plans[a.plan];
-        let allocation = plan.monthly_credits();
+        // Most catalogs warn at no share: then the plan is not even looked at.
+        let allocation = if self.cat.low_balance_warnings.is_empty() {
+            Credits::ZERO
+        } else {
+            self.cat.plans[a.plan].monthly_credits()
+        };
         if allocation.is_positive() {
             let balance = a.wallet.balance();
             for (i, share) in self.cat.low_balance_warnings.iter().enumerate() {
@@ -201,7 +215,7 @@ impl<S: Sink> Step<'_, S> {
         if to == id {
             return Err(Reason::TransferNotAllowed);
         }
-        self.spend(a, id, credits, Detail::Transfer(to), Mode::Covered)?;
+        self.spend(a, id, credits, &Detail::Transfer(to), Mode::Covered)?;
         self.effects.push(Effect { to, command: Command::ReceiveTransfer { from: id, credits } });
         Ok(())
     }
@@ -375,7 +389,7 @@ impl<S: Sink> Step<'_, S> {
     pub(super) fn charge_addon(&mut self, a: &mut AccountState, id: AccountId, addon: usize) -> Result<(), Reason> {
         let ad = &self.cat.addons[addon];
         if let Some(credits) = ad.monthly_credits {
-            self.spend(a, id, credits, Detail::Addon(addon), Mode::Usage)?;
+            self.spend(a, id, credits, &Detail::Addon(addon), Mode::Usage)?;
         }
         if let Some(price) = ad.monthly_price {
             self.pay(a, id, price, crate::ledger::Paid::Addon(addon))?;
