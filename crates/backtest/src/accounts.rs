@@ -80,11 +80,14 @@ pub(crate) fn known_in(
     value: &str,
     what: &'static str,
     catalogs: &[&Catalog],
-    ids: impl Fn(&Catalog) -> Vec<String>,
+    ids: fn(&Catalog) -> Vec<&str>,
 ) -> Result<(), InputError> {
     for cat in catalogs {
+        // Borrowed: every accounts row checks its plan (copying the names
+        // cost more than the rest of the row).
         let known = ids(cat);
-        if !known.iter().any(|k| k == value) {
+        if !known.contains(&value) {
+            let known = known.into_iter().map(str::to_string).collect();
             return Err(row
                 .error(i, InputErrorKind::Unknown { what, value: value.to_string(), catalog: cat.id.clone(), known }));
         }
@@ -92,12 +95,12 @@ pub(crate) fn known_in(
     Ok(())
 }
 
-pub(crate) fn plan_ids(cat: &Catalog) -> Vec<String> {
-    cat.plans.iter().map(|p| p.id.clone()).collect()
+pub(crate) fn plan_ids(cat: &Catalog) -> Vec<&str> {
+    cat.plans.iter().map(|p| p.id.as_str()).collect()
 }
 
-pub(crate) fn pack_ids(cat: &Catalog) -> Vec<String> {
-    cat.packs.iter().map(|p| p.id.clone()).collect()
+pub(crate) fn pack_ids(cat: &Catalog) -> Vec<&str> {
+    cat.packs.iter().map(|p| p.id.as_str()).collect()
 }
 
 fn account(row: &Row<'_>, catalogs: &[&Catalog]) -> Result<Account, InputError> {

@@ -77,12 +77,18 @@ fn plain_decimal(v: &str) -> Option<Decimal> {
     Some(Decimal::new(n, scale))
 }
 
-/// A decimal of zero or more; `None` when the cell is empty.
+/// A decimal of zero or more; `None` when the cell is empty. Inlined: most
+/// quantity cells of a row are empty, and a call cost more than the test.
+#[inline]
 pub(crate) fn quantity(row: &Row<'_>, i: usize) -> Result<Option<Decimal>, InputError> {
     let v = row.get(i);
     if v.is_empty() {
         return Ok(None);
     }
+    filled_quantity(row, i, v).map(Some)
+}
+
+fn filled_quantity(row: &Row<'_>, i: usize, v: &str) -> Result<Decimal, InputError> {
     let d = match plain_decimal(v) {
         Some(d) => d,
         None => parse_decimal(v).map_err(|_| {
@@ -96,20 +102,26 @@ pub(crate) fn quantity(row: &Row<'_>, i: usize) -> Result<Option<Decimal>, Input
         let expected = "a quantity up to 1,000,000,000,000 (split larger usage into rows)";
         return Err(row.error(i, InputErrorKind::Malformed { value: v.to_string(), expected }));
     }
-    Ok(Some(d))
+    Ok(d)
 }
 
-/// A whole count of zero or more; `None` when the cell is empty.
+/// A whole count of zero or more; `None` when the cell is empty (inlined,
+/// as [`quantity`]).
+#[inline]
 pub(crate) fn count(row: &Row<'_>, i: usize) -> Result<Option<u64>, InputError> {
     let v = row.get(i);
     if v.is_empty() {
         return Ok(None);
     }
+    filled_count(row, i, v).map(Some)
+}
+
+fn filled_count(row: &Row<'_>, i: usize, v: &str) -> Result<u64, InputError> {
     if v.starts_with('-') {
         return Err(row.error(i, InputErrorKind::Negative { value: v.to_string() }));
     }
     match v.parse::<u64>() {
-        Ok(n) if n <= MAX_QUANTITY => Ok(Some(n)),
+        Ok(n) if n <= MAX_QUANTITY => Ok(n),
         _ => Err(row.error(
             i,
             InputErrorKind::Malformed { value: v.to_string(), expected: "a whole number up to 1,000,000,000,000" },

@@ -11,6 +11,7 @@ use crate::cells;
 use crate::error::{InputError, InputErrorKind};
 use crate::fast_hash::FastMap;
 use crate::input::{self, Format, Lines, Piece, Row, Source};
+use crate::partition::{self, Bounds, Partitioner};
 use crate::skip::OnBad;
 use pricebook_core::billing::cost::Measured;
 use pricebook_core::calendar::Instant;
@@ -86,6 +87,9 @@ pub struct Names {
     /// (catalogs may list a feature's variants in different orders, with
     /// different factors).
     pub variant_ix: Vec<Vec<usize>>,
+    /// The account of the row before, compared before the accounts' map is
+    /// looked up: exports often list an account's rows one after another.
+    last_account: Option<u32>,
 }
 
 impl Names {
@@ -99,7 +103,9 @@ impl Names {
     }
 
     /// The variant a usage names for its feature (whose rate is already
-    /// resolved in every catalog); `None` for an empty cell.
+    /// resolved in every catalog); `None` for an empty cell (the usual
+    /// case, inlined).
+    #[inline]
     fn variant(
         &mut self,
         row: &Row<'_>,
@@ -110,9 +116,19 @@ impl Names {
         if name.is_empty() {
             return Ok(None);
         }
+        self.named_variant(row, (fcol, vcol), name, catalogs).map(Some)
+    }
+
+    fn named_variant(
+        &mut self,
+        row: &Row<'_>,
+        (fcol, vcol): (usize, usize),
+        name: &str,
+        catalogs: &[&Catalog],
+    ) -> Result<u32, InputError> {
         let feature = row.get(fcol);
         if let Some(id) = self.variant_ids.get(feature).and_then(|m| m.get(name)) {
-            return Ok(Some(*id));
+            return Ok(*id);
         }
         let mut ix = Vec::with_capacity(catalogs.len());
         for cat in catalogs {
@@ -138,7 +154,7 @@ impl Names {
         }
         self.variants.push((feature.to_string(), name.to_string()));
         self.variant_ids.entry(feature.to_string()).or_default().insert(name.to_string(), id);
-        Ok(Some(id))
+        Ok(id)
     }
 
     fn rate(
@@ -150,8 +166,8 @@ impl Names {
     ) -> Result<u32, InputError> {
         let feature = cells::required(row, fcol)?;
         let model = row.get(mcol);
-        let id = match self.rate_ids.get(feature).and_then(|m| m.get(model)) {
-            Some(id) => *id,
+        let id = match self.rate_id(feature, model) {
+            Some(id) => id,
             None => {
                 let id = self.rates.len() as u32;
                 // Every catalog first: a name one of them lacks is not added to any.
@@ -178,6 +194,20 @@ impl Names {
         Ok(id)
     }
 
+    /// The id of a feature/model pair met before. The first [`FEW_RATES`]
+    /// pairs are compared in place: an export names few pairs, each row
+    /// names one, and two hash lookups cost more than a few comparisons.
+    fn rate_id(&self, feature: &str, model: &str) -> Option<u32> {
+        let few = &self.rates[..self.rates.len().min(FEW_RATES)];
+        if let Some(i) = few.iter().position(|(f, m)| f == feature && m == model) {
+            return Some(i as u32);
+        }
+        if self.rates.len() <= FEW_RATES {
+            return None;
+        }
+        self.rate_ids.get(feature).and_then(|m| m.get(model)).copied()
+    }
+
     fn pack(&mut self, row: &Row<'_>, col: usize, catalogs: &[&Catalog]) -> Result<u32, InputError> {
         let name = cells::required(row, col)?;
         if let Some(id) = self.pack_ids.get(name) {
@@ -194,11 +224,24 @@ impl Names {
     }
 }
 
+/// How many feature/model pairs [`Names::rate_id`] compares before it
+/// looks up the map.
+const FEW_RATES: usize = 8;
+
 /// The ids a piece's names have in the whole file's [`Names`].
 struct Ids {
     rates: Vec<u32>,
     packs: Vec<u32>,
     variants: Vec<u32>,
+}
+
+impl Ids {
+    /// Whether every id is the piece's own (its events need no change).
+    fn same(&self) -> bool {
+        [&self.rates, &self.packs, &self.variants]
+            .iter()
+            .all(|ids| ids.iter().enumerate().all(|(i, id)| *id == i as u32))
+    }
 }
 
 /// A pair-keyed name table's lookup: the id of (a, b), registering `next`
@@ -242,7 +285,7 @@ impl Names {
     /// Adds the names of `local` (one piece of the file's, in the order it
     /// met them) that are new here, as reading the piece here would have.
     fn absorb(&mut self, local: Names) -> Ids {
-        let Names { rates, rate_ids, packs, pack_ids, rate_ix, pack_ix, variants, variant_ids, variant_ix } = self;
+        let Names { rates, rate_ids, packs, pack_ids, rate_ix, pack_ix, variants, variant_ids, variant_ix, .. } = self;
         let rates =
             absorb_table(local.rates, &local.rate_ix, (rates, rate_ix), |pair, next| pair_id(rate_ids, pair, next));
         let variants = absorb_table(local.variants, &local.variant_ix, (variants, variant_ix), |pair, next| {
@@ -300,9 +343,15 @@ const USAGE_REQUIRED: usize = 3;
 const PURCHASES: &[&str] = &["account", "time", "pack", "credits", "amount"];
 const PURCHASES_REQUIRED: usize = 3;
 
-fn account_and_time(row: &Row<'_>, accounts: &Accounts) -> Result<(u32, Instant), InputError> {
+fn account_and_time(row: &Row<'_>, accounts: &Accounts, last: &mut Option<u32>) -> Result<(u32, Instant), InputError> {
     let name = cells::required(row, 0)?;
-    let id = accounts.id(name).ok_or_else(|| row.error(0, InputErrorKind::UnknownAccount { value: name.into() }))?;
+    let id = match *last {
+        // Another account's name nearly always differs in its last
+        // character: compared first, a row of another account costs little.
+        Some(id) if same_name(&accounts.get(id).name, name) => id,
+        _ => accounts.id(name).ok_or_else(|| row.error(0, InputErrorKind::UnknownAccount { value: name.into() }))?,
+    };
+    *last = Some(id);
     let at = cells::time(row, 1)?;
     let signed_up = accounts.get(id).signed_up;
     if at < signed_up {
@@ -314,8 +363,12 @@ fn account_and_time(row: &Row<'_>, accounts: &Accounts) -> Result<(u32, Instant)
     Ok((id, at))
 }
 
+fn same_name(a: &str, b: &str) -> bool {
+    a.as_bytes().last() == b.as_bytes().last() && a == b
+}
+
 fn usage(row: &Row<'_>, accounts: &Accounts, names: &mut Names, catalogs: &[&Catalog]) -> Result<Event, InputError> {
-    let (account, at) = account_and_time(row, accounts)?;
+    let (account, at) = account_and_time(row, accounts, &mut names.last_account)?;
     let credits = cells::quantity(row, 9)?;
     let total = cells::count(row, 7)?;
     let mut input_tokens = cells::count(row, 5)?;
@@ -346,7 +399,7 @@ fn usage(row: &Row<'_>, accounts: &Accounts, names: &mut Names, catalogs: &[&Cat
 }
 
 fn purchase(row: &Row<'_>, accounts: &Accounts, names: &mut Names, catalogs: &[&Catalog]) -> Result<Event, InputError> {
-    let (account, at) = account_and_time(row, accounts)?;
+    let (account, at) = account_and_time(row, accounts, &mut names.last_account)?;
     let pack = names.pack(row, 2, catalogs)?;
     let credits = cells::quantity(row, 3)?;
     let amount = cells::quantity(row, 4)?;
@@ -363,28 +416,27 @@ pub enum Table {
     Purchases,
 }
 
-/// Reads a usage or purchases table, handing each event to `each`; a bad
-/// row stops the reading or is skipped, as `on_bad` says. A CSV file is
-/// parsed on every core ([`read_csv`]); JSON Lines, Parquet and Arrow
-/// tables row by row.
+/// Reads a usage or purchases table into `part`; a bad row stops the
+/// reading or is skipped, as `on_bad` says. A CSV file is parsed on every
+/// core ([`read_csv`]); JSON Lines, Parquet and Arrow tables row by row.
 pub fn read(
     table: Table,
     (source, shown): (Source<'_>, &str),
     (accounts, on_bad): (&Accounts, &mut OnBad<'_>),
     names: &mut Names,
     catalogs: &[&Catalog],
-    each: &mut dyn FnMut(Event) -> std::io::Result<()>,
+    part: &mut Partitioner,
 ) -> Result<(), InputError> {
     if let Source::File(path) = source
         && matches!(Format::of(path, shown), Ok(Format::Csv))
     {
-        return read_csv(table, (path, shown), (accounts, on_bad), names, catalogs, input::BLOCK, each);
+        return read_csv(table, (path, shown), (accounts, on_bad), names, catalogs, input::BLOCK, part);
     }
     let (columns, required) = table.columns();
     input::read_source_records(source, shown, (columns, required), &mut |record| {
         let e = record.and_then(|row| table.event(row, accounts, names, catalogs));
         let Some(e) = on_bad.keep(e)? else { return Ok(()) };
-        each(e).map_err(spill)
+        part.push(e).map_err(spill)
     })
 }
 
@@ -420,6 +472,7 @@ impl Table {
 struct Parsed {
     names: Names,
     events: Vec<Event>,
+    bounds: Bounds,
     /// Rows skipped, in file order.
     skipped: Vec<InputError>,
     /// What stopped the piece: its first bad row when not skipping, or a
@@ -438,13 +491,20 @@ fn read_csv(
     names: &mut Names,
     catalogs: &[&Catalog],
     block: usize,
-    each: &mut dyn FnMut(Event) -> std::io::Result<()>,
+    part: &mut Partitioner,
 ) -> Result<(), InputError> {
     let skips = on_bad.skips();
     let parse = |piece: &Piece<'_>| {
-        let mut p = Parsed { names: Names::new(catalogs.len()), events: Vec::new(), skipped: Vec::new(), stop: None };
+        let mut p = Parsed {
+            names: Names::new(catalogs.len()),
+            events: Vec::with_capacity(piece.lines()),
+            bounds: None,
+            skipped: Vec::new(),
+            stop: None,
+        };
         let end = piece.rows(&mut |row| match row.and_then(|row| table.event(row, accounts, &mut p.names, catalogs)) {
             Ok(e) => {
+                p.bounds = partition::widen(p.bounds, e.at);
                 p.events.push(e);
                 Ok(())
             }
@@ -457,18 +517,20 @@ fn read_csv(
         p.stop = end.err();
         p
     };
-    let mut merge = |p: Parsed, lines: Lines| {
+    let mut merge = |mut p: Parsed, lines: Lines| {
         let ids = names.absorb(p.names);
-        for mut e in p.events {
-            match &mut e.what {
-                What::Use(u) => {
-                    u.rate = u.rate.map(|r| ids.rates[r as usize]);
-                    u.variant = u.variant.map(|v| ids.variants[v as usize]);
+        if !ids.same() {
+            for e in &mut p.events {
+                match &mut e.what {
+                    What::Use(u) => {
+                        u.rate = u.rate.map(|r| ids.rates[r as usize]);
+                        u.variant = u.variant.map(|v| ids.variants[v as usize]);
+                    }
+                    What::Buy { pack, .. } => *pack = ids.packs[*pack as usize],
                 }
-                What::Buy { pack, .. } => *pack = ids.packs[*pack as usize],
             }
-            each(e).map_err(spill)?;
         }
+        part.push_all(p.events, p.bounds).map_err(spill)?;
         for e in p.skipped {
             on_bad.keep::<()>(Err(lines.fix(e)))?;
         }

@@ -67,26 +67,23 @@ fn read_all(dir: &Path, cats: &[&Catalog], skip: bool, block: Option<usize>) -> 
     let path = dir.join("accounts.csv");
     let accounts = crate::accounts::read(Source::File(&path), "accounts.csv", cats, &mut on_bad).unwrap();
     let mut names = Names::new(cats.len());
-    let mut events = Vec::new();
-    let mut push = |e: Event| {
-        events.push(e);
-        Ok(())
-    };
+    let mut part = crate::partition::Partitioner::new(usize::MAX);
     for (table, file) in [(Table::Purchases, "purchases.csv"), (Table::Usage, "usage.csv")] {
         let path = dir.join(file);
         let read = match block {
-            Some(block) => read_csv(table, (&path, file), (&accounts, &mut on_bad), &mut names, cats, block, &mut push),
+            Some(block) => read_csv(table, (&path, file), (&accounts, &mut on_bad), &mut names, cats, block, &mut part),
             None => {
                 let (columns, required) = table.columns();
                 input::read_source(Source::File(&path), file, columns, required, &mut |row| {
                     let e = table.event(row, &accounts, &mut names, cats);
                     let Some(e) = on_bad.keep(e)? else { return Ok(()) };
-                    push(e).map_err(spill)
+                    part.push(e).map_err(spill)
                 })
             }
         };
         read.map_err(|e| e.to_string())?;
     }
+    let events = part.finish().and_then(|mut parts| parts.take(0)).unwrap().concat();
     let mut skipped: Vec<String> = skipped.iter().map(ToString::to_string).collect();
     // Variants are names too: a piece's variant ids must come out as a sequential read's.
     skipped.extend(names.variants.iter().map(|(f, v)| format!("variant {f}/{v}")));
@@ -164,4 +161,56 @@ fn a_name_one_catalog_lacks_is_added_to_none() {
     assert_eq!(standard, 0);
     let agent = after.feature_ix("agent").unwrap();
     assert_eq!(names.rate_ix, vec![vec![(agent, 0)], vec![(agent, 0)]]);
+}
+
+#[test]
+fn rates_compared_in_place_get_the_map_s_ids() {
+    let mut names = Names::new(1);
+    // More pairs than are compared in place, so later ones come from the map.
+    let pairs: Vec<(String, String)> = (0..20).map(|i| (format!("f{}", i % 3), format!("m{i}"))).collect();
+    for (n, (f, m)) in pairs.iter().enumerate() {
+        assert_eq!(names.rate_id(f, m), None, "{f}/{m} is new");
+        names.rates.push((f.clone(), m.clone()));
+        names.rate_ids.entry(f.clone()).or_default().insert(m.clone(), n as u32);
+        for (k, (f, m)) in pairs[..=n].iter().enumerate() {
+            let in_map = names.rate_ids.get(f.as_str()).and_then(|ms| ms.get(m.as_str())).copied();
+            assert_eq!((names.rate_id(f, m), in_map), (Some(k as u32), Some(k as u32)), "{f}/{m}");
+        }
+    }
+    assert_eq!(names.rate_id("f0", "m1"), None, "a feature with another's model");
+    assert_eq!(names.rate_id("f2", "m19"), None, "a late model with another feature");
+}
+
+#[test]
+fn the_account_of_the_row_before_is_the_map_s() {
+    let at = chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+    let account = |name: &str| crate::accounts::Account {
+        name: name.to_string(),
+        plan: "free".to_string(),
+        billing: pricebook_core::policy::Billing::Monthly,
+        signed_up: at,
+        since: at,
+        auto: None,
+    };
+    let accounts = Accounts::from_list(vec![account("b"), account("a"), account("ab")]);
+    let text = String::new;
+    let columns = [1, 2];
+    let mut last = None;
+    for name in ["a", "a", "ab", "a", "b", "b", "nobody", "b", "a"] {
+        let cells = [name, "2026-03-02T09:00:00Z"];
+        let row = Row {
+            file: "usage.csv",
+            line: 2,
+            cells: &cells,
+            columns: &columns,
+            names: &["account", "time"],
+            text: &text,
+        };
+        let got = account_and_time(&row, &accounts, &mut last).map(|(id, _)| id).map_err(|e| e.to_string());
+        let want = accounts.id(name).ok_or(());
+        assert_eq!(got.is_ok(), want.is_ok(), "{name}: {got:?}");
+        if let (Ok(got), Ok(want)) = (got, want) {
+            assert_eq!(got, want, "{name}");
+        }
+    }
 }

@@ -31,9 +31,10 @@ impl Hasher for FastHasher {
         }
         let rest = chunks.remainder();
         if !rest.is_empty() {
-            let mut word = [0u8; 8];
-            word[..rest.len()].copy_from_slice(rest);
-            self.mix(u64::from_le_bytes(word));
+            // Byte by byte: a copy of a length not known when compiling is
+            // a call to `memcpy`, which cost more than the hash.
+            let word = rest.iter().rev().fold(0u64, |w, b| (w << 8) | u64::from(*b));
+            self.mix(word);
         }
         // The length, so names that differ only by trailing zero bytes differ.
         self.mix(bytes.len() as u64);

@@ -9,10 +9,11 @@
 
 use crate::events::Event;
 
-/// Which events of a bucket belong to each of its accounts.
+/// Which events of a bucket (a list of chunks) belong to each of its accounts.
 pub(crate) struct Groups {
-    /// Event indices, account by account, in the bucket's order within one.
-    order: Vec<u32>,
+    /// (Chunk, index) of events, account by account, in the bucket's order
+    /// within one.
+    order: Vec<(u32, u32)>,
     /// Where each account's indices start in `order`, plus the end.
     starts: Vec<usize>,
 }
@@ -20,44 +21,50 @@ pub(crate) struct Groups {
 impl Groups {
     /// Groups the events of a bucket holding the accounts numbered
     /// `bucket + k × buckets`; account `bucket + k × buckets` is group `k`.
-    pub(crate) fn new(events: &[Event], buckets: u32, accounts: usize) -> Groups {
+    pub(crate) fn new(events: &[Vec<Event>], buckets: u32, accounts: usize) -> Groups {
         let group = |e: &Event| (e.account / buckets) as usize;
         let mut starts = vec![0usize; accounts + 1];
-        for e in events {
+        for e in events.iter().flatten() {
             starts[group(e) + 1] += 1;
         }
         for k in 1..starts.len() {
             starts[k] += starts[k - 1];
         }
         let mut next = starts.clone();
-        let mut order = vec![0u32; events.len()];
-        for (i, e) in events.iter().enumerate() {
-            let slot = &mut next[group(e)];
-            order[*slot] = i as u32;
-            *slot += 1;
+        let mut order = vec![(0u32, 0u32); starts[accounts]];
+        for (c, chunk) in events.iter().enumerate() {
+            for (i, e) in chunk.iter().enumerate() {
+                let slot = &mut next[group(e)];
+                order[*slot] = (c as u32, i as u32);
+                *slot += 1;
+            }
         }
         Groups { order, starts }
+    }
+
+    /// How many events group `k` has.
+    pub(crate) fn len(&self, k: usize) -> usize {
+        self.starts[k + 1] - self.starts[k]
     }
 
     /// Group `k`'s events, sorted (account, time, kind, content), in `into`.
     /// Times are compared as plain numbers and only ties compare the
     /// events themselves; the events are copied once, in order.
-    pub(crate) fn sorted(&self, k: usize, events: &[Event], into: &mut Vec<Event>) {
+    pub(crate) fn sorted(&self, k: usize, events: &[Vec<Event>], into: &mut Vec<Event>) {
         let mine = &self.order[self.starts[k]..self.starts[k + 1]];
-        let mut keys: Vec<(i64, u32, u32)> = mine
-            .iter()
-            .map(|i| (events[*i as usize].at.timestamp(), events[*i as usize].at.timestamp_subsec_nanos(), *i))
-            .collect();
+        let event = |(c, i): (u32, u32)| &events[c as usize][i as usize];
+        let mut keys: Vec<(i64, u32, (u32, u32))> =
+            mine.iter().map(|at| (event(*at).at.timestamp(), event(*at).at.timestamp_subsec_nanos(), *at)).collect();
         // Strictly increasing times need no sort; equal times are ordered
         // by content (equal content is the same event), so any row order
         // replays the same.
         if !keys.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)) {
             keys.sort_unstable_by(|x, y| {
-                (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| events[x.2 as usize].what.cmp(&events[y.2 as usize].what))
+                (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| event(x.2).what.cmp(&event(y.2).what))
             });
         }
         into.clear();
-        into.extend(keys.iter().map(|k| events[k.2 as usize].clone()));
+        into.extend(keys.iter().map(|k| event(k.2).clone()));
     }
 }
 
@@ -84,26 +91,34 @@ mod tests {
             event(7, 5, 0),
             event(1, 1, 0),
         ];
-        let groups = Groups::new(&events, 3, 3);
-        let mut got = Vec::new();
-        let mut all = Vec::new();
-        for k in 0..3 {
-            groups.sorted(k, &events, &mut got);
-            assert!(got.iter().all(|e| e.account == 1 + 3 * k as u32), "group {k}: {got:?}");
-            all.extend(got.iter().cloned());
-        }
         let mut want = events.clone();
         want.sort();
-        assert_eq!(all, want);
+        // One chunk, or the same events cut into chunks (some empty): the same groups.
+        let cuts =
+            [vec![events.clone()], vec![events[..2].to_vec(), Vec::new(), events[2..3].to_vec(), events[3..].to_vec()]];
+        for chunks in cuts {
+            let groups = Groups::new(&chunks, 3, 3);
+            let mut got = Vec::new();
+            let mut all = Vec::new();
+            for k in 0..3 {
+                groups.sorted(k, &chunks, &mut got);
+                assert!(got.iter().all(|e| e.account == 1 + 3 * k as u32), "group {k}: {got:?}");
+                assert_eq!(groups.len(k), got.len());
+                all.extend(got.iter().cloned());
+            }
+            assert_eq!(all, want, "{} chunks", chunks.len());
+        }
     }
 
     #[test]
     fn an_account_without_events_has_an_empty_group() {
         let events = vec![event(2, 10, 0), event(0, 5, 0)];
+        let events = vec![events];
         let groups = Groups::new(&events, 1, 3);
         let mut got = vec![event(9, 9, 9)];
         groups.sorted(1, &events, &mut got);
         assert!(got.is_empty());
+        assert_eq!(groups.len(1), 0);
         groups.sorted(2, &events, &mut got);
         assert_eq!(got, vec![event(2, 10, 0)]);
     }

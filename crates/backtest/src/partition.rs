@@ -6,9 +6,15 @@
 //! its own (the next one read while one replays). Memory then holds about
 //! two buckets at a time: `2 × events / BUCKETS` events. The temporary folder is removed when the
 //! [`Partitions`] are dropped.
+//!
+//! In memory, the events stay in the vectors they were read into (one per
+//! piece of a CSV file, [`Partitioner::push_all`]): copying them into one
+//! vector cost a pass over every event on one thread. A bucket is then a
+//! list of such chunks.
 
 use crate::events::{Event, Use, What};
 use chrono::DateTime;
+use pricebook_core::calendar::Instant;
 use rust_decimal::Decimal;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Write};
@@ -17,12 +23,34 @@ use std::path::{Path, PathBuf};
 /// Buckets once events spill to disk.
 pub const BUCKETS: u32 = 256;
 
+/// A bucket's events: chunks, in the order they were read.
+pub type Chunks = Vec<Vec<Event>>;
+
+/// The first and last time of some events (`None`: no event).
+pub type Bounds = Option<(Instant, Instant)>;
+
+/// `bounds` widened to take in `at`.
+pub fn widen(bounds: Bounds, at: Instant) -> Bounds {
+    Some(bounds.map_or((at, at), |(lo, hi)| (lo.min(at), hi.max(at))))
+}
+
+fn join(a: Bounds, b: Bounds) -> Bounds {
+    match (a, b) {
+        (Some((lo, hi)), Some((l, h))) => Some((lo.min(l), hi.max(h))),
+        (a, None) => a,
+        (None, b) => b,
+    }
+}
+
 /// Events gathered so far.
 pub struct Partitioner {
-    mem: Vec<Event>,
+    mem: Chunks,
+    /// Events in `mem`.
+    held: usize,
     threshold: usize,
     spill: Option<Spill>,
     count: u64,
+    bounds: Bounds,
 }
 
 struct Spill {
@@ -32,24 +60,48 @@ struct Spill {
 
 /// Every event, grouped into buckets by account number.
 pub struct Partitions {
-    mem: Vec<Event>,
+    mem: Chunks,
     dir: Option<PathBuf>,
     pub count: u64,
+    /// The first and last event's time.
+    pub bounds: Bounds,
 }
 
 impl Partitioner {
     /// Keeps up to `threshold` events in memory before spilling.
     pub fn new(threshold: usize) -> Partitioner {
-        Partitioner { mem: Vec::new(), threshold, spill: None, count: 0 }
+        Partitioner { mem: Vec::new(), held: 0, threshold, spill: None, count: 0, bounds: None }
     }
 
     pub fn push(&mut self, e: Event) -> io::Result<()> {
         self.count += 1;
+        self.bounds = widen(self.bounds, e.at);
         if let Some(s) = &mut self.spill {
             return write_event(&mut s.writers[(e.account % BUCKETS) as usize], &e);
         }
-        self.mem.push(e);
-        if self.mem.len() > self.threshold {
+        match self.mem.last_mut() {
+            Some(chunk) => chunk.push(e),
+            None => self.mem.push(vec![e]),
+        }
+        self.held += 1;
+        self.spill_past_threshold()
+    }
+
+    /// Takes in `events` at once (whose times lie within `bounds`), kept
+    /// as they are while in memory.
+    pub fn push_all(&mut self, events: Vec<Event>, bounds: Bounds) -> io::Result<()> {
+        self.count += events.len() as u64;
+        self.bounds = join(self.bounds, bounds);
+        if let Some(s) = &mut self.spill {
+            return events.iter().try_for_each(|e| write_event(&mut s.writers[(e.account % BUCKETS) as usize], e));
+        }
+        self.held += events.len();
+        self.mem.push(events);
+        self.spill_past_threshold()
+    }
+
+    fn spill_past_threshold(&mut self) -> io::Result<()> {
+        if self.held > self.threshold {
             self.start_spilling()?;
         }
         Ok(())
@@ -63,21 +115,22 @@ impl Partitioner {
             let f = File::create(spill.dir.join(format!("{b}.bin")))?;
             spill.writers.push(BufWriter::with_capacity(1 << 16, f));
         }
-        for e in std::mem::take(&mut self.mem) {
-            write_event(&mut spill.writers[(e.account % BUCKETS) as usize], &e)?;
+        for e in std::mem::take(&mut self.mem).iter().flatten() {
+            write_event(&mut spill.writers[(e.account % BUCKETS) as usize], e)?;
         }
+        self.held = 0;
         self.spill = Some(spill);
         Ok(())
     }
 
     pub fn finish(self) -> io::Result<Partitions> {
         match self.spill {
-            None => Ok(Partitions { mem: self.mem, dir: None, count: self.count }),
+            None => Ok(Partitions { mem: self.mem, dir: None, count: self.count, bounds: self.bounds }),
             Some(mut s) => {
                 for w in &mut s.writers {
                     w.flush()?;
                 }
-                Ok(Partitions { mem: Vec::new(), dir: Some(s.dir), count: self.count })
+                Ok(Partitions { mem: Vec::new(), dir: Some(s.dir), count: self.count, bounds: self.bounds })
             }
         }
     }
@@ -90,7 +143,7 @@ impl Partitions {
     }
 
     /// The events of bucket `b` (accounts with `id % buckets() == b`).
-    pub fn take(&mut self, b: u32) -> io::Result<Vec<Event>> {
+    pub fn take(&mut self, b: u32) -> io::Result<Chunks> {
         match self.spilled(b) {
             Some(events) => events,
             None => Ok(std::mem::take(&mut self.mem)),
@@ -100,13 +153,13 @@ impl Partitions {
     /// The events of spilled bucket `b`, read from its file without
     /// changing anything (so the next bucket can be read while one is
     /// replayed); `None` when the events are in memory.
-    pub fn spilled(&self, b: u32) -> Option<io::Result<Vec<Event>>> {
-        self.dir.as_ref().map(|dir| read_bucket(dir, b))
+    pub fn spilled(&self, b: u32) -> Option<io::Result<Chunks>> {
+        self.dir.as_ref().map(|dir| read_bucket(dir, b).map(|events| vec![events]))
     }
 
     /// Hands a bucket back after its replay: events kept in memory stay
     /// (for [`Partitions::events_of`]); spilled ones are still on disk.
-    pub fn give_back(&mut self, events: Vec<Event>) {
+    pub fn give_back(&mut self, events: Chunks) {
         if self.dir.is_none() {
             self.mem = events;
         }
@@ -122,7 +175,7 @@ impl Partitions {
             }
         };
         match &self.dir {
-            None => self.mem.iter().for_each(&mut keep),
+            None => self.mem.iter().flatten().for_each(&mut keep),
             Some(dir) => {
                 let mut buckets: Vec<u32> = ids.iter().map(|id| id % BUCKETS).collect();
                 buckets.sort_unstable();
@@ -287,7 +340,7 @@ mod tests {
         let dir = parts.dir.clone().unwrap();
         let mut back = Vec::new();
         for b in 0..BUCKETS {
-            let bucket = parts.take(b).unwrap();
+            let bucket = parts.take(b).unwrap().concat();
             assert!(bucket.iter().all(|e| e.account % BUCKETS == b));
             back.extend(bucket);
         }
@@ -323,11 +376,38 @@ mod tests {
     }
 
     #[test]
+    fn chunks_and_single_events_gather_alike_in_memory_and_spilled() {
+        let events: Vec<Event> = (0..1000).map(|i| event(i % 300, 1_700_000_000 + i64::from(i * 7 % 1000))).collect();
+        let at = |secs| DateTime::from_timestamp(secs, 5).unwrap();
+        for threshold in [10, 10_000] {
+            let mut p = Partitioner::new(threshold);
+            for (n, chunk) in events.chunks(37).enumerate() {
+                if n % 3 == 0 {
+                    chunk.iter().for_each(|e| p.push(e.clone()).unwrap());
+                } else {
+                    let bounds = chunk.iter().fold(None, |b, e| widen(b, e.at));
+                    p.push_all(chunk.to_vec(), bounds).unwrap();
+                }
+            }
+            let mut parts = p.finish().unwrap();
+            assert_eq!((parts.count, parts.bounds), (1000, Some((at(1_700_000_000), at(1_700_000_999)))));
+            let mut back = Vec::new();
+            for b in 0..parts.buckets() {
+                back.extend(parts.take(b).unwrap().concat());
+            }
+            let mut want = events.clone();
+            want.sort();
+            back.sort();
+            assert_eq!(back, want, "threshold {threshold}");
+        }
+    }
+
+    #[test]
     fn few_events_stay_in_memory() {
         let mut p = Partitioner::new(10);
         p.push(event(1, 1_700_000_000)).unwrap();
         let mut parts = p.finish().unwrap();
         assert_eq!(parts.buckets(), 1);
-        assert_eq!(parts.take(0).unwrap().len(), 1);
+        assert_eq!(parts.take(0).unwrap().concat().len(), 1);
     }
 }

@@ -176,19 +176,13 @@ pub fn run_tables(
     let accounts = accounts::read(inputs.accounts.source, inputs.accounts.shown, &list, &mut on_bad)?;
     let mut names = Names::new(list.len());
     let mut part = Partitioner::new(opts.spill_threshold);
-    let mut bounds: Option<(Instant, Instant)> = None;
-    let mut counts = vec![0u64; accounts.len()];
-    let mut push = |e: Event| {
-        bounds = Some(bounds.map_or((e.at, e.at), |(lo, hi)| (lo.min(e.at), hi.max(e.at))));
-        counts[e.account as usize] += 1;
-        part.push(e)
-    };
     if let Some(p) = inputs.purchases {
-        events::read(Table::Purchases, (p.source, p.shown), (&accounts, &mut on_bad), &mut names, &list, &mut push)?;
+        events::read(Table::Purchases, (p.source, p.shown), (&accounts, &mut on_bad), &mut names, &list, &mut part)?;
     }
     let u = inputs.usage;
-    events::read(Table::Usage, (u.source, u.shown), (&accounts, &mut on_bad), &mut names, &list, &mut push)?;
+    events::read(Table::Usage, (u.source, u.shown), (&accounts, &mut on_bad), &mut names, &list, &mut part)?;
     let mut parts = part.finish().map_err(|e| BacktestError::Spill(e.to_string()))?;
+    let bounds = parts.bounds;
     let (start, end_of_tables) = match bounds {
         Some(b) => b,
         None => {
@@ -241,7 +235,7 @@ pub fn run_tables(
                         .map_err(engine)?;
                     let after = figures.pop().unwrap_or_default();
                     let before = figures.pop();
-                    Ok((*id, AccountResult { events: counts[*id as usize], before, after }))
+                    Ok((*id, AccountResult { events: groups.len(k) as u64, before, after }))
                 })
                 .collect()
         };

@@ -42,13 +42,27 @@ pub(crate) struct Piece<'a> {
 impl Piece<'_> {
     /// Hands each record to `each` in order, as [`super::csv_table::rows`]
     /// does, with lines counted from 1 at the piece's start
-    /// ([`Lines::fix`] makes them the file's).
+    /// ([`Lines::fix`] makes them the file's). A UTF-8 piece without a
+    /// quote is split by hand ([`super::plain_csv`]), as the csv crate
+    /// reads it.
     pub(crate) fn rows(
         &self,
         each: &mut dyn FnMut(Record<'_, '_>) -> Result<(), InputError>,
     ) -> Result<(), InputError> {
+        if memchr(b'"', self.bytes).is_none()
+            && let Ok(text) = std::str::from_utf8(self.bytes)
+        {
+            return super::plain_csv::rows(text, self.layout, each);
+        }
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(self.bytes);
         rows(&mut reader, self.layout, each)
+    }
+}
+
+impl Piece<'_> {
+    /// How many `\n` the piece holds: about how many records it has.
+    pub(crate) fn lines(&self) -> usize {
+        memchr::memchr_iter(b'\n', self.bytes).count()
     }
 }
 
@@ -161,6 +175,7 @@ pub(crate) fn read<P: Send>(
         }
         let mut next = Vec::new();
         let mut merged = Ok(());
+        let mut filled = Ok(eof);
         let mut fresh = Vec::new();
         rayon::in_place_scope(|s| {
             s.spawn(|_| {
@@ -175,8 +190,14 @@ pub(crate) fn read<P: Send>(
             merged = merge_all(std::mem::take(&mut parsed), &mut lines, merge);
             next = Vec::with_capacity(block + buf.len() - rest);
             next.extend_from_slice(&buf[rest..]);
+            // The next block is read while this one is parsed (unless the
+            // merge stopped the reading).
+            if merged.is_ok() && !eof {
+                filled = fill(&mut file, &mut next, block);
+            }
         });
         merged?;
+        eof = filled.map_err(io)?;
         parsed = fresh;
         buf = next;
         if eof && buf.is_empty() {

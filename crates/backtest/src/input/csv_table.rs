@@ -39,12 +39,12 @@ pub(super) fn read(
 
 /// Where the wanted columns are in every record.
 pub(super) struct Layout<'a> {
-    shown: &'a str,
-    wanted: &'a [&'a str],
-    positions: Vec<Option<usize>>,
-    columns: Vec<usize>,
+    pub(super) shown: &'a str,
+    pub(super) wanted: &'a [&'a str],
+    pub(super) positions: Vec<Option<usize>>,
+    pub(super) columns: Vec<usize>,
     /// Fields in the header: every record must have as many.
-    fields: usize,
+    pub(super) fields: usize,
 }
 
 /// Reads the header: where each `wanted` column is (see [`super::locate`]).

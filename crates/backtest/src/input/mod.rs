@@ -19,6 +19,7 @@ mod csv_table;
 mod jsonl_table;
 #[cfg(feature = "parquet")]
 mod parquet_table;
+mod plain_csv;
 
 pub(crate) use csv_pieces::{BLOCK, Lines, Piece, read as read_csv_pieces};
 
@@ -84,6 +85,7 @@ pub struct Row<'a> {
 
 impl Row<'_> {
     /// The cell of wanted column `i`, trimmed; empty when absent.
+    #[inline]
     pub fn get(&self, i: usize) -> &str {
         self.cells.get(i).map_or("", |c| trim(c))
     }
@@ -108,12 +110,15 @@ impl Row<'_> {
 }
 
 /// `cell.trim()`, without its cost for the cells nearly every export has:
-/// a cell that begins and ends with a visible ASCII character has nothing
-/// to trim (whitespace is ASCII space or control, or a multi-byte character).
+/// an empty cell, or one that begins and ends with a visible ASCII
+/// character, has nothing to trim (whitespace is ASCII space or control,
+/// or a multi-byte character).
+#[inline]
 fn trim(cell: &str) -> &str {
     let b = cell.as_bytes();
     match (b.first(), b.last()) {
         (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => cell,
+        (None, _) => cell,
         _ => cell.trim(),
     }
 }
