@@ -5,7 +5,12 @@
 //! the file. The full-size run is the documented command in README
 //! ("Backtest at scale"); this bench measures the same pipeline on a
 //! smaller export so it finishes in seconds:
-//! - `read`: parsing the usage file alone;
+//! - `read`: the csv crate splitting the usage file into fields, one
+//!   thread (the yardstick since the first release);
+//! - `read/as the backtest reads, one core` and `read/as the backtest
+//!   reads, every core`: the file split into rows exactly as the backtest
+//!   splits it (blocks cut into pieces, a quote-free piece split by hand),
+//!   nothing more: merely reading, with the backtest's own reader;
 //! - `backtest/2 catalogs`: reading, partitioning and replaying under two
 //!   catalogs, as the command does;
 //! - `backtest/spilled`: the same with every event spilled to temporary files.
@@ -64,10 +69,11 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("backtest");
     g.sample_size(10);
     g.throughput(Throughput::Elements(ex.events));
+    let columns = ["account", "time", "feature", "model"];
     g.bench_function("read", |b| {
         b.iter(|| {
             let mut rows = 0u64;
-            input::read_rows(&usage, "usage.csv", &["account", "time", "feature", "model"], 4, &mut |r| {
+            input::read_rows(&usage, "usage.csv", &columns, 4, &mut |r| {
                 rows += u64::from(!r.get(0).is_empty());
                 Ok(())
             })
@@ -75,6 +81,13 @@ fn bench(c: &mut Criterion) {
             black_box(rows)
         })
     });
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    for (name, pool) in
+        [("read/as the backtest reads, one core", Some(&one)), ("read/as the backtest reads, every core", None)]
+    {
+        let count = || input::count_csv_rows(&usage, "usage.csv", &columns, 4).unwrap();
+        g.bench_function(name, |b| b.iter(|| black_box(pool.map_or_else(count, |p| p.install(count)))));
+    }
     let files = Inputs {
         usage: FileArg { path: &usage, shown: "usage.csv" },
         accounts: FileArg { path: &accounts, shown: "accounts.csv" },

@@ -143,6 +143,29 @@ pub fn read_rows(
     read_records(path, shown, (wanted, required), &mut |r| each(r?))
 }
 
+/// Counts the rows of a CSV file read as a backtest reads it (in blocks
+/// cut into pieces parsed on every core of the current rayon pool, a
+/// quote-free piece split by hand), doing nothing with them: what merely
+/// reading the file costs, the yardstick `benches/backtest.rs` sets the
+/// replay against. A row with the wrong number of fields counts too.
+pub fn count_csv_rows(path: &Path, shown: &str, wanted: &[&str], required: usize) -> Result<u64, InputError> {
+    let parse = |piece: &Piece<'_>| {
+        let mut rows = 0u64;
+        piece
+            .rows(&mut |_| {
+                rows += 1;
+                Ok(())
+            })
+            .map(|()| rows)
+    };
+    let mut total = 0;
+    read_csv_pieces((path, shown), (wanted, required), BLOCK, &parse, &mut |rows, _| {
+        total += rows?;
+        Ok(())
+    })?;
+    Ok(total)
+}
+
 /// [`read_rows`], handing `each` the error of a CSV row with the wrong
 /// number of fields instead of stopping.
 fn read_records(
