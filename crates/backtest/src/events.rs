@@ -541,4 +541,4 @@ fn read_csv(
 
 #[cfg(test)]
 #[path = "events_tests.rs"]
-mod tests;
+pub(crate) mod tests;

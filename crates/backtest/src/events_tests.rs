@@ -6,7 +6,8 @@ use pricebook_lang::compile::compile_plan_text;
 use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap};
 use std::path::{Path, PathBuf};
 
-fn catalog(plan: &str, edit: impl Fn(String) -> String) -> Catalog {
+/// A bundled plan file compiled, with `edit` applied to its text.
+pub(crate) fn catalog(plan: &str, edit: impl Fn(String) -> String) -> Catalog {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../../plans/{plan}.toml"));
     let mut sources = SourceMap::new();
     let file = sources.add(SourceFile::new(format!("{plan}.toml"), edit(std::fs::read_to_string(path).unwrap())));

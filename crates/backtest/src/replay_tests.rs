@@ -1,27 +1,18 @@
 //! Usage priced once for every side ([`SharedPrices`]) gives each side
 //! exactly what replaying that side alone gives.
 
+use crate::events::tests::catalog;
 use crate::run::{Catalogs, FileArg, Inputs, Options, run};
 use crate::sample::{self, Sample, Style, Writers};
 use crate::{Backtest, WhenOut};
 use pricebook_core::catalog::Catalog;
-use pricebook_lang::compile::compile_plan_text;
-use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap};
-use std::path::PathBuf;
-
-fn codeassist(edit: impl Fn(String) -> String) -> Catalog {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../plans/codeassist.toml");
-    let mut sources = SourceMap::new();
-    let file = sources.add(SourceFile::new("codeassist.toml", edit(std::fs::read_to_string(path).unwrap())));
-    compile_plan_text("codeassist", file, &sources, &mut Diagnostics::new()).expect("the bundled plan compiles")
-}
 
 #[test]
 fn each_side_replays_as_it_does_alone_whether_its_rates_are_shared_or_not() {
-    let after = codeassist(|t| t);
+    let after = catalog("codeassist", |t| t);
     // One model priced differently: every other rate is shared.
     let premium = r#"{ model = "premium", per_request = 4 }"#;
-    let before = codeassist(|t| {
+    let before = catalog("codeassist", |t| {
         assert!(t.contains(premium));
         t.replacen(premium, r#"{ model = "premium", per_request = 5 }"#, 1)
     });
