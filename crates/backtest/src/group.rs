@@ -48,23 +48,27 @@ impl Groups {
     }
 
     /// Group `k`'s events, sorted (account, time, kind, content), in `into`.
-    /// Times are compared as plain numbers and only ties compare the
-    /// events themselves; the events are copied once, in order.
+    /// Each event's time is packed into one number, so the sort compares
+    /// plain integers; only events at the same instant compare the events
+    /// themselves. The events are copied once, in order.
     pub(crate) fn sorted(&self, k: usize, events: &[Vec<Event>], into: &mut Vec<Event>) {
         let mine = &self.order[self.starts[k]..self.starts[k + 1]];
         let event = |(c, i): (u32, u32)| &events[c as usize][i as usize];
-        let mut keys: Vec<(i64, u32, (u32, u32))> =
-            mine.iter().map(|at| (event(*at).at.timestamp(), event(*at).at.timestamp_subsec_nanos(), *at)).collect();
-        // Strictly increasing times need no sort; equal times are ordered
-        // by content (equal content is the same event), so any row order
-        // replays the same.
-        if !keys.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)) {
-            keys.sort_unstable_by(|x, y| {
-                (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| event(x.2).what.cmp(&event(y.2).what))
-            });
+        // Seconds above, nanoseconds below: ordered as (seconds, nanoseconds).
+        let packed = |e: &Event| (i128::from(e.at.timestamp()) << 32) | i128::from(e.at.timestamp_subsec_nanos());
+        let mut keys: Vec<(i128, (u32, u32))> = mine.iter().map(|at| (packed(event(*at)), *at)).collect();
+        // Strictly increasing times (most exports) need no sort.
+        if !keys.windows(2).all(|w| w[0].0 < w[1].0) {
+            // The position breaks ties only to make the key total; events at
+            // the same instant are then put in content order (equal content
+            // is the same event), so any row order replays the same.
+            keys.sort_unstable();
+            for run in keys.chunk_by_mut(|x, y| x.0 == y.0).filter(|run| run.len() > 1) {
+                run.sort_unstable_by(|x, y| event(x.1).what.cmp(&event(y.1).what));
+            }
         }
         into.clear();
-        into.extend(keys.iter().map(|k| event(k.2).clone()));
+        into.extend(keys.iter().map(|k| event(k.1).clone()));
     }
 }
 
@@ -84,10 +88,10 @@ mod tests {
         // Bucket 1 of 3 holds accounts 1, 4 and 7 (groups 0, 1, 2).
         let events = vec![
             event(4, 20, 0),
-            event(1, 30, 0),
+            event(1, 30, 2),
             event(4, 10, 0),
             event(7, 5, 1),
-            event(1, 30, 2), // same instant as the row before it: content decides
+            event(1, 30, 0), // same instant as an earlier row: content decides, not row order
             event(7, 5, 0),
             event(1, 1, 0),
         ];
