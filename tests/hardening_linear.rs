@@ -1,7 +1,9 @@
 //! Work outside the engine grows linearly with the input: many packs do
 //! not make `check` quadratic (lints once, diagnostics quoting only their
 //! lines), and a large file with many errors is not re-read per error
-//! without bound.
+//! without bound. What these tests can check without a clock is what the
+//! output says and how long it is; how the time grows with the input is
+//! measured by `benches/check.rs` (criterion), at three sizes side by side.
 
 mod common;
 
@@ -9,7 +11,6 @@ use common::temp::TempProject;
 use pricebook_core::catalog::PackOffer;
 use pricebook_lang::compile::{Catalog, compile_plan_text};
 use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap};
-use std::time::{Duration, Instant};
 
 const CLEVERAI: &str = include_str!("../plans/cleverai.toml");
 
@@ -28,20 +29,21 @@ fn many_packs(n: usize, broken: bool) -> String {
     text
 }
 
-fn check_takes(p: &TempProject) -> (Duration, String) {
-    let started = Instant::now();
+fn check(p: &TempProject) -> String {
     let out = common::pricebook(&p.root(), &["check"]);
-    (started.elapsed(), String::from_utf8_lossy(&out.stderr).into_owned())
+    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 #[test]
 fn ten_thousand_packs_are_checked_in_linear_time() {
     let p = TempProject::new("many-packs");
     p.write("plans/cleverai.toml", &many_packs(10_000, false));
-    let (took, err) = check_takes(&p);
+    let err = check(&p);
     assert!(err.contains("9999 warnings"), "{}", &err[err.len().saturating_sub(300)..]);
-    // Debug build on a shared machine; quadratic rendering took 100 s.
-    assert!(took < Duration::from_secs(10), "check took {took:?}");
+    // Each warning quotes its own lines: quoting the file, or every pack
+    // it is compared with, would print megabytes.
+    let per_warning = err.len() / 9999;
+    assert!(per_warning < 1_000, "{per_warning} bytes per warning: {}", &err[..err.len().min(2_000)]);
 }
 
 #[test]
@@ -50,10 +52,13 @@ fn a_large_file_with_many_errors_is_not_reread_per_error() {
     let text = many_packs(30_000, true);
     assert!(text.len() > 2_000_000);
     p.write("plans/cleverai.toml", &text);
-    let (took, err) = check_takes(&p);
+    let err = check(&p);
     assert!(err.contains("error[float-not-allowed]"), "{}", &err[..err.len().min(500)]);
-    // Debug build on a shared machine; one pass per error took 75 s for 4.4 MB.
-    assert!(took < Duration::from_secs(10), "check took {took:?}");
+    // Error recovery is bounded: one error per broken pack at most, each
+    // quoting its own line, never the file.
+    let errors = err.matches("error[").count();
+    assert!((1..=50).contains(&errors), "{errors} errors: {}", &err[..err.len().min(2_000)]);
+    assert!(err.len() < 50 * 2_000, "{} bytes of errors: {}", err.len(), &err[..err.len().min(2_000)]);
 }
 
 /// Compiles a plan file held in memory.
