@@ -1,9 +1,10 @@
 //! The catalog never says what the engine does not do (issue 9), field by
 //! field: every field of the compiled catalog (every path of its canonical
-//! JSON, the document `pricebook build` publishes) either changes some
-//! bundled scenario's ledger when it changes, or is listed as display-only
-//! with the reason. A field added to the catalog fails this test until it
-//! is classified.
+//! JSON, the document `pricebook build` publishes, as its JSON Schema
+//! allows them, optional fields included) either changes some scenario's
+//! ledger when it changes (a bundled scenario, or failing that one of the
+//! peers' fixtures), or is listed as display-only with the reason. A field
+//! added to the catalog fails this test until it is classified.
 
 mod common;
 
@@ -11,9 +12,10 @@ use pricebook::project::Project;
 use pricebook_core::calendar::Period;
 use pricebook_core::catalog::{
     Allowance, Catalog, Discount, ExhaustionRule, Expiry, IntroOffer, Limit, OverageRate, PackOffer, PackRef, PlanRef,
-    Rate, RechargeRule, SourceRef,
+    Rate, RechargeRule, SourceRef, UsagePeriod,
 };
 use pricebook_core::money::{Credits, Money, Rounding};
+use pricebook_core::policy::{ExpiryPrecision, Overage};
 use pricebook_lang::compile::Workspace;
 use pricebook_lang::model::plan::{
     CycleAnchor, Funding, OnDecline, OrderKey, ReferralTo, Refundable, SourceKind, Timing, UpgradeCharge,
@@ -21,7 +23,7 @@ use pricebook_lang::model::plan::{
 };
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -75,10 +77,16 @@ const DISPLAY_ONLY: &[(&str, &str)] = &[
 /// Settings a field needs before it can matter, applied to both sides:
 /// funding only orders spending under `promotional_first` / `paid_first`,
 /// which no bundled plan uses.
-const CONTEXT: &[(&str, Mutation)] = &[("sources.funding", |c| {
-    c.credits.consumption_order = vec![OrderKey::PromotionalFirst, OrderKey::Oldest];
-    true
-})];
+const CONTEXT: &[(&str, Mutation)] = &[
+    ("sources.funding", |c| {
+        c.credits.consumption_order = vec![OrderKey::PromotionalFirst, OrderKey::Oldest];
+        true
+    }),
+    ("credits.usage_period.overage", |c| {
+        c.credits.usage_period.get_or_insert(UsagePeriod { every: day(), overage: Overage::Forgive });
+        true
+    }),
+];
 
 /// A change to one field: applied to the first item that has it; `false`
 /// when this catalog has no such item.
@@ -145,6 +153,25 @@ const MUTATIONS: &[(&str, Mutation)] = &[
     ("credits.refund_failed_operations", |c| {
         c.credits.refund_failed_operations = !c.credits.refund_failed_operations;
         true
+    }),
+    ("credits.expiry_precision", |c| {
+        c.credits.expiry_precision =
+            if c.credits.expiry_precision.is_exact() { ExpiryPrecision::Second } else { ExpiryPrecision::Exact };
+        true
+    }),
+    ("credits.usage_period", |c| {
+        c.credits.usage_period = match c.credits.usage_period {
+            Some(_) => None,
+            None => Some(UsagePeriod { every: day(), overage: Overage::Forgive }),
+        };
+        true
+    }),
+    ("credits.usage_period.overage", |c| {
+        c.credits
+            .usage_period
+            .as_mut()
+            .map(|p| p.overage = if p.overage == Overage::Forgive { Overage::Carry } else { Overage::Forgive })
+            .is_some()
     }),
     ("sources.kind", |c| {
         c.sources[0].kind =
@@ -523,18 +550,77 @@ fn classifies(entry: &str, path: &str) -> bool {
     under(entry, path) || under(path, entry)
 }
 
-fn catalogs() -> BTreeMap<String, Catalog> {
-    let project = Project::open(Workspace::new(root()));
-    assert!(project.plans_ok(), "the bundled plans compile");
+fn catalogs(root: &Path) -> BTreeMap<String, Catalog> {
+    let project = Project::open(Workspace::new(root));
+    assert!(project.plans_ok(), "{}: the plans compile", root.display());
     project.catalogs
+}
+
+/// The projects whose scenarios show fields at work: the bundled one, then
+/// the peers' fixtures (plans that behave as OpenMeter, Orb, Lago or Stigg
+/// do), which state what no bundled plan needs, such as whole-second expiries.
+fn projects() -> [PathBuf; 2] {
+    [root().to_path_buf(), root().join("tests/fixtures/peers")]
+}
+
+/// Every leaf path the catalog's JSON Schema allows: fields no bundled plan
+/// sets (optional ones, variants' own fields) are fields a catalog can state.
+fn schema_paths(out: &mut BTreeSet<String>) {
+    let text = pricebook_core::catalog_json::schema().expect("the schema renders");
+    let schema: serde_json::Value = serde_json::from_str(&text).expect("the schema is JSON");
+    let defs = &schema["$defs"];
+    schema_leaves(&defs["Catalog"], defs, "", &mut Vec::new(), out);
+}
+
+/// The leaves under one schema node; `seen`: the definitions being walked
+/// (a type that contains itself is a leaf the second time).
+fn schema_leaves(
+    node: &serde_json::Value,
+    defs: &serde_json::Value,
+    at: &str,
+    seen: &mut Vec<String>,
+    out: &mut BTreeSet<String>,
+) {
+    if let Some(name) = node.get("$ref").and_then(|r| r.as_str()).and_then(|r| r.rsplit('/').next()) {
+        if seen.iter().any(|s| s == name) {
+            out.insert(at.to_string());
+            return;
+        }
+        seen.push(name.to_string());
+        schema_leaves(&defs[name], defs, at, seen, out);
+        seen.pop();
+        return;
+    }
+    let join = |k: &str| if at.is_empty() { k.to_string() } else { format!("{at}.{k}") };
+    let mut inner = false;
+    for key in ["anyOf", "oneOf", "allOf"] {
+        for branch in node.get(key).and_then(|b| b.as_array()).into_iter().flatten() {
+            schema_leaves(branch, defs, at, seen, out);
+            inner = true;
+        }
+    }
+    for (key, field) in node.get("properties").and_then(|p| p.as_object()).into_iter().flatten() {
+        schema_leaves(field, defs, &join(key), seen, out);
+        inner = true;
+    }
+    if let Some(items) = node.get("items").filter(|i| i.is_object()) {
+        schema_leaves(items, defs, at, seen, out);
+        inner = true;
+    }
+    if !inner {
+        out.insert(at.to_string());
+    }
 }
 
 #[test]
 fn every_catalog_field_is_classified() {
     let mut all = BTreeSet::new();
-    for cat in catalogs().values() {
+    for cat in catalogs(root()).values() {
         paths(&serde_json::to_value(cat).expect("serialises"), "", &mut all);
     }
+    let bundled = all.len();
+    schema_paths(&mut all);
+    assert!(all.len() > bundled, "the schema names fields no bundled plan sets (usage_period, for one)");
     let entries: Vec<&str> = MUTATIONS.iter().map(|m| m.0).chain(DISPLAY_ONLY.iter().map(|d| d.0)).collect();
     let missing: Vec<&String> = all.iter().filter(|p| !entries.iter().any(|e| classifies(e, p))).collect();
     assert!(missing.is_empty(), "catalog fields neither exercised by a scenario nor display-only: {missing:?}");
@@ -542,11 +628,14 @@ fn every_catalog_field_is_classified() {
     assert!(stale.is_empty(), "table entries that name no catalog field: {stale:?}");
 }
 
-/// The ledgers of a bundled plan's scenarios, replayed under `cat`.
-fn ledgers(name: &str, cat: Catalog) -> Vec<Option<String>> {
-    let ws = common::workspace(root());
-    let files: Vec<_> =
-        ws.scenario_files().into_iter().filter(|p| p.starts_with(ws.scenarios_dir().join(name))).collect();
+/// The ledgers of one of a project's plans' scenarios, replayed under `cat`.
+fn ledgers(root: &Path, name: &str, cat: Catalog) -> Vec<Option<String>> {
+    let ws = common::workspace(root);
+    // A plan's scenarios are in its own folder; a project that keeps them
+    // together (the peers') replays them all: those of other plans fail
+    // alike under either catalog.
+    let own = ws.scenarios_dir().join(name);
+    let files: Vec<_> = ws.scenario_files().into_iter().filter(|p| !own.is_dir() || p.starts_with(&own)).collect();
     let mut project = Project::with_catalogs(ws, BTreeMap::from([(name.to_string(), cat)]));
     // Setting lines echo what a scenario set (a cap, a threshold): a field
     // that shows only there changes what the ledger says, not what it does.
@@ -556,20 +645,22 @@ fn ledgers(name: &str, cat: Catalog) -> Vec<Option<String>> {
 
 #[test]
 fn every_engine_field_changes_some_ledger() {
-    let names: Vec<String> = catalogs().into_keys().collect();
     let mut unused = Vec::new();
     for (field, mutate) in MUTATIONS {
         let context = CONTEXT.iter().find(|c| c.0 == *field).map_or((|_| true) as Mutation, |c| c.1);
-        let (mut before, mut after) = (catalogs(), catalogs());
-        let moved = names.iter().any(|n| {
-            let (Some(mut old), Some(mut new)) = (before.remove(n), after.remove(n)) else { return false };
-            context(&mut old);
-            context(&mut new);
-            mutate(&mut new) && ledgers(n, old) != ledgers(n, new)
+        let moved = projects().iter().any(|root| {
+            let (mut before, mut after) = (catalogs(root), catalogs(root));
+            let names: Vec<String> = before.keys().cloned().collect();
+            names.iter().any(|n| {
+                let (Some(mut old), Some(mut new)) = (before.remove(n), after.remove(n)) else { return false };
+                context(&mut old);
+                context(&mut new);
+                mutate(&mut new) && ledgers(root, n, old) != ledgers(root, n, new)
+            })
         });
         if !moved {
             unused.push(*field);
         }
     }
-    assert!(unused.is_empty(), "changing these fields changes no bundled scenario's ledger: {unused:?}");
+    assert!(unused.is_empty(), "changing these fields changes no scenario's ledger, bundled or peers': {unused:?}");
 }
