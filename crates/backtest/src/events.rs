@@ -10,7 +10,7 @@ use crate::accounts::{Accounts, known_in, pack_ids};
 use crate::cells;
 use crate::error::{InputError, InputErrorKind};
 use crate::fast_hash::FastMap;
-use crate::input::{self, Format, Lines, Piece, Row, Source};
+use crate::input::{self, Format, Lines, Part, Piece, Row, Source};
 use crate::partition::{self, Bounds, Partitioner};
 use crate::skip::OnBad;
 use pricebook_core::billing::cost::Measured;
@@ -417,8 +417,9 @@ pub enum Table {
 }
 
 /// Reads a usage or purchases table into `part`; a bad row stops the
-/// reading or is skipped, as `on_bad` says. A CSV file is parsed on every
-/// core ([`read_csv`]); JSON Lines, Parquet and Arrow tables row by row.
+/// reading or is skipped, as `on_bad` says. CSV and Parquet files are
+/// parsed on every core ([`read_csv`], `read_parquet`); JSON Lines and
+/// Arrow tables row by row.
 pub fn read(
     table: Table,
     (source, shown): (Source<'_>, &str),
@@ -428,9 +429,16 @@ pub fn read(
     part: &mut Partitioner,
 ) -> Result<(), InputError> {
     if let Source::File(path) = source
-        && matches!(Format::of(path, shown), Ok(Format::Csv))
+        && let Ok(format) = Format::of(path, shown)
     {
-        return read_csv(table, (path, shown), (accounts, on_bad), names, catalogs, input::BLOCK, part);
+        match format {
+            Format::Csv => {
+                return read_csv(table, (path, shown), (accounts, on_bad), names, catalogs, input::BLOCK, part);
+            }
+            #[cfg(feature = "parquet")]
+            Format::Parquet => return read_parquet(table, (path, shown), (accounts, on_bad), names, catalogs, part),
+            _ => {}
+        }
     }
     let (columns, required) = table.columns();
     input::read_source_records(source, shown, (columns, required), &mut |record| {
@@ -467,8 +475,8 @@ impl Table {
     }
 }
 
-/// One piece of a CSV file read: its events, with ids from the piece's own
-/// names, and its bad rows.
+/// One part of a table read (a CSV piece, a Parquet row group): its
+/// events, with ids from the part's own names, and its bad rows.
 struct Parsed {
     names: Names,
     events: Vec<Event>,
@@ -494,15 +502,40 @@ fn read_csv(
     part: &mut Partitioner,
 ) -> Result<(), InputError> {
     let skips = on_bad.skips();
-    let parse = |piece: &Piece<'_>| {
+    let parse = |piece: &Piece<'_>| Parsed::of(piece, table, (accounts, skips), catalogs);
+    let mut merge = |p: Parsed, lines: Lines| p.merge(names, (on_bad, part), &|e| lines.fix(e));
+    input::read_csv_pieces(file, table.columns(), block, &parse, &mut merge)
+}
+
+/// [`read`] of a Parquet file, its row groups parsed on every core, merged
+/// in file order as [`read_csv`]'s pieces are (rows are numbered in the
+/// file already).
+#[cfg(feature = "parquet")]
+fn read_parquet(
+    table: Table,
+    file: (&std::path::Path, &str),
+    (accounts, on_bad): (&Accounts, &mut OnBad<'_>),
+    names: &mut Names,
+    catalogs: &[&Catalog],
+    part: &mut Partitioner,
+) -> Result<(), InputError> {
+    let skips = on_bad.skips();
+    let parse = |group: &input::ParquetGroup<'_>| Parsed::of(group, table, (accounts, skips), catalogs);
+    let mut merge = |p: Parsed| p.merge(names, (on_bad, part), &|e| e);
+    input::read_parquet_groups(file, table.columns(), &parse, &mut merge)
+}
+
+impl Parsed {
+    /// The events of one part of a table, with ids from its own names.
+    fn of(from: &dyn Part, table: Table, (accounts, skips): (&Accounts, bool), catalogs: &[&Catalog]) -> Parsed {
         let mut p = Parsed {
             names: Names::new(catalogs.len()),
-            events: Vec::with_capacity(piece.lines()),
+            events: Vec::with_capacity(from.rows_hint()),
             bounds: None,
             skipped: Vec::new(),
             stop: None,
         };
-        let end = piece.rows(&mut |row| match row.and_then(|row| table.event(row, accounts, &mut p.names, catalogs)) {
+        let end = from.rows(&mut |row| match row.and_then(|row| table.event(row, accounts, &mut p.names, catalogs)) {
             Ok(e) => {
                 p.bounds = partition::widen(p.bounds, e.at);
                 p.events.push(e);
@@ -516,11 +549,20 @@ fn read_csv(
         });
         p.stop = end.err();
         p
-    };
-    let mut merge = |mut p: Parsed, lines: Lines| {
-        let ids = names.absorb(p.names);
+    }
+
+    /// Takes the part's names into `names` (turning its events' ids into
+    /// theirs), its events into `part` and its skipped rows into `on_bad`;
+    /// `place` puts the part's errors where they are in the file.
+    fn merge(
+        mut self,
+        names: &mut Names,
+        (on_bad, part): (&mut OnBad<'_>, &mut Partitioner),
+        place: &dyn Fn(InputError) -> InputError,
+    ) -> Result<(), InputError> {
+        let ids = names.absorb(self.names);
         if !ids.same() {
-            for e in &mut p.events {
+            for e in &mut self.events {
                 match &mut e.what {
                     What::Use(u) => {
                         u.rate = u.rate.map(|r| ids.rates[r as usize]);
@@ -530,13 +572,12 @@ fn read_csv(
                 }
             }
         }
-        part.push_all(p.events, p.bounds).map_err(spill)?;
-        for e in p.skipped {
-            on_bad.keep::<()>(Err(lines.fix(e)))?;
+        part.push_all(self.events, self.bounds).map_err(spill)?;
+        for e in self.skipped {
+            on_bad.keep::<()>(Err(place(e)))?;
         }
-        p.stop.map_or(Ok(()), |e| Err(lines.fix(e)))
-    };
-    input::read_csv_pieces(file, table.columns(), block, &parse, &mut merge)
+        self.stop.map_or(Ok(()), |e| Err(place(e)))
+    }
 }
 
 #[cfg(test)]

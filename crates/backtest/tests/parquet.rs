@@ -6,6 +6,7 @@ use arrow_array::{
     TimestampMillisecondArray, TimestampNanosecondArray, TimestampSecondArray,
 };
 use parquet::arrow::ArrowWriter;
+use parquet::file::properties::WriterProperties;
 use pricebook_backtest::input::read_rows;
 use std::path::Path;
 use std::sync::Arc;
@@ -13,8 +14,14 @@ use std::sync::Arc;
 const WANTED: &[&str] = &["account", "time", "feature", "model", "requests"];
 
 fn write(path: &Path, columns: Vec<(&str, ArrayRef)>) {
+    write_groups(path, columns, 1 << 20);
+}
+
+/// Writes the columns in row groups of at most `rows` rows.
+fn write_groups(path: &Path, columns: Vec<(&str, ArrayRef)>, rows: usize) {
     let batch = RecordBatch::try_from_iter(columns).unwrap();
-    let mut w = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None).unwrap();
+    let props = WriterProperties::builder().set_max_row_group_row_count(Some(rows)).build();
+    let mut w = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), Some(props)).unwrap();
     w.write(&batch).unwrap();
     w.close().unwrap();
 }
@@ -140,8 +147,18 @@ fn voicestudio() -> pricebook_core::catalog::Catalog {
 
 #[test]
 fn float_quantity_columns_are_read_exactly_and_bad_cells_are_skippable_rows() {
+    // One row group, or several: a file's row groups are read on every
+    // core, each with names of its own (`transcribe` first appears in the
+    // second group of two rows), and merged in file order, so the rows,
+    // their numbers in errors and the figures are the same.
+    for rows_per_group in [1 << 20, 2, 1] {
+        groups_read_as_one(rows_per_group);
+    }
+}
+
+fn groups_read_as_one(rows_per_group: usize) {
     use pricebook_backtest::{Catalogs, FileArg, Inputs, Options, WhenOut, run};
-    let dir = std::env::temp_dir().join(format!("pricebook-parquet-floats-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("pricebook-parquet-floats-{}-{rows_per_group}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let accounts = dir.join("accounts.csv");
     std::fs::write(&accounts, "account,plan,signed_up,since\nann,free,2026-03-01T00:00:00Z,\n").unwrap();
@@ -149,7 +166,7 @@ fn float_quantity_columns_are_read_exactly_and_bad_cells_are_skippable_rows() {
     // gaps (NaN) where a row has no value.
     let usage = dir.join("usage.parquet");
     let nan = f64::NAN;
-    write(
+    write_groups(
         &usage,
         vec![
             ("account", Arc::new(StringArray::from(vec!["ann"; 5])) as ArrayRef),
@@ -172,6 +189,7 @@ fn float_quantity_columns_are_read_exactly_and_bad_cells_are_skippable_rows() {
             ("input_tokens", Arc::new(Float64Array::from(vec![nan, nan, nan, nan, 2.5]))),
             ("variant", Arc::new(StringArray::from(vec![Some("premium"), None, None, None, None]))),
         ],
+        rows_per_group,
     );
     let cat = voicestudio();
     let inputs = Inputs {

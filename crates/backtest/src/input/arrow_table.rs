@@ -65,19 +65,19 @@ fn strings(col: &ArrayRef) -> Result<&StringArray, ArrowError> {
     col.as_string_opt::<i32>().ok_or_else(|| ArrowError::CastError(format!("{} is not text", col.data_type())))
 }
 
-/// Reads every row of `batches` (all of `schema`, named `shown` in errors);
-/// `unreadable` words a batch or column that cannot be read.
+/// Reads every row of `batches` (all of `schema`, named `shown` in errors),
+/// the first numbered `after + 1`; `unreadable` words a batch or column
+/// that cannot be read.
 pub(super) fn read(
     (shown, schema): (&str, &Schema),
     batches: &mut dyn Iterator<Item = Result<RecordBatch, InputError>>,
     unreadable: &dyn Fn(String) -> InputError,
-    wanted: &[&str],
-    required: usize,
+    (wanted, required, after): (&[&str], usize, u64),
     each: &mut dyn FnMut(&Row<'_>) -> Result<(), InputError>,
 ) -> Result<(), InputError> {
     let names: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
     let (positions, columns) = super::locate(shown, &names, wanted, required, 0)?;
-    let mut row_number = 0u64;
+    let mut row_number = after;
     for batch in batches {
         let batch = batch?;
         let mut texts: Vec<Option<StringArray>> = Vec::with_capacity(wanted.len());

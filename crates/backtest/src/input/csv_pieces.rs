@@ -21,8 +21,8 @@
 //! quoted field) has no cut: its block grows until the file ends, as a
 //! sequential read would hold that one record.
 
-use super::Record;
 use super::csv_table::{Layout, header, rows};
+use super::{Part, Record};
 use crate::error::InputError;
 use memchr::memchr;
 use rayon::prelude::*;
@@ -39,16 +39,13 @@ pub(crate) struct Piece<'a> {
     bytes: &'a [u8],
 }
 
-impl Piece<'_> {
+impl Part for Piece<'_> {
     /// Hands each record to `each` in order, as [`super::csv_table::rows`]
     /// does, with lines counted from 1 at the piece's start
     /// ([`Lines::fix`] makes them the file's). A UTF-8 piece without a
     /// quote is split by hand ([`super::plain_csv`]), as the csv crate
     /// reads it.
-    pub(crate) fn rows(
-        &self,
-        each: &mut dyn FnMut(Record<'_, '_>) -> Result<(), InputError>,
-    ) -> Result<(), InputError> {
+    fn rows(&self, each: &mut dyn FnMut(Record<'_, '_>) -> Result<(), InputError>) -> Result<(), InputError> {
         if memchr(b'"', self.bytes).is_none()
             && let Ok(text) = std::str::from_utf8(self.bytes)
         {
@@ -57,11 +54,9 @@ impl Piece<'_> {
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(self.bytes);
         rows(&mut reader, self.layout, each)
     }
-}
 
-impl Piece<'_> {
     /// How many `\n` the piece holds: about how many records it has.
-    pub(crate) fn lines(&self) -> usize {
+    fn rows_hint(&self) -> usize {
         memchr::memchr_iter(b'\n', self.bytes).count()
     }
 }

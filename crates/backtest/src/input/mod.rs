@@ -8,9 +8,10 @@
 //! module only knows where each cell came from, so that every error names
 //! the file, the line and the column.
 //!
-//! A backtest's usage and purchases CSV files are parsed on every core
-//! ([`csv_pieces`]); JSON Lines and Parquet files, and every accounts file,
-//! are read row by row.
+//! A backtest's usage and purchases files are parsed on every core, CSV
+//! in pieces ([`csv_pieces`]) and Parquet by row groups
+//! ([`parquet_table`]); JSON Lines files, and every accounts file, are read
+//! row by row.
 
 #[cfg(feature = "arrow")]
 mod arrow_table;
@@ -22,6 +23,8 @@ mod parquet_table;
 mod plain_csv;
 
 pub(crate) use csv_pieces::{BLOCK, Lines, Piece, read as read_csv_pieces};
+#[cfg(feature = "parquet")]
+pub(crate) use parquet_table::{Group as ParquetGroup, read_groups as read_parquet_groups};
 
 use crate::error::{InputError, InputErrorKind, Place};
 #[cfg(feature = "arrow")]
@@ -123,6 +126,15 @@ fn trim(cell: &str) -> &str {
     }
 }
 
+/// A part of a table read on its own, on any core: a piece of a CSV file,
+/// a row group of a Parquet file.
+pub(crate) trait Part {
+    /// Hands each record to `each` in order.
+    fn rows(&self, each: &mut dyn FnMut(Record<'_, '_>) -> Result<(), InputError>) -> Result<(), InputError>;
+    /// About how many rows it has (room to reserve).
+    fn rows_hint(&self) -> usize;
+}
+
 /// A record read as a row, or the error of a record the reader could not
 /// make cells of: a CSV record with the wrong number of fields, a JSON
 /// Lines line that is not an object or holds a float (a row error:
@@ -178,7 +190,7 @@ fn read_records(
         Format::Csv => csv_table::read(path, shown, wanted, required, each),
         Format::JsonLines => jsonl_table::read(path, shown, wanted, each),
         #[cfg(feature = "parquet")]
-        Format::Parquet => parquet_table::read(path, shown, wanted, required, &mut |row| each(Ok(row))),
+        Format::Parquet => parquet_table::read(path, shown, wanted, required, each),
         #[cfg(not(feature = "parquet"))]
         Format::Parquet => Err(InputError::file(shown, InputErrorKind::ParquetNotBuilt)),
     }
@@ -211,7 +223,7 @@ pub(crate) fn read_source_records(
                 InputError::file(shown, InputErrorKind::NotTheFormat(format!("an unreadable column ({why})")))
             };
             let mut batches = table.batches.iter().map(|b| Ok(b.clone()));
-            arrow_table::read((shown, &table.schema), &mut batches, &unreadable, wanted, required, &mut |row| {
+            arrow_table::read((shown, &table.schema), &mut batches, &unreadable, (wanted, required, 0), &mut |row| {
                 each(Ok(row))
             })
         }
