@@ -6,26 +6,14 @@
 //! quadratic versions this replaced took 100 s (10,000 packs) and 75 s
 //! (4.4 MB of errors) in a debug build.
 
+#[path = "../tests/common/many_packs.rs"]
+mod many_packs;
+
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use many_packs::many_packs;
 use pricebook_lang::compile::compile_plan_text;
 use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap, Style, render_all};
 use std::hint::black_box;
-
-const CLEVERAI: &str = include_str!("../plans/cleverai.toml");
-
-/// cleverai.toml plus `n` packs, each larger and dearer per credit than the
-/// one before; with `broken`, every `n / 50`th pack's credits are a float.
-fn many_packs(n: usize, broken: bool) -> String {
-    let mut text = CLEVERAI.to_string();
-    for i in 0..n {
-        let credits = if broken && i % (n / 50) == 0 { "1.5e3".to_string() } else { (1000 + i).to_string() };
-        text.push_str(&format!(
-            "\n[[packs]]\nid = \"p{i}\"\nname = \"P{i}\"\ncredits = {credits}\nprice = \"${}\"\n",
-            10 + i
-        ));
-    }
-    text
-}
 
 /// Compiles the text and renders its diagnostics; returns the output's length.
 fn check(text: &str) -> usize {

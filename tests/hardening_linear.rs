@@ -6,28 +6,14 @@
 //! measured by `benches/check.rs` (criterion), at three sizes side by side.
 
 mod common;
+#[path = "common/many_packs.rs"]
+mod many_packs;
 
 use common::temp::TempProject;
+use many_packs::{CLEVERAI, many_packs};
 use pricebook_core::catalog::PackOffer;
 use pricebook_lang::compile::{Catalog, compile_plan_text};
 use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap};
-
-const CLEVERAI: &str = include_str!("../plans/cleverai.toml");
-
-/// cleverai.toml plus `n` packs, each larger and dearer per credit than the
-/// one before (every one draws a worse-value warning); with `broken`, every
-/// `n / 50`th pack's credits are a float (an error).
-fn many_packs(n: usize, broken: bool) -> String {
-    let mut text = CLEVERAI.to_string();
-    for i in 0..n {
-        let credits = if broken && i % (n / 50) == 0 { "1.5e3".to_string() } else { (1000 + i).to_string() };
-        text.push_str(&format!(
-            "\n[[packs]]\nid = \"p{i}\"\nname = \"P{i}\"\ncredits = {credits}\nprice = \"${}\"\n",
-            10 + i
-        ));
-    }
-    text
-}
 
 fn check(p: &TempProject) -> String {
     let out = common::pricebook(&p.root(), &["check"]);
