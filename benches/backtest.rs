@@ -11,12 +11,20 @@
 //!   reads, every core`: the file split into rows exactly as the backtest
 //!   splits it (blocks cut into pieces, a quote-free piece split by hand),
 //!   nothing more: merely reading, with the backtest's own reader;
+//! - `read/into events, every core`: the backtest's whole read phase and
+//!   nothing more: the accounts, purchases and usage files read into
+//!   typed events, names resolved in both catalogs, partitioned by account
+//!   (what `--timings` reports as `read`);
 //! - `backtest/2 catalogs`: reading, partitioning and replaying under two
 //!   catalogs, as the command does;
 //! - `backtest/spilled`: the same with every event spilled to temporary files.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use pricebook_backtest::events::{self, Names, Table};
+use pricebook_backtest::input::Source;
+use pricebook_backtest::partition::{Partitioner, Partitions};
 use pricebook_backtest::sample::{self, Sample, Style, Writers};
+use pricebook_backtest::skip::OnBad;
 use pricebook_backtest::{Catalogs, FileArg, Inputs, Options, WhenOut, input, run};
 use pricebook_lang::compile::{Catalog, compile_plan_text};
 use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap};
@@ -59,6 +67,21 @@ fn inputs(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     (dir.join("usage.csv"), dir.join("accounts.csv"), dir.join("purchases.csv"))
 }
 
+/// The backtest's read phase, as `run_tables` does it: the events read,
+/// in their partitions.
+fn read_phase(usage: &Path, accounts: &Path, purchases: &Path, list: &[&Catalog]) -> Partitions {
+    let mut on_bad = OnBad::Stop;
+    let accounts =
+        pricebook_backtest::accounts::read(Source::File(accounts), "accounts.csv", list, &mut on_bad).unwrap();
+    let mut names = Names::new(list.len());
+    let mut part = Partitioner::new(2_000_000);
+    for (table, path, shown) in [(Table::Purchases, purchases, "purchases.csv"), (Table::Usage, usage, "usage.csv")] {
+        events::read(table, (Source::File(path), shown), (&accounts, &mut on_bad), &mut names, list, &mut part)
+            .unwrap();
+    }
+    part.finish().unwrap()
+}
+
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("plans/codeassist.toml")).unwrap();
@@ -88,6 +111,9 @@ fn bench(c: &mut Criterion) {
         let count = || input::count_csv_rows(&usage, "usage.csv", &columns, 4).unwrap();
         g.bench_function(name, |b| b.iter(|| black_box(pool.map_or_else(count, |p| p.install(count)))));
     }
+    g.bench_function("read/into events, every core", |b| {
+        b.iter(|| black_box(read_phase(&usage, &accounts, &purchases, &[&before, &after])))
+    });
     let files = Inputs {
         usage: FileArg { path: &usage, shown: "usage.csv" },
         accounts: FileArg { path: &accounts, shown: "accounts.csv" },
