@@ -436,15 +436,16 @@ pub fn read(
                 return read_csv(table, (path, shown), (accounts, on_bad), names, catalogs, input::BLOCK, part);
             }
             #[cfg(feature = "parquet")]
-            Format::Parquet => return read_parquet(table, (path, shown), (accounts, on_bad), names, catalogs, part),
+            Format::Parquet => {
+                let file = (path, shown, input::PARALLEL_ROWS);
+                return read_parquet(table, file, (accounts, on_bad), names, catalogs, part);
+            }
             _ => {}
         }
     }
     let (columns, required) = table.columns();
     input::read_source_records(source, shown, (columns, required), &mut |record| {
-        let e = record.and_then(|row| table.event(row, accounts, names, catalogs));
-        let Some(e) = on_bad.keep(e)? else { return Ok(()) };
-        part.push(e).map_err(spill)
+        table.take(record, (accounts, on_bad), names, catalogs, part)
     })
 }
 
@@ -459,6 +460,20 @@ impl Table {
             Table::Usage => (USAGE, USAGE_REQUIRED),
             Table::Purchases => (PURCHASES, PURCHASES_REQUIRED),
         }
+    }
+
+    /// One record read row by row: its event into `part`, or its error to `on_bad`.
+    fn take(
+        self,
+        record: input::Record<'_, '_>,
+        (accounts, on_bad): (&Accounts, &mut OnBad<'_>),
+        names: &mut Names,
+        catalogs: &[&Catalog],
+        part: &mut Partitioner,
+    ) -> Result<(), InputError> {
+        let e = record.and_then(|row| self.event(row, accounts, names, catalogs));
+        let Some(e) = on_bad.keep(e)? else { return Ok(()) };
+        part.push(e).map_err(spill)
     }
 
     fn event(
@@ -509,11 +524,11 @@ fn read_csv(
 
 /// [`read`] of a Parquet file, its row groups parsed on every core, merged
 /// in file order as [`read_csv`]'s pieces are (rows are numbered in the
-/// file already).
+/// file already); a group of more than `large` rows is read row by row.
 #[cfg(feature = "parquet")]
 fn read_parquet(
     table: Table,
-    file: (&std::path::Path, &str),
+    (path, shown, large): (&std::path::Path, &str, usize),
     (accounts, on_bad): (&Accounts, &mut OnBad<'_>),
     names: &mut Names,
     catalogs: &[&Catalog],
@@ -521,8 +536,12 @@ fn read_parquet(
 ) -> Result<(), InputError> {
     let skips = on_bad.skips();
     let parse = |group: &input::ParquetGroup<'_>| Parsed::of(group, table, (accounts, skips), catalogs);
-    let mut merge = |p: Parsed| p.merge(names, (on_bad, part), &|e| e);
-    input::read_parquet_groups(file, table.columns(), &parse, &mut merge)
+    input::read_parquet_groups((path, shown), (table.columns(), large), &parse, &mut |ready| match ready {
+        input::ParquetReady::Parsed(p) => p.merge(names, (on_bad, part), &|e| e),
+        input::ParquetReady::Large(group) => {
+            group.rows(&mut |record| table.take(record, (accounts, on_bad), names, catalogs, part))
+        }
+    })
 }
 
 impl Parsed {

@@ -60,25 +60,43 @@ fn export(cat: &Catalog, name: &str, bad: bool) -> PathBuf {
 /// skipped rows, or the error.
 type Outcome = Result<(Vec<Event>, Vec<(String, String)>, Vec<String>, Vec<Vec<(usize, usize)>>, Vec<String>), String>;
 
-/// Reads purchases then usage, as a backtest does, with `block` bytes at a
-/// time (`None`: row by row, as before CSV files were read in pieces).
-fn read_all(dir: &Path, cats: &[&Catalog], skip: bool, block: Option<usize>) -> Outcome {
+/// How [`read_all`] reads the tables.
+#[derive(Clone, Copy, Debug)]
+enum How {
+    /// Row by row, as JSON Lines are (and CSV was before it was read in pieces).
+    Rows,
+    /// CSV files, this many bytes at a time, in pieces on every core.
+    Pieces(usize),
+    /// Parquet files, row groups on every core; groups of more rows than
+    /// this are read row by row.
+    #[cfg(feature = "parquet")]
+    Groups(usize),
+}
+
+/// Reads purchases then usage (`.csv` or `.parquet`, as `ext` says), as a
+/// backtest does, as `how` says.
+fn read_all(dir: &Path, ext: &str, cats: &[&Catalog], skip: bool, how: How) -> Outcome {
     let mut skipped = Vec::new();
     let mut on_bad = if skip { OnBad::Skip(&mut skipped) } else { OnBad::Stop };
     let path = dir.join("accounts.csv");
     let accounts = crate::accounts::read(Source::File(&path), "accounts.csv", cats, &mut on_bad).unwrap();
     let mut names = Names::new(cats.len());
     let mut part = crate::partition::Partitioner::new(usize::MAX);
-    for (table, file) in [(Table::Purchases, "purchases.csv"), (Table::Usage, "usage.csv")] {
+    for (table, name) in [(Table::Purchases, "purchases"), (Table::Usage, "usage")] {
+        let file = &format!("{name}.{ext}");
         let path = dir.join(file);
-        let read = match block {
-            Some(block) => read_csv(table, (&path, file), (&accounts, &mut on_bad), &mut names, cats, block, &mut part),
-            None => {
+        let read = match how {
+            How::Pieces(block) => {
+                read_csv(table, (&path, file), (&accounts, &mut on_bad), &mut names, cats, block, &mut part)
+            }
+            #[cfg(feature = "parquet")]
+            How::Groups(large) => {
+                read_parquet(table, (&path, file, large), (&accounts, &mut on_bad), &mut names, cats, &mut part)
+            }
+            How::Rows => {
                 let (columns, required) = table.columns();
                 input::read_source(Source::File(&path), file, columns, required, &mut |row| {
-                    let e = table.event(row, &accounts, &mut names, cats);
-                    let Some(e) = on_bad.keep(e)? else { return Ok(()) };
-                    part.push(e).map_err(spill)
+                    table.take(Ok(row), (&accounts, &mut on_bad), &mut names, cats, &mut part)
                 })
             }
         };
@@ -111,7 +129,7 @@ fn pieces_read_as_rows(plan: &str) {
     let cats = [&before, &after];
     for (bad, skip) in [(false, false), (true, true), (true, false)] {
         let dir = export(&after, &format!("{plan}-{bad}-{skip}"), bad);
-        let want = read_all(&dir, &cats, skip, None);
+        let want = read_all(&dir, "csv", &cats, skip, How::Rows);
         match (&want, bad) {
             (Ok((events, rates, _, _, skipped)), _) => {
                 assert!(events.len() > 1000 && rates.len() >= 3, "{} events, {} rates", events.len(), rates.len());
@@ -128,10 +146,12 @@ fn pieces_read_as_rows(plan: &str) {
         for threads in [1, 2, 3] {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             for block in [64, 333, 1000, 4096, 50_000, input::BLOCK] {
-                let got = pool.install(|| read_all(&dir, &cats, skip, Some(block)));
+                let got = pool.install(|| read_all(&dir, "csv", &cats, skip, How::Pieces(block)));
                 assert!(got == want, "blocks of {block} on {threads} threads, bad {bad}, skip {skip}");
             }
         }
+        #[cfg(feature = "parquet")]
+        groups_read_as_rows(&dir, &cats, skip);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
@@ -212,6 +232,54 @@ fn the_account_of_the_row_before_is_the_map_s() {
         assert_eq!(got.is_ok(), want.is_ok(), "{name}: {got:?}");
         if let (Ok(got), Ok(want)) = (got, want) {
             assert_eq!(got, want, "{name}");
+        }
+    }
+}
+
+/// The export's CSV tables written as Parquet in row groups of `rows` rows,
+/// every column as text (an empty cell as null, as pyarrow writes it).
+#[cfg(feature = "parquet")]
+fn to_parquet(dir: &Path, rows: usize) {
+    use arrow_array::{ArrayRef, RecordBatch, StringArray};
+    use parquet::arrow::ArrowWriter;
+    use parquet::file::properties::WriterProperties;
+    for name in ["purchases", "usage"] {
+        let mut reader = csv::Reader::from_path(dir.join(format!("{name}.csv"))).unwrap();
+        let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let columns = header.iter().enumerate().map(|(i, h)| {
+            let cells: StringArray = records.iter().map(|r| r.get(i).filter(|c| !c.is_empty())).collect();
+            (h.as_str(), std::sync::Arc::new(cells) as ArrayRef)
+        });
+        let batch = RecordBatch::try_from_iter(columns).unwrap();
+        let props = WriterProperties::builder().set_max_row_group_row_count(Some(rows)).build();
+        let file = std::fs::File::create(dir.join(format!("{name}.parquet"))).unwrap();
+        let mut w = ArrowWriter::try_new(file, batch.schema(), Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+    }
+}
+
+/// The export as Parquet: row groups parsed on every core, or read row by
+/// row when larger than the limit, give what reading every row in order
+/// gives (events, names and their ids, skipped rows, the first error).
+#[cfg(feature = "parquet")]
+fn groups_read_as_rows(dir: &Path, cats: &[&Catalog], skip: bool) {
+    for rows in [7, 100, 1_000_000] {
+        to_parquet(dir, rows);
+        let want = read_all(dir, "parquet", cats, skip, How::Rows);
+        assert!(
+            want.as_ref().is_ok_and(|w| !w.0.is_empty())
+                || want.as_ref().is_err_and(|e| e.starts_with("usage.parquet:"))
+        );
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            // Every group parsed on its own; groups of more than 50 rows read
+            // row by row, smaller ones parsed; every group read row by row.
+            for large in [usize::MAX, 50, 0] {
+                let got = pool.install(|| read_all(dir, "parquet", cats, skip, How::Groups(large)));
+                assert!(got == want, "groups of {rows} rows, large {large}, {threads} threads, skip {skip}");
+            }
         }
     }
 }

@@ -24,7 +24,9 @@ mod plain_csv;
 
 pub(crate) use csv_pieces::{BLOCK, Lines, Piece, read as read_csv_pieces};
 #[cfg(feature = "parquet")]
-pub(crate) use parquet_table::{Group as ParquetGroup, read_groups as read_parquet_groups};
+pub(crate) use parquet_table::{
+    Group as ParquetGroup, PARALLEL_ROWS, Ready as ParquetReady, read_groups as read_parquet_groups,
+};
 
 use crate::error::{InputError, InputErrorKind, Place};
 #[cfg(feature = "arrow")]

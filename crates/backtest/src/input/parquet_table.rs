@@ -94,23 +94,47 @@ pub(super) fn read(
     Ok(())
 }
 
+/// Rows a row group may have to be parsed on its own core: its events are
+/// held until merged, so a window of such groups holds at most this many
+/// events per core (pyarrow writes groups of up to 1,048,576 rows).
+pub(crate) const PARALLEL_ROWS: usize = 1 << 20;
+
+/// A row group ready for the caller, in file order.
+pub(crate) enum Ready<'g, 'a, P> {
+    /// Parsed on some core.
+    Parsed(P),
+    /// Larger than the caller holds at once ([`PARALLEL_ROWS`]; some
+    /// writers put a whole file in one group): for the caller to read row
+    /// by row, in bounded memory.
+    Large(&'g Group<'a>),
+}
+
 /// Parses the row groups on every core of the current rayon pool, one per
-/// core at a time (memory holds that many groups' events beyond what the
-/// partition keeps: a group is often a million rows), and hands the results
-/// to `merge` in file order; stops at `merge`'s first error.
+/// core at a time, and hands each to `take` in file order, parsed or (with
+/// more than `large` rows) to be read row by row. Stops at `take`'s first
+/// error.
 pub(crate) fn read_groups<P: Send>(
     (path, shown): (&Path, &str),
-    columns: (&[&str], usize),
+    (columns, large): ((&[&str], usize), usize),
     parse: &(dyn Fn(&Group<'_>) -> P + Sync),
-    merge: &mut dyn FnMut(P) -> Result<(), InputError>,
+    take: &mut dyn FnMut(Ready<'_, '_, P>) -> Result<(), InputError>,
 ) -> Result<(), InputError> {
     let meta = metadata(path, shown)?;
     let groups = groups(path, shown, columns, &meta)?;
-    for window in groups.chunks(rayon::current_num_threads()) {
+    let mut rest = groups.as_slice();
+    while let Some(first) = rest.first() {
+        if first.rows > large {
+            take(Ready::Large(first))?;
+            rest = &rest[1..];
+            continue;
+        }
+        let fit = rest.iter().take(rayon::current_num_threads()).take_while(|g| g.rows <= large).count();
+        let (window, after) = rest.split_at(fit);
         let parsed: Vec<P> = window.par_iter().map(parse).collect();
         for p in parsed {
-            merge(p)?;
+            take(Ready::Parsed(p))?;
         }
+        rest = after;
     }
     Ok(())
 }
