@@ -417,9 +417,8 @@ pub enum Table {
 }
 
 /// Reads a usage or purchases table into `part`; a bad row stops the
-/// reading or is skipped, as `on_bad` says. CSV and Parquet files are
-/// parsed on every core ([`read_csv`], `read_parquet`); JSON Lines and
-/// Arrow tables row by row.
+/// reading or is skipped, as `on_bad` says. Files are parsed on every core
+/// ([`read_text`], `read_parquet`); Arrow tables in memory row by row.
 pub fn read(
     table: Table,
     (source, shown): (Source<'_>, &str),
@@ -431,16 +430,15 @@ pub fn read(
     if let Source::File(path) = source
         && let Ok(format) = Format::of(path, shown)
     {
-        match format {
-            Format::Csv => {
-                return read_csv(table, (path, shown), (accounts, on_bad), names, catalogs, input::BLOCK, part);
-            }
-            #[cfg(feature = "parquet")]
-            Format::Parquet => {
-                let file = (path, shown, input::PARALLEL_ROWS);
-                return read_parquet(table, file, (accounts, on_bad), names, catalogs, part);
-            }
-            _ => {}
+        #[cfg(feature = "parquet")]
+        if format == Format::Parquet {
+            let file = (path, shown, input::PARALLEL_ROWS);
+            return read_parquet(table, file, (accounts, on_bad), names, catalogs, part);
+        }
+        // Parquet without the feature: the error below says so.
+        if format != Format::Parquet {
+            let file = (path, shown, format);
+            return read_text(table, file, (accounts, on_bad), names, catalogs, input::BLOCK, part);
         }
     }
     let (columns, required) = table.columns();
@@ -503,13 +501,14 @@ struct Parsed {
     stop: Option<InputError>,
 }
 
-/// [`read`] of a CSV file, parsed on every core in blocks of `block` bytes.
-/// Each piece of the file resolves names into its own [`Names`]; merged in
-/// file order, they get the ids a sequential read gives, so the events,
-/// the names and the skipped rows are the same whatever the cuts.
-fn read_csv(
+/// [`read`] of a CSV or JSON Lines file, parsed on every core in blocks of
+/// `block` bytes. Each piece of the file resolves names into its own
+/// [`Names`]; merged in file order, they get the ids a sequential read
+/// gives, so the events, the names and the skipped rows are the same
+/// whatever the cuts.
+fn read_text(
     table: Table,
-    file: (&std::path::Path, &str),
+    (path, shown, format): (&std::path::Path, &str, Format),
     (accounts, on_bad): (&Accounts, &mut OnBad<'_>),
     names: &mut Names,
     catalogs: &[&Catalog],
@@ -517,13 +516,18 @@ fn read_csv(
     part: &mut Partitioner,
 ) -> Result<(), InputError> {
     let skips = on_bad.skips();
-    let parse = |piece: &Piece<'_>| Parsed::of(piece, table, (accounts, skips), catalogs);
     let mut merge = |p: Parsed, lines: Lines| p.merge(names, (on_bad, part), &|e| lines.fix(e));
-    input::read_csv_pieces(file, table.columns(), block, &parse, &mut merge)
+    let columns = table.columns();
+    if format == Format::JsonLines {
+        let parse = |piece: &input::JsonPiece<'_>| Parsed::of(piece, table, (accounts, skips), catalogs);
+        return input::read_jsonl_pieces((path, shown), columns.0, block, &parse, &mut merge);
+    }
+    let parse = |piece: &Piece<'_>| Parsed::of(piece, table, (accounts, skips), catalogs);
+    input::read_csv_pieces((path, shown), columns, block, &parse, &mut merge)
 }
 
 /// [`read`] of a Parquet file, its row groups parsed on every core, merged
-/// in file order as [`read_csv`]'s pieces are (rows are numbered in the
+/// in file order as [`read_text`]'s pieces are (rows are numbered in the
 /// file already); a group of more than `large` rows is read row by row.
 #[cfg(feature = "parquet")]
 fn read_parquet(

@@ -65,7 +65,7 @@ type Outcome = Result<(Vec<Event>, Vec<(String, String)>, Vec<String>, Vec<Vec<(
 enum How {
     /// Row by row, as JSON Lines are (and CSV was before it was read in pieces).
     Rows,
-    /// CSV files, this many bytes at a time, in pieces on every core.
+    /// CSV or JSON Lines files, this many bytes at a time, in pieces on every core.
     Pieces(usize),
     /// Parquet files, row groups on every core; groups of more rows than
     /// this are read row by row.
@@ -73,8 +73,8 @@ enum How {
     Groups(usize),
 }
 
-/// Reads purchases then usage (`.csv` or `.parquet`, as `ext` says), as a
-/// backtest does, as `how` says.
+/// Reads purchases then usage (`.csv`, `.jsonl` or `.parquet`, as `ext`
+/// says), as a backtest does, as `how` says.
 fn read_all(dir: &Path, ext: &str, cats: &[&Catalog], skip: bool, how: How) -> Outcome {
     let mut skipped = Vec::new();
     let mut on_bad = if skip { OnBad::Skip(&mut skipped) } else { OnBad::Stop };
@@ -87,7 +87,8 @@ fn read_all(dir: &Path, ext: &str, cats: &[&Catalog], skip: bool, how: How) -> O
         let path = dir.join(file);
         let read = match how {
             How::Pieces(block) => {
-                read_csv(table, (&path, file), (&accounts, &mut on_bad), &mut names, cats, block, &mut part)
+                let format = Format::of(&path, file).unwrap();
+                read_text(table, (&path, file, format), (&accounts, &mut on_bad), &mut names, cats, block, &mut part)
             }
             #[cfg(feature = "parquet")]
             How::Groups(large) => {
@@ -95,8 +96,8 @@ fn read_all(dir: &Path, ext: &str, cats: &[&Catalog], skip: bool, how: How) -> O
             }
             How::Rows => {
                 let (columns, required) = table.columns();
-                input::read_source(Source::File(&path), file, columns, required, &mut |row| {
-                    table.take(Ok(row), (&accounts, &mut on_bad), &mut names, cats, &mut part)
+                input::read_source_records(Source::File(&path), file, (columns, required), &mut |record| {
+                    table.take(record, (&accounts, &mut on_bad), &mut names, cats, &mut part)
                 })
             }
         };
@@ -150,6 +151,7 @@ fn pieces_read_as_rows(plan: &str) {
                 assert!(got == want, "blocks of {block} on {threads} threads, bad {bad}, skip {skip}");
             }
         }
+        json_pieces_read_as_rows(&dir, &cats, bad, skip);
         #[cfg(feature = "parquet")]
         groups_read_as_rows(&dir, &cats, skip);
         std::fs::remove_dir_all(&dir).unwrap();
@@ -232,6 +234,63 @@ fn the_account_of_the_row_before_is_the_map_s() {
         assert_eq!(got.is_ok(), want.is_ok(), "{name}: {got:?}");
         if let (Ok(got), Ok(want)) = (got, want) {
             assert_eq!(got, want, "{name}");
+        }
+    }
+}
+
+/// The export's CSV tables written as JSON Lines (a cell as a string, an
+/// empty one left out), with blank lines and `\r\n` line ends here and
+/// there, and with `bad`, lines that are not objects.
+fn to_json_lines(dir: &Path, bad: bool) {
+    for name in ["purchases", "usage"] {
+        let mut reader = csv::Reader::from_path(dir.join(format!("{name}.csv"))).unwrap();
+        let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+        let mut out = String::new();
+        for (n, record) in reader.records().enumerate() {
+            let record = record.unwrap();
+            let object: serde_json::Map<String, serde_json::Value> = header
+                .iter()
+                .zip(record.iter())
+                .filter(|(_, cell)| !cell.is_empty())
+                .map(|(h, cell)| (h.clone(), serde_json::Value::String(cell.to_string())))
+                .collect();
+            out.push_str(&serde_json::Value::Object(object).to_string());
+            out.push_str(if n % 13 == 0 { "\r\n" } else { "\n" });
+            if n % 17 == 3 {
+                out.push_str("\n  \n");
+            }
+            if bad && n % 29 == 11 {
+                out.push_str(if n % 2 == 0 { "[1,2]\n" } else { "{\"account\": \"unclosed\n" });
+            }
+        }
+        std::fs::write(dir.join(format!("{name}.jsonl")), out).unwrap();
+    }
+}
+
+/// The export as JSON Lines read in pieces gives what reading it line by
+/// line gives; so does a file whose first line is not an object (the whole
+/// file's error, whatever the pieces).
+fn json_pieces_read_as_rows(dir: &Path, cats: &[&Catalog], bad: bool, skip: bool) {
+    to_json_lines(dir, bad);
+    for broken in [false, true] {
+        if broken {
+            let usage = dir.join("usage.jsonl");
+            let text = std::fs::read_to_string(&usage).unwrap();
+            std::fs::write(&usage, format!("\n[\"not an object\"]\n{text}")).unwrap();
+        }
+        let want = read_all(dir, "jsonl", cats, skip, How::Rows);
+        match &want {
+            Ok((events, ..)) => assert!(!broken && events.len() > 1000, "{} events", events.len()),
+            // Purchases are read first: their own bad rows may stop the reading before.
+            Err(e) if broken && (skip || !bad) => assert!(e.starts_with("usage.jsonl:2: error: "), "{e}"),
+            Err(e) => assert!(bad && !skip && e.contains(".jsonl:"), "{e}"),
+        }
+        for threads in [1, 2, 3] {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            for block in [64, 1000, 50_000, input::BLOCK] {
+                let got = pool.install(|| read_all(dir, "jsonl", cats, skip, How::Pieces(block)));
+                assert!(got == want, "JSON Lines, blocks of {block} on {threads} threads, bad {bad}, skip {skip}");
+            }
         }
     }
 }

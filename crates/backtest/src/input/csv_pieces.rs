@@ -1,10 +1,6 @@
-//! CSV tables read on every core, in bounded memory.
-//!
-//! The file is read in blocks; each block is cut at record boundaries into
-//! pieces, the pieces are parsed in parallel (one `csv::Reader` each), and
-//! their results are handed back in file order while the next block is
-//! parsed. The incomplete record at a block's end is carried into the next
-//! block, so at most two blocks (and their parsed rows) are in memory.
+//! CSV tables read on every core, in bounded memory ([`super::blocks`]):
+//! after the header, the file's blocks are cut at record boundaries into
+//! pieces, each parsed on its own (split by hand, or one `csv::Reader`).
 //!
 //! A cut must land where the csv crate itself would be between records,
 //! so that every piece parses exactly as the same bytes do within the whole
@@ -21,17 +17,13 @@
 //! quoted field) has no cut: its block grows until the file ends, as a
 //! sequential read would hold that one record.
 
+use super::blocks::Lines;
 use super::csv_table::{Layout, header, rows};
 use super::{Part, Record};
 use crate::error::InputError;
 use memchr::memchr;
-use rayon::prelude::*;
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{Seek, SeekFrom};
 use std::path::Path;
-
-/// Bytes read at a time: large enough that the pieces of a block keep every
-/// core busy, small enough that two blocks in flight cost little memory.
-pub(crate) const BLOCK: usize = 8 << 20;
 
 /// Whole records of the file, parsed on their own.
 pub(crate) struct Piece<'a> {
@@ -58,20 +50,6 @@ impl Part for Piece<'_> {
     /// How many `\n` the piece holds: about how many records it has.
     fn rows_hint(&self) -> usize {
         memchr::memchr_iter(b'\n', self.bytes).count()
-    }
-}
-
-/// How many lines come before a piece, to turn its lines into the file's.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Lines(u64);
-
-impl Lines {
-    /// An error from [`Piece::rows`], on the file's line.
-    pub(crate) fn fix(self, mut e: InputError) -> InputError {
-        if e.place.line > 0 {
-            e.place.line += self.0;
-        }
-        e
     }
 }
 
@@ -114,22 +92,6 @@ fn cut_after(buf: &[u8], start: usize, target: usize) -> Option<usize> {
     }
 }
 
-/// Cuts `buf` (starting at a record boundary) into pieces of about `size`
-/// bytes; the rest, an incomplete record unless `eof`, is left over.
-fn pieces(buf: &[u8], size: usize, eof: bool) -> (Vec<std::ops::Range<usize>>, usize) {
-    let mut out = Vec::new();
-    let mut start = 0;
-    while let Some(end) = cut_after(buf, start, start + size) {
-        out.push(start..end);
-        start = end;
-    }
-    if eof && start < buf.len() {
-        out.push(start..buf.len());
-        start = buf.len();
-    }
-    (out, start)
-}
-
 /// Reads a CSV file (named `shown` in errors) whose header must have the
 /// first `required` of the `wanted` columns. Each piece is turned into a
 /// `P` by `parse`, on any core; `merge` receives them in file order with
@@ -150,74 +112,9 @@ pub(crate) fn read<P: Send>(
     let after_header = reader.position().clone();
     let mut file = reader.into_inner();
     file.seek(SeekFrom::Start(after_header.byte())).map_err(io)?;
-    let size = (block / (4 * rayon::current_num_threads())).max(1);
-
-    let mut lines = after_header.line() - 1;
-    let mut buf = Vec::new();
-    let mut eof = false;
-    // Pieces parsed, waiting to be merged, with their newline counts.
-    let mut parsed: Vec<(P, u64)> = Vec::new();
-    loop {
-        while !eof && buf.len() < block {
-            eof = fill(&mut file, &mut buf, block).map_err(io)?;
-        }
-        let (ranges, rest) = pieces(&buf, size, eof);
-        if ranges.is_empty() && !eof {
-            // No record ends in the block: read on.
-            let more = buf.len() + block;
-            eof = fill(&mut file, &mut buf, more).map_err(io)?;
-            continue;
-        }
-        let mut next = Vec::new();
-        let mut merged = Ok(());
-        let mut filled = Ok(eof);
-        let mut fresh = Vec::new();
-        rayon::in_place_scope(|s| {
-            s.spawn(|_| {
-                fresh = ranges
-                    .par_iter()
-                    .map(|r| {
-                        let bytes = &buf[r.clone()];
-                        (parse(&Piece { layout: &layout, bytes }), memchr::memchr_iter(b'\n', bytes).count() as u64)
-                    })
-                    .collect();
-            });
-            merged = merge_all(std::mem::take(&mut parsed), &mut lines, merge);
-            next = Vec::with_capacity(block + buf.len() - rest);
-            next.extend_from_slice(&buf[rest..]);
-            // The next block is read while this one is parsed (unless the
-            // merge stopped the reading).
-            if merged.is_ok() && !eof {
-                filled = fill(&mut file, &mut next, block);
-            }
-        });
-        merged?;
-        eof = filled.map_err(io)?;
-        parsed = fresh;
-        buf = next;
-        if eof && buf.is_empty() {
-            return merge_all(parsed, &mut lines, merge);
-        }
-    }
-}
-
-fn merge_all<P>(
-    parsed: Vec<(P, u64)>,
-    lines: &mut u64,
-    merge: &mut dyn FnMut(P, Lines) -> Result<(), InputError>,
-) -> Result<(), InputError> {
-    for (p, newlines) in parsed {
-        merge(p, Lines(*lines))?;
-        *lines += newlines;
-    }
-    Ok(())
-}
-
-/// Reads into `buf` until it holds `up_to` bytes or the file ends (`true`).
-fn fill(file: &mut std::fs::File, buf: &mut Vec<u8>, up_to: usize) -> std::io::Result<bool> {
-    let want = up_to.saturating_sub(buf.len()) as u64;
-    let got = file.by_ref().take(want).read_to_end(buf)?;
-    Ok((got as u64) < want)
+    let lines = after_header.line() - 1;
+    let parse = |bytes: &[u8]| parse(&Piece { layout: &layout, bytes });
+    super::blocks::read(file, (lines, block), (&cut_after, &io), &parse, merge)
 }
 
 #[cfg(test)]
@@ -314,8 +211,8 @@ mod tests {
         assert_eq!(cut_after(b"1\r\n\r\n2\n", 0, 0), Some(2), "after the first byte of the line end");
         assert_eq!(cut_after(b"\n\n1\n", 0, 0), Some(4), "leading blank lines end no record");
         assert_eq!(cut_after(b"1,\"a\"", 0, 0), None, "a quote at the end may be doubled by the next block");
-        let (ranges, rest) = pieces(b"1\n2\n3", 1, false);
+        let (ranges, rest) = super::super::blocks::pieces(b"1\n2\n3", 1, false, &cut_after);
         assert_eq!((ranges, rest), (vec![0..2, 2..4], 4));
-        assert_eq!(pieces(b"1\n2\n3", 1, true).0, vec![0..2, 2..4, 4..5]);
+        assert_eq!(super::super::blocks::pieces(b"1\n2\n3", 1, true, &cut_after).0, vec![0..2, 2..4, 4..5]);
     }
 }

@@ -9,12 +9,12 @@
 //! the file, the line and the column.
 //!
 //! A backtest's usage and purchases files are parsed on every core, CSV
-//! in pieces ([`csv_pieces`]) and Parquet by row groups
-//! ([`parquet_table`]); JSON Lines files, and every accounts file, are read
-//! row by row.
+//! and JSON Lines in pieces ([`blocks`]) and Parquet by row groups
+//! ([`parquet_table`]); every accounts file is read row by row.
 
 #[cfg(feature = "arrow")]
 mod arrow_table;
+mod blocks;
 mod csv_pieces;
 mod csv_table;
 mod jsonl_table;
@@ -22,7 +22,9 @@ mod jsonl_table;
 mod parquet_table;
 mod plain_csv;
 
-pub(crate) use csv_pieces::{BLOCK, Lines, Piece, read as read_csv_pieces};
+pub(crate) use blocks::{BLOCK, Lines};
+pub(crate) use csv_pieces::{Piece, read as read_csv_pieces};
+pub(crate) use jsonl_table::{Piece as JsonPiece, read_pieces as read_jsonl_pieces};
 #[cfg(feature = "parquet")]
 pub(crate) use parquet_table::{
     Group as ParquetGroup, PARALLEL_ROWS, Ready as ParquetReady, read_groups as read_parquet_groups,
