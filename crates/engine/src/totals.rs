@@ -94,6 +94,12 @@ impl Totals {
 
     #[inline]
     fn add(&mut self, e: &Entry) {
+        self.add_with(e, &e.detail);
+    }
+
+    /// Adds a line whose detail is `detail` (its own, or one it shares).
+    #[inline]
+    fn add_with(&mut self, e: &Entry, detail: &Detail) {
         self.lines += 1;
         self.balance = e.balance;
         let amount = e.credits;
@@ -118,7 +124,7 @@ impl Totals {
             (EntryKind::Charge, _) => {
                 let money = e.money.unwrap_or(Money::ZERO);
                 self.charged += money;
-                if matches!(e.detail, Detail::Paid(Paid::Overage { .. }, _)) {
+                if matches!(detail, Detail::Paid(Paid::Overage { .. }, _)) {
                     self.overage += money;
                 }
                 return;
@@ -158,6 +164,11 @@ impl Sink for Totals {
     #[inline]
     fn record(&mut self, entry: Entry) {
         self.add(&entry);
+    }
+
+    #[inline]
+    fn record_shared(&mut self, entry: Entry, detail: &Detail) {
+        self.add_with(&entry, detail);
     }
 }
 

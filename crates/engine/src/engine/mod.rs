@@ -25,7 +25,7 @@ use crate::command::{AccountId, Command, LotId, PurchaseId};
 use crate::ledger::{Bucket, Detail, Entry, EntryKind, Notice, Reason, Setting, Sink};
 use crate::wallet::{Boundary, Cadence, Lot, Take};
 use pricebook_core::calendar::{self, Cycles, Instant};
-use pricebook_core::catalog::{Catalog, Expiry};
+use pricebook_core::catalog::{Allowance, Catalog, Expiry};
 use pricebook_core::money::{Credits, Money};
 use pricebook_core::policy::{Billing, PaymentState};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -223,7 +223,10 @@ pub fn refuse<S: Sink>(cat: &Catalog, a: &mut AccountState, at: Instant, reason:
 /// `until`, and moves its clock there.
 #[inline]
 pub fn advance<S: Sink>(cat: &Catalog, a: &mut AccountState, until: Instant, sink: &mut S) {
-    while fire_next(cat, a, until, sink) {}
+    // Most steps find nothing due: one comparison here, no call.
+    while a.agenda.due_by(until) {
+        fire_next(cat, a, until, sink);
+    }
     a.clock = a.clock.max(until);
 }
 
@@ -259,10 +262,14 @@ pub fn view(a: &AccountState, now: Instant) -> AccountView {
 /// Drops records no later command can use any more (see [`Horizons`]).
 #[inline]
 fn forget_old_records(a: &mut AccountState, now: Instant) {
-    // Most steps have nothing to forget: skip the date arithmetic then.
-    if a.idempotency_keys.is_empty() && a.ops.is_empty() {
-        return;
+    // Most steps have nothing to forget: the test is inline, the date
+    // arithmetic a call.
+    if !(a.idempotency_keys.is_empty() && a.ops.is_empty()) {
+        forget_records_before(a, now);
     }
+}
+
+fn forget_records_before(a: &mut AccountState, now: Instant) {
     let keys_from = now - chrono::Duration::days(Horizons::IDEMPOTENCY_DAYS);
     while a.idempotency_keys.front().is_some_and(|(t, _)| *t < keys_from) {
         a.idempotency_keys.pop_front();
@@ -384,12 +391,16 @@ impl<'a, S: Sink> Step<'a, S> {
     /// Whether the next cycle start has work to do: a renewal, monthly
     /// credits, add-on charges or a scheduled change. If not, no timer is
     /// kept, so a quiet account costs nothing however long time runs.
+    // Inline: asked at every step of an idle account, where the call cost
+    // more than the tests.
+    #[inline]
     fn cycle_matters(&self, a: &AccountState) -> bool {
-        // Asked at every step of an idle account: the plain tests first.
+        // The plain tests first; the plan's allowance read from its field
+        // (`Plan::monthly_credits` is a call into another crate).
         a.plan != self.cat.default_plan.ix
             || !a.addons.is_empty()
             || a.pending_change.is_some()
-            || self.cat.plans[a.plan].monthly_credits().is_positive()
+            || matches!(self.cat.plans[a.plan].monthly_credits, Allowance::Monthly(c) if c.is_positive())
             || a.metered > a.metered_billed
     }
 
@@ -458,16 +469,31 @@ impl<'a, S: Sink> Step<'a, S> {
         if let Detail::Notice(n) = detail {
             self.notices.push(n);
         }
-        self.sink.record(Entry {
-            at: self.now,
-            account: id,
-            kind,
-            bucket,
-            credits,
-            balance: a.wallet.balance(),
-            money,
-            detail,
-        });
+        let entry = Entry { money, detail, ..self.entry(a, id, kind, bucket, credits) };
+        self.sink.record(entry);
+    }
+
+    /// Appends a line of a spend whose `detail` every line of it shares
+    /// (consume lines carry no money and no notice).
+    fn record_shared(
+        &mut self,
+        a: &AccountState,
+        id: AccountId,
+        kind: EntryKind,
+        bucket: Bucket,
+        credits: Credits,
+        detail: &Detail,
+    ) {
+        debug_assert!(!matches!(detail, Detail::Notice(_)), "a notice line must reach the outcome");
+        let entry = self.entry(a, id, kind, bucket, credits);
+        self.sink.record_shared(entry, detail);
+    }
+
+    /// A line without money or detail, with the account's balance after it.
+    #[inline(always)]
+    fn entry(&self, a: &AccountState, id: AccountId, kind: EntryKind, bucket: Bucket, credits: Credits) -> Entry {
+        let balance = a.wallet.balance();
+        Entry { at: self.now, account: id, kind, bucket, credits, balance, money: None, detail: Detail::None }
     }
 
     /// A line that moves no credits or money: plan changes, notices, refusals.

@@ -91,8 +91,8 @@ impl<S: Sink> Step<'_, S> {
 
     /// Takes `cost` in spending order, one `consume` line per grant touched;
     /// what the grants lack becomes an overdraft where the mode allows.
-    /// `detail` is borrowed: each line gets its own copy, and a usage keeps
-    /// the original for its operation record.
+    /// `detail` is borrowed: lines share it (a sink that keeps them copies
+    /// it), and a usage keeps the original for its operation record.
     fn spend(
         &mut self,
         a: &mut AccountState,
@@ -117,7 +117,7 @@ impl<S: Sink> Step<'_, S> {
             touched = true;
             need -= t.amount;
             self.note_taken(a, &[t]);
-            self.record(a, id, kind, Bucket::Label(t.label), -t.amount, None, detail.clone());
+            self.record_shared(a, id, kind, Bucket::Label(t.label), -t.amount, detail);
             if remember {
                 takes.push(t);
             }
@@ -130,9 +130,9 @@ impl<S: Sink> Step<'_, S> {
             need = Credits::ZERO;
         } else if need.is_positive() {
             a.wallet.deficit += need;
-            self.record(a, id, kind, Bucket::Overdraft, -need, None, detail.clone());
+            self.record_shared(a, id, kind, Bucket::Overdraft, -need, detail);
         } else if !touched {
-            self.record(a, id, kind, Bucket::None, Credits::ZERO, None, detail.clone());
+            self.record_shared(a, id, kind, Bucket::None, Credits::ZERO, detail);
         }
         self.after_decrease(a, id);
         Ok(Spent { takes, emptied, overdraft: need })
