@@ -199,7 +199,9 @@ pub fn step<S: Sink>(
     let mut lot = None;
     let result = run.with_account(a, |e, a| e.dispatch(a, id, cmd, &mut purchase, &mut lot));
     if let Err(reason) = result {
-        run.with_account(a, |e, a| e.line(a, id, EntryKind::Refused, Detail::Refusal(reason)));
+        // The cycle bounds were brought up to now just above, and a refusal
+        // changes nothing a cycle start depends on: a plain line.
+        run.line(a, id, EntryKind::Refused, Detail::Refusal(reason));
         run.refused = Some(reason);
     }
     let mut out = run.finish();
@@ -277,6 +279,13 @@ fn forget_records_before(a: &mut AccountState, now: Instant) {
     let ops_from = now - chrono::Duration::days(Horizons::OPERATION_DAYS);
     while a.ops.front().is_some_and(|(t, _, _)| *t < ops_from) {
         a.ops.pop_front();
+    }
+}
+
+/// Books `amount` against purchase `p`'s credits used, if it is still kept.
+fn note_used(a: &mut AccountState, p: PurchaseId, amount: Credits) {
+    if let Some(p) = a.purchases.get_mut(&p) {
+        p.used += amount;
     }
 }
 
@@ -554,10 +563,12 @@ impl<'a, S: Sink> Step<'a, S> {
     }
 
     /// Books credits taken from purchase lots against their purchase.
+    // Inline: once per take, and most takes come from no purchase.
+    #[inline]
     fn note_taken(&mut self, a: &mut AccountState, takes: &[Take]) {
         for t in takes {
-            if let Some(p) = t.purchase.and_then(|p| a.purchases.get_mut(&p)) {
-                p.used += t.amount;
+            if let Some(p) = t.purchase {
+                note_used(a, p, t.amount);
             }
         }
     }
