@@ -184,14 +184,18 @@ impl<S: Sink> Step<'_, S> {
     /// auto-recharge at the threshold (rules C4, T5, A4).
     // Inline: after every spend, where most catalogs warn at no share and
     // most accounts recharge nothing; the tests cost less than the call.
-    #[inline]
+    #[inline(always)]
     pub(super) fn after_decrease(&mut self, a: &mut AccountState, id: AccountId) {
-        // Most catalogs warn at no share: then the plan is not even looked at.
-        let allocation = if self.cat.low_balance_warnings.is_empty() {
-            Credits::ZERO
-        } else {
-            self.cat.plans[a.plan].monthly_credits()
-        };
+        if !self.cat.low_balance_warnings.is_empty() {
+            self.warn_low_balance(a, id);
+        }
+        self.recharge(a, id, None);
+    }
+
+    /// Low-balance warnings not yet sent this cycle for shares of the
+    /// plan's monthly credits the balance is now below.
+    fn warn_low_balance(&mut self, a: &mut AccountState, id: AccountId) {
+        let allocation = self.cat.plans[a.plan].monthly_credits();
         if allocation.is_positive() {
             let balance = a.wallet.balance();
             for (i, share) in self.cat.low_balance_warnings.iter().enumerate() {
@@ -202,7 +206,6 @@ impl<S: Sink> Step<'_, S> {
                 }
             }
         }
-        self.recharge(a, id, None);
     }
 
     pub(super) fn transfer(
