@@ -182,3 +182,7 @@ pub fn by_account(entries: &[Entry]) -> BTreeMap<AccountId, Totals> {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "totals_tests.rs"]
+mod tests;

@@ -182,6 +182,37 @@ pub fn step<S: Sink>(
     cmd: &Command,
     sink: &mut S,
 ) -> Result<Outcome, EngineError> {
+    run_step(cat, a, (at, cmd), sink, |run, purchase, lot| Outcome { purchase, lot, ..run.finish() })
+}
+
+/// [`step`] for a caller that reads only whether, and why, the command was
+/// refused (a backtest, once per usage): no [`Outcome`] is built or copied.
+/// For commands that have no effect on another account (all but transfers
+/// and sign-ups with an inviter), whose effects it would drop.
+pub fn step_refusal<S: Sink>(
+    cat: &Catalog,
+    a: &mut AccountState,
+    at: Instant,
+    cmd: &Command,
+    sink: &mut S,
+) -> Result<Option<Reason>, EngineError> {
+    run_step(cat, a, (at, cmd), sink, |run, _, _| {
+        debug_assert!(run.effects.is_empty(), "step_refusal would drop an effect of {cmd:?}");
+        run.refused
+    })
+}
+
+/// The work of [`step`]; `finish` makes the answer from the finished step
+/// and the purchase and lot it made.
+// Always inline: each caller then builds only what its `finish` reads.
+#[inline(always)]
+fn run_step<'s, S: Sink, R>(
+    cat: &'s Catalog,
+    a: &mut AccountState,
+    (at, cmd): (Instant, &Command),
+    sink: &'s mut S,
+    finish: impl FnOnce(Step<'s, S>, Option<PurchaseId>, Option<LotId>) -> R,
+) -> Result<R, EngineError> {
     if a.catalog != cat.id {
         return Err(EngineError::WrongCatalog { account: a.catalog.clone(), given: cat.id.clone() });
     }
@@ -204,10 +235,7 @@ pub fn step<S: Sink>(
         run.line(a, id, EntryKind::Refused, Detail::Refusal(reason));
         run.refused = Some(reason);
     }
-    let mut out = run.finish();
-    out.purchase = purchase;
-    out.lot = lot;
-    Ok(out)
+    Ok(finish(run, purchase, lot))
 }
 
 /// Refuses something on the account's behalf that only its caller could
