@@ -528,8 +528,9 @@ impl<'a, S: Sink> Step<'a, S> {
         self.sink.record(entry);
     }
 
-    /// Appends a line of a spend whose `detail` every line of it shares
-    /// (consume lines carry no money and no notice).
+    /// Appends a line without money whose `detail` stays with the caller: a
+    /// spend's lines share one, and a sink that only adds lines up neither
+    /// copies nor drops it. A notice is the caller's to book ([`Self::line`]).
     fn record_shared(
         &mut self,
         a: &AccountState,
@@ -539,7 +540,6 @@ impl<'a, S: Sink> Step<'a, S> {
         credits: Credits,
         detail: &Detail,
     ) {
-        debug_assert!(!matches!(detail, Detail::Notice(_)), "a notice line must reach the outcome");
         let entry = self.entry(a, id, kind, bucket, credits);
         self.sink.record_shared(entry, detail);
     }
@@ -553,7 +553,11 @@ impl<'a, S: Sink> Step<'a, S> {
 
     /// A line that moves no credits or money: plan changes, notices, refusals.
     fn line(&mut self, a: &AccountState, id: AccountId, kind: EntryKind, detail: Detail) {
-        self.record(a, id, kind, Bucket::None, Credits::ZERO, None, detail);
+        if let Detail::Notice(n) = detail {
+            self.notices.push(n);
+        }
+        // Lent, not moved: a refusal's line comes with every usage refused.
+        self.record_shared(a, id, kind, Bucket::None, Credits::ZERO, &detail);
     }
 
     /// When credits of a catalog source granted now expire.
