@@ -13,7 +13,7 @@ use pricebook_core::calendar::Instant;
 use pricebook_core::catalog::{Catalog, PackOffer};
 use pricebook_core::money::{Credits, Money};
 use pricebook_engine::command::{RechargeSettings, Usage};
-use pricebook_engine::engine::{EngineError, advance, sign_up, step};
+use pricebook_engine::engine::{EngineError, advance, sign_up, step_refusal};
 use pricebook_engine::ledger::Reason;
 use pricebook_engine::{AccountState, Command, Sink, Totals};
 use serde::Serialize;
@@ -192,7 +192,9 @@ struct Run<'a, 'c, S> {
 
 impl<S: Sink> Run<'_, '_, S> {
     fn step(&mut self, at: Instant, cmd: &Command) -> Result<Option<Reason>, EngineError> {
-        Ok(step(self.side.cat, &mut self.state, at, cmd, self.sink)?.refused)
+        // A backtest's commands (usage, purchases, plans, settings) have no
+        // effect on other accounts: only the refusal is read.
+        step_refusal(self.side.cat, &mut self.state, at, cmd, self.sink)
     }
 
     fn auto_recharge(&mut self, at: Instant, account: &Account) -> Result<(), EngineError> {

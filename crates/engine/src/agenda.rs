@@ -73,6 +73,12 @@ impl Agenda {
         }
     }
 
+    /// Whether an entry falls due at or before `until`.
+    #[inline]
+    pub fn due_by(&self, until: Instant) -> bool {
+        self.entries.last().is_some_and(|(due, _)| due.at <= until)
+    }
+
     /// When the next entry falls due, and its phase.
     pub fn next(&self) -> Option<(Instant, u8)> {
         self.entries.last().map(|(d, _)| (d.at, d.phase))

@@ -80,6 +80,11 @@ impl<S: Sink> Sink for Counted<S> {
         self.lines += 1;
         self.sink.record(entry);
     }
+
+    fn record_shared(&mut self, entry: crate::ledger::Entry, detail: &crate::ledger::Detail) {
+        self.lines += 1;
+        self.sink.record_shared(entry, detail);
+    }
 }
 
 impl<'c> Simulation<'c, Ledger> {

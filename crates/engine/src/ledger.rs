@@ -445,6 +445,16 @@ pub struct Entry {
 /// only adds them up, a caller can do anything else.
 pub trait Sink {
     fn record(&mut self, entry: Entry);
+
+    /// Writes a line whose detail the engine still holds: every line of one
+    /// usage shares it. `entry.detail` is [`Detail::None`]; a sink that keeps
+    /// lines gets its own copy of `detail` (this default), one that only adds
+    /// lines up reads it in place, without a copy and a drop per line.
+    #[inline]
+    fn record_shared(&mut self, mut entry: Entry, detail: &Detail) {
+        entry.detail = detail.clone();
+        self.record(entry);
+    }
 }
 
 /// Every line, in the order written.

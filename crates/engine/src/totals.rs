@@ -94,6 +94,14 @@ impl Totals {
 
     #[inline]
     fn add(&mut self, e: &Entry) {
+        self.add_with(e, &e.detail);
+    }
+
+    /// Adds a line whose detail is `detail` (its own, or one it shares).
+    // Always inline: once per line of a backtest, and inlined the entry's
+    // fields need not be stored nor its empty detail dropped.
+    #[inline(always)]
+    fn add_with(&mut self, e: &Entry, detail: &Detail) {
         self.lines += 1;
         self.balance = e.balance;
         let amount = e.credits;
@@ -118,7 +126,7 @@ impl Totals {
             (EntryKind::Charge, _) => {
                 let money = e.money.unwrap_or(Money::ZERO);
                 self.charged += money;
-                if matches!(e.detail, Detail::Paid(Paid::Overage { .. }, _)) {
+                if matches!(detail, Detail::Paid(Paid::Overage { .. }, _)) {
                     self.overage += money;
                 }
                 return;
@@ -159,6 +167,11 @@ impl Sink for Totals {
     fn record(&mut self, entry: Entry) {
         self.add(&entry);
     }
+
+    #[inline]
+    fn record_shared(&mut self, entry: Entry, detail: &Detail) {
+        self.add_with(&entry, detail);
+    }
 }
 
 /// Sums a ledger's lines per account, in one pass.
@@ -169,3 +182,7 @@ pub fn by_account(entries: &[Entry]) -> BTreeMap<AccountId, Totals> {
     }
     out
 }
+
+#[cfg(test)]
+#[path = "totals_tests.rs"]
+mod tests;

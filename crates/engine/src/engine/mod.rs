@@ -25,7 +25,7 @@ use crate::command::{AccountId, Command, LotId, PurchaseId};
 use crate::ledger::{Bucket, Detail, Entry, EntryKind, Notice, Reason, Setting, Sink};
 use crate::wallet::{Boundary, Cadence, Lot, Take};
 use pricebook_core::calendar::{self, Cycles, Instant};
-use pricebook_core::catalog::{Catalog, Expiry};
+use pricebook_core::catalog::{Allowance, Catalog, Expiry};
 use pricebook_core::money::{Credits, Money};
 use pricebook_core::policy::{Billing, PaymentState};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
@@ -182,7 +182,38 @@ pub fn step<S: Sink>(
     cmd: &Command,
     sink: &mut S,
 ) -> Result<Outcome, EngineError> {
-    if a.catalog != cat.id {
+    run_step(cat, a, (at, cmd), sink, |run, purchase, lot| Outcome { purchase, lot, ..run.finish() })
+}
+
+/// [`step`] for a caller that reads only whether, and why, the command was
+/// refused (a backtest, once per usage): no [`Outcome`] is built or copied.
+/// For commands that have no effect on another account (all but transfers
+/// and sign-ups with an inviter), whose effects it would drop.
+pub fn step_refusal<S: Sink>(
+    cat: &Catalog,
+    a: &mut AccountState,
+    at: Instant,
+    cmd: &Command,
+    sink: &mut S,
+) -> Result<Option<Reason>, EngineError> {
+    run_step(cat, a, (at, cmd), sink, |run, _, _| {
+        debug_assert!(run.effects.is_empty(), "step_refusal would drop an effect of {cmd:?}");
+        run.refused
+    })
+}
+
+/// The work of [`step`]; `finish` makes the answer from the finished step
+/// and the purchase and lot it made.
+// Always inline: each caller then builds only what its `finish` reads.
+#[inline(always)]
+fn run_step<'s, S: Sink, R>(
+    cat: &'s Catalog,
+    a: &mut AccountState,
+    (at, cmd): (Instant, &Command),
+    sink: &'s mut S,
+    finish: impl FnOnce(Step<'s, S>, Option<PurchaseId>, Option<LotId>) -> R,
+) -> Result<R, EngineError> {
+    if !same_id(&a.catalog, &cat.id) {
         return Err(EngineError::WrongCatalog { account: a.catalog.clone(), given: cat.id.clone() });
     }
     if at < a.clock {
@@ -199,13 +230,12 @@ pub fn step<S: Sink>(
     let mut lot = None;
     let result = run.with_account(a, |e, a| e.dispatch(a, id, cmd, &mut purchase, &mut lot));
     if let Err(reason) = result {
-        run.with_account(a, |e, a| e.line(a, id, EntryKind::Refused, Detail::Refusal(reason)));
+        // The cycle bounds were brought up to now just above, and a refusal
+        // changes nothing a cycle start depends on: a plain line.
+        run.line(a, id, EntryKind::Refused, Detail::Refusal(reason));
         run.refused = Some(reason);
     }
-    let mut out = run.finish();
-    out.purchase = purchase;
-    out.lot = lot;
-    Ok(out)
+    Ok(finish(run, purchase, lot))
 }
 
 /// Refuses something on the account's behalf that only its caller could
@@ -219,11 +249,32 @@ pub fn refuse<S: Sink>(cat: &Catalog, a: &mut AccountState, at: Instant, reason:
     run.finish()
 }
 
+/// Whether two catalog ids are the same: `a == b`, asked at every step.
+/// An id of 8 to 16 bytes (most are: plan file names) is compared as two
+/// 8-byte words that together cover it, without a call to `memcmp`.
+#[inline(always)]
+fn same_id(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    if !(8..=16).contains(&n) {
+        return a == b;
+    }
+    // Overlapping when the id is shorter than 16 bytes.
+    let word = |s: &[u8], at: usize| s[at..].first_chunk::<8>().copied();
+    word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
+}
+
 /// Runs everything that falls due for the account up to and including
 /// `until`, and moves its clock there.
 #[inline]
 pub fn advance<S: Sink>(cat: &Catalog, a: &mut AccountState, until: Instant, sink: &mut S) {
-    while fire_next(cat, a, until, sink) {}
+    // Most steps find nothing due: one comparison here, no call.
+    while a.agenda.due_by(until) {
+        fire_next(cat, a, until, sink);
+    }
     a.clock = a.clock.max(until);
 }
 
@@ -259,10 +310,14 @@ pub fn view(a: &AccountState, now: Instant) -> AccountView {
 /// Drops records no later command can use any more (see [`Horizons`]).
 #[inline]
 fn forget_old_records(a: &mut AccountState, now: Instant) {
-    // Most steps have nothing to forget: skip the date arithmetic then.
-    if a.idempotency_keys.is_empty() && a.ops.is_empty() {
-        return;
+    // Most steps have nothing to forget: the test is inline, the date
+    // arithmetic a call.
+    if !(a.idempotency_keys.is_empty() && a.ops.is_empty()) {
+        forget_records_before(a, now);
     }
+}
+
+fn forget_records_before(a: &mut AccountState, now: Instant) {
     let keys_from = now - chrono::Duration::days(Horizons::IDEMPOTENCY_DAYS);
     while a.idempotency_keys.front().is_some_and(|(t, _)| *t < keys_from) {
         a.idempotency_keys.pop_front();
@@ -270,6 +325,13 @@ fn forget_old_records(a: &mut AccountState, now: Instant) {
     let ops_from = now - chrono::Duration::days(Horizons::OPERATION_DAYS);
     while a.ops.front().is_some_and(|(t, _, _)| *t < ops_from) {
         a.ops.pop_front();
+    }
+}
+
+/// Books `amount` against purchase `p`'s credits used, if it is still kept.
+fn note_used(a: &mut AccountState, p: PurchaseId, amount: Credits) {
+    if let Some(p) = a.purchases.get_mut(&p) {
+        p.used += amount;
     }
 }
 
@@ -384,12 +446,16 @@ impl<'a, S: Sink> Step<'a, S> {
     /// Whether the next cycle start has work to do: a renewal, monthly
     /// credits, add-on charges or a scheduled change. If not, no timer is
     /// kept, so a quiet account costs nothing however long time runs.
+    // Inline: asked at every step of an idle account, where the call cost
+    // more than the tests.
+    #[inline]
     fn cycle_matters(&self, a: &AccountState) -> bool {
-        // Asked at every step of an idle account: the plain tests first.
+        // The plain tests first; the plan's allowance read from its field
+        // (`Plan::monthly_credits` is a call into another crate).
         a.plan != self.cat.default_plan.ix
             || !a.addons.is_empty()
             || a.pending_change.is_some()
-            || self.cat.plans[a.plan].monthly_credits().is_positive()
+            || matches!(self.cat.plans[a.plan].monthly_credits, Allowance::Monthly(c) if c.is_positive())
             || a.metered > a.metered_billed
     }
 
@@ -458,21 +524,40 @@ impl<'a, S: Sink> Step<'a, S> {
         if let Detail::Notice(n) = detail {
             self.notices.push(n);
         }
-        self.sink.record(Entry {
-            at: self.now,
-            account: id,
-            kind,
-            bucket,
-            credits,
-            balance: a.wallet.balance(),
-            money,
-            detail,
-        });
+        let entry = Entry { money, detail, ..self.entry(a, id, kind, bucket, credits) };
+        self.sink.record(entry);
+    }
+
+    /// Appends a line without money whose `detail` stays with the caller: a
+    /// spend's lines share one, and a sink that only adds lines up neither
+    /// copies nor drops it. A notice is the caller's to book ([`Self::line`]).
+    fn record_shared(
+        &mut self,
+        a: &AccountState,
+        id: AccountId,
+        kind: EntryKind,
+        bucket: Bucket,
+        credits: Credits,
+        detail: &Detail,
+    ) {
+        let entry = self.entry(a, id, kind, bucket, credits);
+        self.sink.record_shared(entry, detail);
+    }
+
+    /// A line without money or detail, with the account's balance after it.
+    #[inline(always)]
+    fn entry(&self, a: &AccountState, id: AccountId, kind: EntryKind, bucket: Bucket, credits: Credits) -> Entry {
+        let balance = a.wallet.balance();
+        Entry { at: self.now, account: id, kind, bucket, credits, balance, money: None, detail: Detail::None }
     }
 
     /// A line that moves no credits or money: plan changes, notices, refusals.
     fn line(&mut self, a: &AccountState, id: AccountId, kind: EntryKind, detail: Detail) {
-        self.record(a, id, kind, Bucket::None, Credits::ZERO, None, detail);
+        if let Detail::Notice(n) = detail {
+            self.notices.push(n);
+        }
+        // Lent, not moved: a refusal's line comes with every usage refused.
+        self.record_shared(a, id, kind, Bucket::None, Credits::ZERO, &detail);
     }
 
     /// When credits of a catalog source granted now expire.
@@ -528,10 +613,12 @@ impl<'a, S: Sink> Step<'a, S> {
     }
 
     /// Books credits taken from purchase lots against their purchase.
+    // Inline: once per take, and most takes come from no purchase.
+    #[inline]
     fn note_taken(&mut self, a: &mut AccountState, takes: &[Take]) {
         for t in takes {
-            if let Some(p) = t.purchase.and_then(|p| a.purchases.get_mut(&p)) {
-                p.used += t.amount;
+            if let Some(p) = t.purchase {
+                note_used(a, p, t.amount);
             }
         }
     }
@@ -615,3 +702,7 @@ impl<'a, S: Sink> Step<'a, S> {
         total
     }
 }
+
+#[cfg(test)]
+#[path = "same_id_tests.rs"]
+mod same_id_tests;

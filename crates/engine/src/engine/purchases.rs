@@ -194,9 +194,16 @@ impl<S: Sink> Step<'_, S> {
 
     /// Tries one automatic purchase. `shortfall` is the usage that did not
     /// fit, if that is what triggered it. Returns whether credits arrived.
+    // Inline: asked after every spend, where most accounts have it off and
+    // the test is cheaper than the call.
+    #[inline]
     pub(super) fn recharge(&mut self, a: &mut AccountState, id: AccountId, shortfall: Option<Credits>) -> bool {
-        // Asked after every spend: a disabled setting answers before any arithmetic.
-        let Some(state) = a.auto.as_ref().filter(|s| s.enabled).cloned() else {
+        a.auto.as_ref().is_some_and(|s| s.enabled) && self.recharge_on(a, id, shortfall)
+    }
+
+    /// [`Self::recharge`] for an account with auto-recharge on.
+    fn recharge_on(&mut self, a: &mut AccountState, id: AccountId, shortfall: Option<Credits>) -> bool {
+        let Some(state) = a.auto.clone() else {
             return false;
         };
         let below = a.wallet.balance() <= state.threshold;

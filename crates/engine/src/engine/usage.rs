@@ -91,8 +91,8 @@ impl<S: Sink> Step<'_, S> {
 
     /// Takes `cost` in spending order, one `consume` line per grant touched;
     /// what the grants lack becomes an overdraft where the mode allows.
-    /// `detail` is borrowed: each line gets its own copy, and a usage keeps
-    /// the original for its operation record.
+    /// `detail` is borrowed: lines share it (a sink that keeps them copies
+    /// it), and a usage keeps the original for its operation record.
     fn spend(
         &mut self,
         a: &mut AccountState,
@@ -117,7 +117,7 @@ impl<S: Sink> Step<'_, S> {
             touched = true;
             need -= t.amount;
             self.note_taken(a, &[t]);
-            self.record(a, id, kind, Bucket::Label(t.label), -t.amount, None, detail.clone());
+            self.record_shared(a, id, kind, Bucket::Label(t.label), -t.amount, detail);
             if remember {
                 takes.push(t);
             }
@@ -130,9 +130,9 @@ impl<S: Sink> Step<'_, S> {
             need = Credits::ZERO;
         } else if need.is_positive() {
             a.wallet.deficit += need;
-            self.record(a, id, kind, Bucket::Overdraft, -need, None, detail.clone());
+            self.record_shared(a, id, kind, Bucket::Overdraft, -need, detail);
         } else if !touched {
-            self.record(a, id, kind, Bucket::None, Credits::ZERO, None, detail.clone());
+            self.record_shared(a, id, kind, Bucket::None, Credits::ZERO, detail);
         }
         self.after_decrease(a, id);
         Ok(Spent { takes, emptied, overdraft: need })
@@ -182,13 +182,20 @@ fn covers(rule: ExhaustionRule, cost: Credits, balance: Credits) -> bool {
 impl<S: Sink> Step<'_, S> {
     /// After the balance went down: low-balance warnings (rule V5), then
     /// auto-recharge at the threshold (rules C4, T5, A4).
+    // Inline: after every spend, where most catalogs warn at no share and
+    // most accounts recharge nothing; the tests cost less than the call.
+    #[inline(always)]
     pub(super) fn after_decrease(&mut self, a: &mut AccountState, id: AccountId) {
-        // Most catalogs warn at no share: then the plan is not even looked at.
-        let allocation = if self.cat.low_balance_warnings.is_empty() {
-            Credits::ZERO
-        } else {
-            self.cat.plans[a.plan].monthly_credits()
-        };
+        if !self.cat.low_balance_warnings.is_empty() {
+            self.warn_low_balance(a, id);
+        }
+        self.recharge(a, id, None);
+    }
+
+    /// Low-balance warnings not yet sent this cycle for shares of the
+    /// plan's monthly credits the balance is now below.
+    fn warn_low_balance(&mut self, a: &mut AccountState, id: AccountId) {
+        let allocation = self.cat.plans[a.plan].monthly_credits();
         if allocation.is_positive() {
             let balance = a.wallet.balance();
             for (i, share) in self.cat.low_balance_warnings.iter().enumerate() {
@@ -199,7 +206,6 @@ impl<S: Sink> Step<'_, S> {
                 }
             }
         }
-        self.recharge(a, id, None);
     }
 
     pub(super) fn transfer(
