@@ -1,6 +1,6 @@
 //! Parquet tables (the `parquet` feature): the file's row groups, each read
 //! as any Arrow table is ([`super::arrow_table`]). A backtest's usage and
-//! purchases files are read a few row groups at a time on every core
+//! purchases files are read one row group per core at a time
 //! ([`read_groups`]); other files group after group ([`read`]). A file
 //! written as one row group is read on one core.
 
@@ -46,8 +46,10 @@ impl Part for Group<'_> {
         })
     }
 
+    /// The footer's count, which a broken or hostile file may overstate:
+    /// no more than one batch is reserved on its word.
     fn rows_hint(&self) -> usize {
-        self.rows
+        self.rows.min(BATCH)
     }
 }
 
@@ -70,7 +72,7 @@ fn groups<'a>(
     for (index, g) in meta.metadata().row_groups().iter().enumerate() {
         let rows = usize::try_from(g.num_rows()).unwrap_or(0);
         out.push(Group { path, shown, meta, columns, index, first_row, rows });
-        first_row += rows as u64;
+        first_row = first_row.saturating_add(rows as u64);
     }
     Ok(out)
 }
