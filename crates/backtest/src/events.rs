@@ -488,7 +488,7 @@ impl Table {
     }
 }
 
-/// One part of a table read (a CSV piece, a Parquet row group): its
+/// One part of a table read (a CSV or JSON Lines piece, a Parquet row group): its
 /// events, with ids from the part's own names, and its bad rows.
 struct Parsed {
     names: Names,
