@@ -488,8 +488,8 @@ impl Table {
     }
 }
 
-/// One part of a table read (a CSV or JSON Lines piece, a Parquet row group): its
-/// events, with ids from the part's own names, and its bad rows.
+/// One part of a table read (a CSV or JSON Lines piece, a Parquet row
+/// group): its events, with ids from the part's own names, and its bad rows.
 struct Parsed {
     names: Names,
     events: Vec<Event>,
