@@ -213,7 +213,7 @@ fn run_step<'s, S: Sink, R>(
     sink: &'s mut S,
     finish: impl FnOnce(Step<'s, S>, Option<PurchaseId>, Option<LotId>) -> R,
 ) -> Result<R, EngineError> {
-    if !same_id(&a.catalog, &cat.id) {
+    if a.catalog != cat.id {
         return Err(EngineError::WrongCatalog { account: a.catalog.clone(), given: cat.id.clone() });
     }
     if at < a.clock {
@@ -247,24 +247,6 @@ pub fn refuse<S: Sink>(cat: &Catalog, a: &mut AccountState, at: Instant, reason:
     run.with_account(a, |e, a| e.line(a, id, EntryKind::Refused, Detail::Refusal(reason)));
     run.refused = Some(reason);
     run.finish()
-}
-
-/// Whether two catalog ids are the same: `a == b`, asked at every step.
-/// An id of 8 to 16 bytes (most are: plan file names) is compared as two
-/// 8-byte words that together cover it, without a call to `memcmp`.
-#[inline(always)]
-fn same_id(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    if !(8..=16).contains(&n) {
-        return a == b;
-    }
-    // Overlapping when the id is shorter than 16 bytes.
-    let word = |s: &[u8], at: usize| s[at..].first_chunk::<8>().copied();
-    word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8)
 }
 
 /// Runs everything that falls due for the account up to and including
@@ -509,7 +491,8 @@ impl<'a, S: Sink> Step<'a, S> {
         a.agenda.schedule(at, what);
     }
 
-    /// Appends a ledger line with the account's balance after it.
+    /// Appends a ledger line with the account's balance after it. A notice
+    /// is written by [`Self::line`], which books it for the outcome.
     #[allow(clippy::too_many_arguments)]
     fn record(
         &mut self,
@@ -521,16 +504,14 @@ impl<'a, S: Sink> Step<'a, S> {
         money: Option<Money>,
         detail: Detail,
     ) {
-        if let Detail::Notice(n) = detail {
-            self.notices.push(n);
-        }
+        debug_assert!(!matches!(detail, Detail::Notice(_)), "a notice is written by Step::line");
         let entry = Entry { money, detail, ..self.entry(a, id, kind, bucket, credits) };
         self.sink.record(entry);
     }
 
     /// Appends a line without money whose `detail` stays with the caller: a
     /// spend's lines share one, and a sink that only adds lines up neither
-    /// copies nor drops it. A notice is the caller's to book ([`Self::line`]).
+    /// copies nor drops it.
     fn record_shared(
         &mut self,
         a: &AccountState,
@@ -702,7 +683,3 @@ impl<'a, S: Sink> Step<'a, S> {
         total
     }
 }
-
-#[cfg(test)]
-#[path = "same_id_tests.rs"]
-mod same_id_tests;
