@@ -238,16 +238,21 @@ fn the_account_of_the_row_before_is_the_map_s() {
     }
 }
 
+/// The export's table `name` as CSV: its header and records.
+fn csv_table(dir: &Path, name: &str) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let mut reader = csv::Reader::from_path(dir.join(format!("{name}.csv"))).unwrap();
+    let header = reader.headers().unwrap().iter().map(str::to_string).collect();
+    (header, reader.records().map(Result::unwrap).collect())
+}
+
 /// The export's CSV tables written as JSON Lines (a cell as a string, an
 /// empty one left out), with blank lines and `\r\n` line ends here and
 /// there, and with `bad`, lines that are not objects.
 fn to_json_lines(dir: &Path, bad: bool) {
     for name in ["purchases", "usage"] {
-        let mut reader = csv::Reader::from_path(dir.join(format!("{name}.csv"))).unwrap();
-        let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+        let (header, records) = csv_table(dir, name);
         let mut out = String::new();
-        for (n, record) in reader.records().enumerate() {
-            let record = record.unwrap();
+        for (n, record) in records.iter().enumerate() {
             let object: serde_json::Map<String, serde_json::Value> = header
                 .iter()
                 .zip(record.iter())
@@ -303,9 +308,7 @@ fn to_parquet(dir: &Path, rows: usize) {
     use parquet::arrow::ArrowWriter;
     use parquet::file::properties::WriterProperties;
     for name in ["purchases", "usage"] {
-        let mut reader = csv::Reader::from_path(dir.join(format!("{name}.csv"))).unwrap();
-        let header: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
-        let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let (header, records) = csv_table(dir, name);
         let columns = header.iter().enumerate().map(|(i, h)| {
             let cells: StringArray = records.iter().map(|r| r.get(i).filter(|c| !c.is_empty())).collect();
             (h.as_str(), std::sync::Arc::new(cells) as ArrayRef)
