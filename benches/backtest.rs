@@ -15,17 +15,19 @@
 //!   nothing more: the accounts, purchases and usage files read into
 //!   typed events, names resolved in both catalogs, partitioned by account
 //!   (what `--timings` reports as `read`);
+//! - `replay, every core`: the replay phase alone, from events already
+//!   read (what `--timings` reports as `replay`): every account sorted and
+//!   replayed under both catalogs. The target is this case at most twice
+//!   the one above;
 //! - `backtest/2 catalogs`: reading, partitioning and replaying under two
 //!   catalogs, as the command does;
 //! - `backtest/spilled`: the same with every event spilled to temporary files.
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use pricebook_backtest::events::{self, Names, Table};
-use pricebook_backtest::input::Source;
-use pricebook_backtest::partition::{Partitioner, Partitions};
+use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use pricebook_backtest::sample::{self, Sample, Style, Writers};
-use pricebook_backtest::skip::OnBad;
-use pricebook_backtest::{Catalogs, FileArg, Inputs, Options, WhenOut, input, run};
+use pricebook_backtest::{
+    Catalogs, FileArg, Inputs, Options, Tables, WhenOut, input, read_tables, replay_accounts, run,
+};
 use pricebook_lang::compile::{Catalog, compile_plan_text};
 use pricebook_lang::diag::{Diagnostics, SourceFile, SourceMap};
 use std::hint::black_box;
@@ -67,21 +69,6 @@ fn inputs(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     (dir.join("usage.csv"), dir.join("accounts.csv"), dir.join("purchases.csv"))
 }
 
-/// The backtest's read phase, as `run_tables` does it: the events read,
-/// in their partitions.
-fn read_phase(usage: &Path, accounts: &Path, purchases: &Path, list: &[&Catalog]) -> Partitions {
-    let mut on_bad = OnBad::Stop;
-    let accounts =
-        pricebook_backtest::accounts::read(Source::File(accounts), "accounts.csv", list, &mut on_bad).unwrap();
-    let mut names = Names::new(list.len());
-    let mut part = Partitioner::new(2_000_000);
-    for (table, path, shown) in [(Table::Purchases, purchases, "purchases.csv"), (Table::Usage, usage, "usage.csv")] {
-        events::read(table, (Source::File(path), shown), (&accounts, &mut on_bad), &mut names, list, &mut part)
-            .unwrap();
-    }
-    part.finish().unwrap()
-}
-
 fn bench(c: &mut Criterion) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(root.join("plans/codeassist.toml")).unwrap();
@@ -111,20 +98,27 @@ fn bench(c: &mut Criterion) {
         let count = || input::count_csv_rows(&usage, "usage.csv", &columns, 4).unwrap();
         g.bench_function(name, |b| b.iter(|| black_box(pool.map_or_else(count, |p| p.install(count)))));
     }
-    g.bench_function("read/into events, every core", |b| {
-        b.iter(|| black_box(read_phase(&usage, &accounts, &purchases, &[&before, &after])))
-    });
     let files = Inputs {
         usage: FileArg { path: &usage, shown: "usage.csv" },
         accounts: FileArg { path: &accounts, shown: "accounts.csv" },
         purchases: Some(FileArg { path: &purchases, shown: "purchases.csv" }),
     };
+    let tables = Tables::from(&files);
+    let cats = Catalogs { before: Some(&before), after: &after };
     let quiet = |_: u64, _: u64| {};
+    let opts =
+        |spill_threshold| Options { when_out: WhenOut::Refuse, spill_threshold, progress: &quiet, skip_invalid: false };
+    let in_memory = opts(2_000_000);
+    let read = || read_tables(&tables, cats, &in_memory, None).unwrap();
+    // Both phases leave their output to be dropped untimed: freeing the
+    // events is neither reading nor replaying.
+    g.bench_function("read/into events, every core", |b| b.iter_with_large_drop(read));
+    g.bench_function("replay, every core", |b| {
+        b.iter_batched(read, |r| replay_accounts(r, &in_memory).unwrap(), BatchSize::LargeInput)
+    });
     for (name, spill_threshold) in [("2 catalogs", 2_000_000), ("spilled", 0)] {
-        let opts = Options { when_out: WhenOut::Refuse, spill_threshold, progress: &quiet, skip_invalid: false };
-        g.bench_function(name, |b| {
-            b.iter(|| black_box(run(&files, Catalogs { before: Some(&before), after: &after }, &opts).unwrap().events))
-        });
+        let opts = opts(spill_threshold);
+        g.bench_function(name, |b| b.iter(|| black_box(run(&files, cats, &opts).unwrap().events)));
     }
     g.finish();
 }

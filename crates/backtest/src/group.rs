@@ -48,27 +48,36 @@ impl Groups {
     }
 
     /// Group `k`'s events, sorted (account, time, kind, content), in `into`.
-    /// Each event's time is packed into one number, so the sort compares
-    /// plain integers; only events at the same instant compare the events
-    /// themselves. The events are copied once, in order.
+    /// The sort compares each event's whole seconds as one plain integer;
+    /// only events in the same second (rare: exports are mostly in
+    /// seconds, and seldom twice in one) compare nanoseconds, then the
+    /// events themselves. The events are copied once, in order.
     pub(crate) fn sorted(&self, k: usize, events: &[Vec<Event>], into: &mut Vec<Event>) {
         let mine = &self.order[self.starts[k]..self.starts[k + 1]];
-        let event = |(c, i): (u32, u32)| &events[c as usize][i as usize];
-        // Seconds above, nanoseconds below: ordered as (seconds, nanoseconds).
-        let packed = |e: &Event| (i128::from(e.at.timestamp()) << 32) | i128::from(e.at.timestamp_subsec_nanos());
-        let mut keys: Vec<(i128, (u32, u32))> = mine.iter().map(|at| (packed(event(*at)), *at)).collect();
-        // Strictly increasing times (most exports) need no sort.
+        let event = |j: u32| {
+            let (c, i) = mine[j as usize];
+            &events[c as usize][i as usize]
+        };
+        // Seconds with the sign bit flipped: ordered as unsigned integers
+        // as the seconds are as signed ones.
+        let second = |e: &Event| (e.at.timestamp() as u64) ^ (1 << 63);
+        let mut keys: Vec<(u64, u32)> = (0..mine.len() as u32).map(|j| (second(event(j)), j)).collect();
+        // Strictly increasing seconds (most exports) need no sort.
         if !keys.windows(2).all(|w| w[0].0 < w[1].0) {
-            // The position breaks ties only to make the key total; events at
-            // the same instant are then put in content order (equal content
-            // is the same event), so any row order replays the same.
-            keys.sort_unstable();
+            keys.sort_unstable_by_key(|key| key.0);
+            // Within one second: by nanoseconds, then content (equal content
+            // at the same instant is the same event), so any row order
+            // replays the same.
+            let finer = |x: &(u64, u32), y: &(u64, u32)| {
+                let (a, b) = (event(x.1), event(y.1));
+                (a.at.timestamp_subsec_nanos(), &a.what).cmp(&(b.at.timestamp_subsec_nanos(), &b.what))
+            };
             for run in keys.chunk_by_mut(|x, y| x.0 == y.0).filter(|run| run.len() > 1) {
-                run.sort_unstable_by(|x, y| event(x.1).what.cmp(&event(y.1).what));
+                run.sort_unstable_by(finer);
             }
         }
         into.clear();
-        into.extend(keys.iter().map(|k| event(k.1).clone()));
+        into.extend(keys.iter().map(|key| event(key.1).clone()));
     }
 }
 
@@ -79,7 +88,11 @@ mod tests {
     use chrono::DateTime;
 
     fn event(account: u32, secs: i64, rate: u32) -> Event {
-        let at = DateTime::from_timestamp(secs, 0).unwrap();
+        at(account, (secs, 0), rate)
+    }
+
+    fn at(account: u32, (secs, nanos): (i64, u32), rate: u32) -> Event {
+        let at = DateTime::from_timestamp(secs, nanos).unwrap();
         Event { account, at, what: What::Use(Use { rate: Some(rate), ..Use::default() }) }
     }
 
@@ -94,6 +107,11 @@ mod tests {
             event(1, 30, 0), // same instant as an earlier row: content decides, not row order
             event(7, 5, 0),
             event(1, 1, 0),
+            // The same second, later: nanoseconds decide before content.
+            at(7, (5, 500), 0),
+            at(7, (5, 400), 3),
+            // Before 1970: negative seconds come first.
+            event(4, -10, 0),
         ];
         let mut want = events.clone();
         want.sort();

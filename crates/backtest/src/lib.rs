@@ -37,6 +37,6 @@ pub mod summary;
 pub use error::{InputError, InputErrorKind};
 pub use replay::{Figures, WhenOut};
 pub use run::{
-    AccountResult, Backtest, BacktestError, Catalogs, FileArg, Inputs, Options, TableArg, Tables, ledgers, run,
-    run_tables,
+    AccountResult, Backtest, BacktestError, Catalogs, FileArg, Inputs, Options, Read, TableArg, Tables, ledgers,
+    read_tables, replay_accounts, run, run_tables,
 };

@@ -158,17 +158,45 @@ pub fn run(inputs: &Inputs<'_>, cats: Catalogs<'_>, opts: &Options<'_>) -> Resul
     run_tables(&Tables::from(inputs), cats, opts, None)
 }
 
-/// Runs a backtest of tables from files or memory. `end` is when the
-/// export ends, for tables that are one part of a larger export (one
-/// group of accounts on a cluster): every account is then replayed up to
-/// the same time as in the whole export. `None`, or a time before the
-/// tables' last event: as for a whole export.
+/// Runs a backtest of tables from files or memory: [`read_tables`], then
+/// [`replay_accounts`].
 pub fn run_tables(
     inputs: &Tables<'_>,
     cats: Catalogs<'_>,
     opts: &Options<'_>,
     end: Option<Instant>,
 ) -> Result<Backtest, BacktestError> {
+    replay_accounts(read_tables(inputs, cats, opts, end)?, opts)
+}
+
+/// A backtest's read phase done: the export read into events, names
+/// resolved in the catalogs it holds, partitioned by account.
+pub struct Read<'c> {
+    /// The catalogs names were resolved in: the replay's own, so their
+    /// indices cannot be mixed up with another pair's.
+    cats: Catalogs<'c>,
+    accounts: Accounts,
+    names: Names,
+    parts: Partitions,
+    start: Instant,
+    end: Instant,
+    skipped: Option<Vec<InputError>>,
+    /// How long reading took.
+    pub took: Duration,
+}
+
+/// Reads a backtest's tables: the accounts, then the purchases and usage
+/// into events, partitioned by account. `end` is when the export ends,
+/// for tables that are one part of a larger export (one group of accounts
+/// on a cluster): every account is then replayed up to the same time as in
+/// the whole export. `None`, or a time before the tables' last event: as
+/// for a whole export.
+pub fn read_tables<'c>(
+    inputs: &Tables<'_>,
+    cats: Catalogs<'c>,
+    opts: &Options<'_>,
+    end: Option<Instant>,
+) -> Result<Read<'c>, BacktestError> {
     let clock = std::time::Instant::now();
     let list = cats.list();
     let mut skipped = Vec::new();
@@ -181,7 +209,7 @@ pub fn run_tables(
     }
     let u = inputs.usage;
     events::read(Table::Usage, (u.source, u.shown), (&accounts, &mut on_bad), &mut names, &list, &mut part)?;
-    let mut parts = part.finish().map_err(|e| BacktestError::Spill(e.to_string()))?;
+    let parts = part.finish().map_err(|e| BacktestError::Spill(e.to_string()))?;
     let bounds = parts.bounds;
     let (start, end_of_tables) = match bounds {
         Some(b) => b,
@@ -201,8 +229,16 @@ pub fn run_tables(
         (Some(e), None) => e,
         (None, _) => end_of_tables,
     };
-    let read = clock.elapsed();
+    let skipped = opts.skip_invalid.then_some(skipped);
+    Ok(Read { cats, accounts, names, parts, start, end, skipped, took: clock.elapsed() })
+}
 
+/// Replays every account of a read export under each of its catalogs, on
+/// every core.
+pub fn replay_accounts(read: Read<'_>, opts: &Options<'_>) -> Result<Backtest, BacktestError> {
+    let clock = std::time::Instant::now();
+    let Read { cats, accounts, names, mut parts, start, end, skipped, took } = read;
+    let list = cats.list();
     let sides = Catalogued::each(&names, &list);
     let shared = SharedPrices::of(&sides);
     let mut results: Vec<Option<AccountResult>> = vec![None; accounts.len()];
@@ -254,8 +290,7 @@ pub fn run_tables(
         (opts.progress)(done, total);
     }
     let results = results.into_iter().map(Option::unwrap_or_default).collect();
-    let timings = Timings { read, replay: clock.elapsed() - read };
-    let skipped = opts.skip_invalid.then_some(skipped);
+    let timings = Timings { read: took, replay: clock.elapsed() };
     Ok(Backtest {
         accounts,
         names,
