@@ -312,17 +312,19 @@ mod tests {
     fn event(account: u32, secs: i64) -> Event {
         let at = DateTime::from_timestamp(secs, 5).unwrap();
         let what = if account.is_multiple_of(2) {
-            What::Buy { pack: 3, credits: Some(dec!(12.5)), amount: None }
+            // Both amounts of a purchase, and (below) every quantity of a
+            // usage, on some accounts: the longest records a spill holds.
+            What::Buy { pack: 3, credits: Some(dec!(12.5)), amount: account.is_multiple_of(4).then_some(dec!(9.99)) }
         } else {
             What::Use(Use {
                 rate: Some(7),
                 variant: account.is_multiple_of(3).then_some(2),
-                requests: None,
+                requests: account.is_multiple_of(5).then_some(dec!(3)),
                 input_tokens: 1200,
                 output_tokens: 3,
                 minutes: Some(dec!(0.25)),
                 units: Some(dec!(1234.5)),
-                credits: None,
+                credits: account.is_multiple_of(5).then_some(dec!(0.125)),
             })
         };
         Event { account, at, what }
