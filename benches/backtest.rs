@@ -4,7 +4,9 @@
 //! and ≤ 1 GiB peak memory, the replay costing at most 2× merely reading
 //! the file. The full-size run is the documented command in README
 //! ("Backtest at scale"); this bench measures the same pipeline on a
-//! smaller export so it finishes in seconds:
+//! smaller export so it finishes in seconds (5,000 accounts, 20 days, 5
+//! usage events a day on average), or on the README's export with
+//! `PRICEBOOK_BENCH_EXPORT=100000,21,7` (accounts, days, events a day):
 //! - `read`: the csv crate splitting the usage file into fields, one
 //!   thread (the yardstick since the first release);
 //! - `read/as the backtest reads, one core` and `read/as the backtest
@@ -56,13 +58,26 @@ fn export(cat: &Catalog) -> Export {
     std::fs::create_dir_all(&dir).unwrap();
     let file = |n: &str| std::io::BufWriter::new(std::fs::File::create(dir.join(n)).unwrap());
     let (mut u, mut a, mut p) = (file("usage.csv"), file("accounts.csv"), file("purchases.csv"));
-    let s = Sample { accounts: 5_000, days: 20, seed: 1, events_per_day: 5 };
+    let s = size();
     let mut w = Writers { accounts: &mut a, purchases: &mut p, usage: &mut u };
     let n = sample::generate(cat, &s, Style::Csv, &mut w).unwrap();
     for f in [u, a, p] {
         f.into_inner().unwrap();
     }
     Export { dir, events: n.usage + n.purchases }
+}
+
+/// The export's size: `PRICEBOOK_BENCH_EXPORT=ACCOUNTS,DAYS,EVENTS_PER_DAY`,
+/// or the quick default.
+fn size() -> Sample {
+    let Ok(given) = std::env::var("PRICEBOOK_BENCH_EXPORT") else {
+        return Sample { accounts: 5_000, days: 20, seed: 1, events_per_day: 5 };
+    };
+    let n: Vec<u32> = given.split(',').map(|n| n.trim().parse().expect("a whole number")).collect();
+    let [accounts, days, events_per_day] = n[..] else {
+        panic!("PRICEBOOK_BENCH_EXPORT is ACCOUNTS,DAYS,EVENTS_PER_DAY, e.g. 100000,21,7; got {given:?}")
+    };
+    Sample { accounts, days, seed: 1, events_per_day }
 }
 
 fn inputs(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
@@ -112,9 +127,9 @@ fn bench(c: &mut Criterion) {
     let read = || read_tables(&tables, cats, &in_memory, None).unwrap();
     // Both phases leave their output to be dropped untimed: freeing the
     // events is neither reading nor replaying.
-    g.bench_function("read/into events, every core", |b| b.iter_with_large_drop(read));
+    g.bench_function("read/into events, every core", |b| b.iter_batched(|| (), |()| read(), BatchSize::PerIteration));
     g.bench_function("replay, every core", |b| {
-        b.iter_batched(read, |r| replay_accounts(r, &in_memory).unwrap(), BatchSize::LargeInput)
+        b.iter_batched(read, |r| replay_accounts(r, &in_memory).unwrap(), BatchSize::PerIteration)
     });
     for (name, spill_threshold) in [("2 catalogs", 2_000_000), ("spilled", 0)] {
         let opts = opts(spill_threshold);
