@@ -4,8 +4,9 @@
 //! to one of [`BUCKETS`] temporary files chosen by account number, in a
 //! fixed binary form, and each bucket is later read back and replayed on
 //! its own (the next one read while one replays). Memory then holds about
-//! two buckets at a time: `2 × events / BUCKETS` events. The temporary folder is removed when the
-//! [`Partitions`] are dropped.
+//! two buckets at a time: `2 × events / BUCKETS` events, and the bytes of a
+//! bucket's file while they are decoded (about half its events' memory).
+//! The temporary folder is removed when the [`Partitions`] are dropped.
 //!
 //! In memory, the events stay in the vectors they were read into (one per
 //! piece of a CSV file, [`Partitioner::push_all`]): copying them into one
