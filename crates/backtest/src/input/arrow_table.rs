@@ -20,7 +20,6 @@ use arrow_array::types::{Float32Type, Float64Type, Int64Type};
 use arrow_array::{Array, ArrayRef, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, DataType, Schema, TimeUnit};
 use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
-use std::fmt::Write;
 
 /// A float as the text a CSV cell would hold: `{}` writes the shortest
 /// decimal that parses back to the same float, without an exponent.
@@ -82,33 +81,39 @@ fn timestamp_column(col: &ArrayRef, unit: TimeUnit) -> Result<StringArray, Arrow
             .ok()
             .and_then(|nanos| DateTime::from_timestamp(count.div_euclid(per_second), nanos))
             .ok_or_else(|| ArrowError::CastError(format!("timestamp {count} ({unit:?}) is out of range")))?;
-        // Writing to an Arrow buffer cannot fail.
-        let _ = utc_text(at, &mut out);
-        out.append_value("");
+        append_utc(at, &mut out);
     }
     Ok(out.finish())
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` (the form a time cell is read fastest in),
-/// written digit by digit for a whole second of a year 0 to 9999, what
-/// exports hold: chrono's formatter costs more than reading the rest of
-/// the row. Anything else as chrono writes RFC 3339, which a time cell
+/// Appends `YYYY-MM-DDTHH:MM:SSZ` (the form a time cell is read fastest
+/// in), written digit by digit for a whole second of a year 0 to 9999,
+/// what exports hold: chrono's formatter costs more than reading the rest
+/// of the row. Anything else as chrono writes RFC 3339, which a time cell
 /// reads as the same instant (or, past year 9999, refuses as CSV would).
-fn utc_text(at: DateTime<Utc>, out: &mut impl Write) -> std::fmt::Result {
+fn append_utc(at: DateTime<Utc>, out: &mut StringBuilder) {
     let year = at.year();
     if at.nanosecond() != 0 || !(0..=9999).contains(&year) {
-        return out.write_str(&at.to_rfc3339_opts(SecondsFormat::AutoSi, true));
+        out.append_value(at.to_rfc3339_opts(SecondsFormat::AutoSi, true));
+        return;
     }
     let mut text = *b"0000-00-00T00:00:00Z";
-    let fields = [(0, year.unsigned_abs(), 4), (5, at.month(), 2), (8, at.day(), 2)];
-    let fields = fields.into_iter().chain([(11, at.hour(), 2), (14, at.minute(), 2), (17, at.second(), 2)]);
+    let fields = [
+        (0, year.unsigned_abs(), 4),
+        (5, at.month(), 2),
+        (8, at.day(), 2),
+        (11, at.hour(), 2),
+        (14, at.minute(), 2),
+        (17, at.second(), 2),
+    ];
     for (from, mut value, digits) in fields {
         for place in text[from..from + digits].iter_mut().rev() {
             *place = b'0' + (value % 10) as u8;
             value /= 10;
         }
     }
-    out.write_str(std::str::from_utf8(&text).map_err(|_| std::fmt::Error)?)
+    // ASCII throughout: borrowed as it is, never replaced.
+    out.append_value(String::from_utf8_lossy(&text));
 }
 
 fn strings(col: &ArrayRef) -> Result<&StringArray, ArrowError> {
